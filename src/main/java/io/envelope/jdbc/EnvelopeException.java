@@ -1,0 +1,68 @@
+package io.envelope.jdbc;
+
+import java.sql.SQLException;
+
+/**
+ * The one factory for the errors envelope-jdbc raises itself (contract §7).
+ *
+ * <p>Every message starts with {@code envelope-jdbc:} and names what is involved (table and column,
+ * key version, config key, KMS operation). Callers must never pass plaintext values or key material
+ * into a message: messages name places, never data.
+ */
+public final class EnvelopeException {
+
+    public static final String PREFIX = "envelope-jdbc: ";
+
+    /** SQLState for configuration errors: connection could not be established. */
+    public static final String STATE_CONFIG = "08001";
+    /** SQLState for SQL the wrapper refuses to send (feature not supported on ciphertext). */
+    public static final String STATE_REFUSED = "0A000";
+    /** SQLState for values that fail to decrypt or authenticate (data exception). */
+    public static final String STATE_DATA = "22000";
+    /** SQLState for key and KMS failures. */
+    public static final String STATE_KEY = "58000";
+
+    private EnvelopeException() {
+    }
+
+    /** A configuration error, raised by {@code connect()} / {@code getConnection()}. */
+    public static SQLException config(String message) {
+        return new java.sql.SQLInvalidAuthorizationSpecException(PREFIX + message, STATE_CONFIG);
+    }
+
+    public static SQLException config(String message, Throwable cause) {
+        return new java.sql.SQLInvalidAuthorizationSpecException(PREFIX + message, STATE_CONFIG, cause);
+    }
+
+    /** SQL that names a configured table and cannot be made safe: refused before it is sent. */
+    public static SQLException refused(String message) {
+        return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, STATE_REFUSED);
+    }
+
+    public static SQLException refused(String message, Throwable cause) {
+        return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, STATE_REFUSED, cause);
+    }
+
+    /** A value that cannot be encrypted (wrong Java type, out of range, needs rounding) or decrypted. */
+    public static SQLException data(String message) {
+        return new java.sql.SQLDataException(PREFIX + message, STATE_DATA);
+    }
+
+    public static SQLException data(String message, Throwable cause) {
+        return new java.sql.SQLDataException(PREFIX + message, STATE_DATA, cause);
+    }
+
+    /** A data key or KMS failure. */
+    public static SQLException key(String message) {
+        return new SQLException(PREFIX + message, STATE_KEY);
+    }
+
+    public static SQLException key(String message, Throwable cause) {
+        return new SQLException(PREFIX + message, STATE_KEY, cause);
+    }
+
+    /** Any other failure of the wrapper itself (not of the target driver). */
+    public static SQLException general(String message, Throwable cause) {
+        return new SQLException(PREFIX + message, null, cause);
+    }
+}

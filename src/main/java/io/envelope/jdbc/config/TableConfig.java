@@ -1,0 +1,15 @@
+package io.envelope.jdbc.config;
+
+import java.util.Map;
+
+/**
+ * One configured table (contract §3, {@code tables:}).
+ *
+ * @param name    the table name as written in the file, possibly schema-qualified ({@code billing.customers})
+ * @param columns the encrypted columns, keyed by the name as written, in file order
+ */
+public record TableConfig(String name, Map<String, ColumnConfig> columns) {
+    public TableConfig {
+        columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    }
+}

@@ -1,0 +1,56 @@
+package io.envelope.jdbc.crypto;
+
+import java.util.Arrays;
+
+/**
+ * One unwrapped 256-bit data key of one table and key version, as the key ring hands it out.
+ * The crypto package derives its sub-keys from it (and may cache them inside it), so one DataKey object
+ * lives as long as its cache entry; a fresh unwrap gives a fresh object.
+ *
+ * <p>{@link #toString()} never shows key material.
+ */
+public final class DataKey {
+
+    public static final int KEY_BYTES = 32;
+
+    private final String tableIdentity;
+    private final int version;
+    private final byte[] keyBytes;
+
+    /**
+     * @param tableIdentity the table identity ({@code schema.table}) the key belongs to
+     * @param version       its key version (1, 2, ...)
+     * @param keyBytes      the 32 key bytes; copied, so the caller may wipe its array
+     */
+    public DataKey(String tableIdentity, int version, byte[] keyBytes) {
+        if (keyBytes == null || keyBytes.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a data key has " + KEY_BYTES + " bytes");
+        }
+        this.tableIdentity = tableIdentity;
+        this.version = version;
+        this.keyBytes = keyBytes.clone();
+    }
+
+    public String tableIdentity() {
+        return tableIdentity;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /** The raw key, for the crypto package only. */
+    byte[] keyBytes() {
+        return keyBytes;
+    }
+
+    /** Best effort: overwrites this object's copy of the key (JCE may hold more copies; see SECURITY docs). */
+    public void destroy() {
+        Arrays.fill(keyBytes, (byte) 0);
+    }
+
+    @Override
+    public String toString() {
+        return "DataKey[" + tableIdentity + " v" + version + "]";
+    }
+}

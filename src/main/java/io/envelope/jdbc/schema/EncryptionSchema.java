@@ -1,0 +1,88 @@
+package io.envelope.jdbc.schema;
+
+import io.envelope.jdbc.config.EnvelopeConfig;
+import io.envelope.jdbc.config.TableConfig;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configured tables of one configuration resolved for one database and current schema (contract §3):
+ * names folded the database's way, unqualified config names placed in the connection's current schema.
+ * Immutable and shared by the connections that resolve to the same current schema.
+ */
+public final class EncryptionSchema {
+
+    private final IdentifierCase folding;
+    private final String currentSchema;
+    private final Map<String, EncryptedTable> tablesByIdentity;
+    private final Set<String> bareTableNames;
+
+    public EncryptionSchema(EnvelopeConfig config, String currentSchema, IdentifierCase folding) {
+        this.folding = folding;
+        this.currentSchema = currentSchema;
+        Map<String, EncryptedTable> tables = new LinkedHashMap<>();
+        Set<String> bare = new HashSet<>();
+        for (TableConfig table : config.tables().values()) {
+            String[] parts = splitQualifiedName(table.name());
+            String schema = parts.length == 2 ? folding.normalize(parts[0]) : currentSchema;
+            String name = folding.normalize(parts[parts.length - 1]);
+            EncryptedTable resolved = new EncryptedTable(schema, name, table, folding, config.minFormatVersion());
+            tables.put(resolved.identity(), resolved);
+            bare.add(name);
+        }
+        this.tablesByIdentity = Collections.unmodifiableMap(tables);
+        this.bareTableNames = Collections.unmodifiableSet(bare);
+    }
+
+    public IdentifierCase folding() {
+        return folding;
+    }
+
+    /** The connection's current schema when it opened; unqualified names resolve here. */
+    public String currentSchema() {
+        return currentSchema;
+    }
+
+    /**
+     * The configured table a SQL reference names, or null.
+     *
+     * @param schema normalised schema name, or null for an unqualified reference (resolved to the current schema)
+     * @param name   normalised table name
+     */
+    public EncryptedTable table(String schema, String name) {
+        return tablesByIdentity.get((schema == null ? currentSchema : schema) + "." + name);
+    }
+
+    /** The configured table with this identity ({@code schema.table}), or null. */
+    public EncryptedTable tableByIdentity(String identity) {
+        return tablesByIdentity.get(identity);
+    }
+
+    public Collection<EncryptedTable> tables() {
+        return tablesByIdentity.values();
+    }
+
+    /** The normalised bare names of the configured tables, for the cheap token scan that gates analysis. */
+    public Set<String> bareTableNames() {
+        return bareTableNames;
+    }
+
+    /** Splits {@code schema.table} (either part may be double-quoted and contain dots) into one or two parts. */
+    static String[] splitQualifiedName(String qualified) {
+        boolean quoted = false;
+        for (int i = 0; i < qualified.length(); i++) {
+            char c = qualified.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                return new String[] {qualified.substring(0, i), qualified.substring(i + 1)};
+            }
+        }
+        return new String[] {qualified};
+    }
+}
