@@ -1,0 +1,49 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.config.EnvelopeConfig;
+import io.envelope.jdbc.keys.ConnectionSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Where the public entry points ({@code EnvelopeDriver}, {@code EnvelopeDataSource}) meet the wrapper: finds the
+ * runtime for a configuration and database, opens the target connection and wraps it.
+ */
+public final class EnvelopeConnector {
+
+    private EnvelopeConnector() {
+    }
+
+    /**
+     * @param config           the loaded configuration
+     * @param targetUrl        the target URL (identifies the database, with the user, for runtime sharing)
+     * @param targetProperties the properties the target driver receives
+     * @param targets          opens target connections: the application's, and the key table's own
+     */
+    public static Connection connect(EnvelopeConfig config, String targetUrl, Properties targetProperties,
+                                     ConnectionSource targets) throws SQLException {
+        String user = targetProperties.getProperty("user", "");
+        return connect(config, targetUrl + "\u0000" + user, targets);
+    }
+
+    /**
+     * @param database what identifies the target database for runtime sharing (a URL and user, or a DataSource)
+     */
+    public static Connection connect(EnvelopeConfig config, Object database, ConnectionSource targets)
+            throws SQLException {
+        EnvelopeRuntime runtime = EnvelopeRuntimes.get(config, database, targets);
+        Connection target = targets.open();
+        try {
+            return new EnvelopeConnection(target, runtime);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                target.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,654 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.config.PlaintextType;
+import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.sql.ParameterTarget;
+import io.envelope.jdbc.sql.StatementPlan;
+
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Calendar;
+
+/**
+ * A {@link PreparedStatement} whose parameters bound to encrypted columns are recorded, not sent: at
+ * {@code execute}/{@code addBatch} each recorded value is encrypted and bound to the target statement as bytes or
+ * base64 text. Parameters of other columns go straight to the target statement. This keeps encryption out of the
+ * setters, so {@code clearParameters}, re-execution and batches behave as JDBC says.
+ */
+public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
+
+    /** Marks a recorded SQL NULL. */
+    private static final Object NULL = new Object();
+
+    private final StatementPlan plan;
+    /** Index 0 is parameter 1; only positions of encrypted parameters are used. */
+    private final Object[] recorded;
+    /** Whether a recorded value changed since it was last encrypted and bound to the target statement. */
+    private final boolean[] dirty;
+
+    EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan) {
+        super(connection, delegate);
+        this.plan = plan;
+        this.recorded = new Object[plan.parameterCount()];
+        this.dirty = new boolean[plan.parameterCount()];
+    }
+
+    // ---- execution ----------------------------------------------------------------------------------------------
+
+    /** Encrypts the recorded values that changed and binds them to the target statement. */
+    private void bindEncryptedParameters() throws SQLException {
+        if (plan.isPassThrough()) {
+            return;
+        }
+        ColumnValues values = connection.values();
+        for (int i = 0; i < recorded.length; i++) {
+            if (dirty[i]) {
+                Object value = recorded[i];
+                values.bind(preparedStatementDelegate, i + 1, plan.parameter(i + 1), value == NULL ? null : value);
+                dirty[i] = false;
+            }
+        }
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        bindEncryptedParameters();
+        executing(plan);
+        return wrapResult(preparedStatementDelegate.executeQuery(), plan.results());
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        bindEncryptedParameters();
+        executing(plan);
+        return preparedStatementDelegate.execute();
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        bindEncryptedParameters();
+        executing(plan);
+        return preparedStatementDelegate.executeUpdate();
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        bindEncryptedParameters();
+        executing(plan);
+        return preparedStatementDelegate.executeLargeUpdate();
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        bindEncryptedParameters();
+        preparedStatementDelegate.addBatch();
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        Arrays.fill(recorded, null);
+        Arrays.fill(dirty, false);
+        preparedStatementDelegate.clearParameters();
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        ResultSetMetaData metaData = preparedStatementDelegate.getMetaData();
+        return metaData == null ? null : new EnvelopeResultSetMetaData(metaData, plan.results());
+    }
+
+    // ---- recording --------------------------------------------------------------------------------------------
+
+    /** The encrypted column parameter {@code index} binds to, or null when it goes to the target as it is. */
+    private EncryptedColumn encrypted(int index) {
+        ParameterTarget target = plan.parameter(index);
+        return target == null ? null : target.column();
+    }
+
+    private void record(int index, Object value) {
+        recorded[index - 1] = value == null ? NULL : value;
+        dirty[index - 1] = true;
+    }
+
+    private SQLException refusedType(int index, String what) {
+        return EnvelopeException.refused(what + " cannot be bound to encrypted column "
+                + encrypted(index).qualifiedName() + "; bind its value with a setter for the column's type");
+    }
+
+    /** A calendar-relative date/time converted the way the target driver would, before canonical encoding. */
+    private Object withCalendar(int index, java.util.Date value, Calendar calendar) {
+        if (value == null || calendar == null) {
+            return value;
+        }
+        Instant instant = Instant.ofEpochMilli(value.getTime());
+        if (value instanceof Timestamp ts) {
+            instant = ts.toInstant();
+        }
+        PlaintextType type = encrypted(index).config().type();
+        if (type == PlaintextType.TIMESTAMPTZ) {
+            return instant.atOffset(ZoneOffset.UTC);
+        }
+        var local = instant.atZone(calendar.getTimeZone().toZoneId());
+        if (value instanceof Date) {
+            return local.toLocalDate();
+        }
+        if (value instanceof Time) {
+            return local.toLocalTime();
+        }
+        return local.toLocalDateTime();
+    }
+
+    @Override
+    public void setNull(int index, int sqlType) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, null);
+        } else {
+            preparedStatementDelegate.setNull(index, sqlType);
+        }
+    }
+
+    @Override
+    public void setNull(int index, int sqlType, String typeName) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, null);
+        } else {
+            preparedStatementDelegate.setNull(index, sqlType, typeName);
+        }
+    }
+
+    @Override
+    public void setBoolean(int index, boolean x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setBoolean(index, x);
+        }
+    }
+
+    @Override
+    public void setByte(int index, byte x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setByte(index, x);
+        }
+    }
+
+    @Override
+    public void setShort(int index, short x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setShort(index, x);
+        }
+    }
+
+    @Override
+    public void setInt(int index, int x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setInt(index, x);
+        }
+    }
+
+    @Override
+    public void setLong(int index, long x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setLong(index, x);
+        }
+    }
+
+    @Override
+    public void setFloat(int index, float x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setFloat(index, x);
+        }
+    }
+
+    @Override
+    public void setDouble(int index, double x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setDouble(index, x);
+        }
+    }
+
+    @Override
+    public void setBigDecimal(int index, BigDecimal x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setBigDecimal(index, x);
+        }
+    }
+
+    @Override
+    public void setString(int index, String x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setString(index, x);
+        }
+    }
+
+    @Override
+    public void setNString(int index, String x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setNString(index, x);
+        }
+    }
+
+    @Override
+    public void setBytes(int index, byte[] x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x == null ? null : x.clone());
+        } else {
+            preparedStatementDelegate.setBytes(index, x);
+        }
+    }
+
+    @Override
+    public void setDate(int index, Date x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setDate(index, x);
+        }
+    }
+
+    @Override
+    public void setDate(int index, Date x, Calendar calendar) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, withCalendar(index, x, calendar));
+        } else {
+            preparedStatementDelegate.setDate(index, x, calendar);
+        }
+    }
+
+    @Override
+    public void setTime(int index, Time x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setTime(index, x);
+        }
+    }
+
+    @Override
+    public void setTime(int index, Time x, Calendar calendar) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, withCalendar(index, x, calendar));
+        } else {
+            preparedStatementDelegate.setTime(index, x, calendar);
+        }
+    }
+
+    @Override
+    public void setTimestamp(int index, Timestamp x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x);
+        } else {
+            preparedStatementDelegate.setTimestamp(index, x);
+        }
+    }
+
+    @Override
+    public void setTimestamp(int index, Timestamp x, Calendar calendar) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, withCalendar(index, x, calendar));
+        } else {
+            preparedStatementDelegate.setTimestamp(index, x, calendar);
+        }
+    }
+
+    @Override
+    public void setObject(int index, Object x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, objectValue(index, column, x));
+        } else {
+            preparedStatementDelegate.setObject(index, x);
+        }
+    }
+
+    @Override
+    public void setObject(int index, Object x, int targetSqlType) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, objectValue(index, column, x));
+        } else {
+            preparedStatementDelegate.setObject(index, x, targetSqlType);
+        }
+    }
+
+    @Override
+    public void setObject(int index, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, objectValue(index, column, x));
+        } else {
+            preparedStatementDelegate.setObject(index, x, targetSqlType, scaleOrLength);
+        }
+    }
+
+    @Override
+    public void setObject(int index, Object x, SQLType targetSqlType) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, objectValue(index, column, x));
+        } else {
+            preparedStatementDelegate.setObject(index, x, targetSqlType);
+        }
+    }
+
+    @Override
+    public void setObject(int index, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, objectValue(index, column, x));
+        } else {
+            preparedStatementDelegate.setObject(index, x, targetSqlType, scaleOrLength);
+        }
+    }
+
+    /** setObject with a stream, reader or LOB reads it whole; other objects go to the column cipher as they are. */
+    private Object objectValue(int index, EncryptedColumn column, Object x) throws SQLException {
+        if (x instanceof InputStream in) {
+            return ParameterStreams.readBytes(in, -1, column);
+        }
+        if (x instanceof Reader reader) {
+            return ParameterStreams.readText(reader, -1, column);
+        }
+        if (x instanceof Blob blob) {
+            return ParameterStreams.readBlob(blob, column);
+        }
+        if (x instanceof Clob clob) {
+            return ParameterStreams.readClob(clob, column);
+        }
+        if (x instanceof Array || x instanceof Ref || x instanceof RowId || x instanceof SQLXML) {
+            throw refusedType(index, x.getClass().getSimpleName());
+        }
+        return x;
+    }
+
+    @Override
+    public void setAsciiStream(int index, InputStream x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, -1, StandardCharsets.US_ASCII, column));
+        } else {
+            preparedStatementDelegate.setAsciiStream(index, x);
+        }
+    }
+
+    @Override
+    public void setAsciiStream(int index, InputStream x, int length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
+        } else {
+            preparedStatementDelegate.setAsciiStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setAsciiStream(int index, InputStream x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
+        } else {
+            preparedStatementDelegate.setAsciiStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setUnicodeStream(int index, InputStream x, int length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, StandardCharsets.UTF_16BE, column));
+        } else {
+            preparedStatementDelegate.setUnicodeStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int index, InputStream x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBytes(x, -1, column));
+        } else {
+            preparedStatementDelegate.setBinaryStream(index, x);
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int index, InputStream x, int length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBytes(x, length, column));
+        } else {
+            preparedStatementDelegate.setBinaryStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int index, InputStream x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBytes(x, length, column));
+        } else {
+            preparedStatementDelegate.setBinaryStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int index, Reader x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, -1, column));
+        } else {
+            preparedStatementDelegate.setCharacterStream(index, x);
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int index, Reader x, int length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, column));
+        } else {
+            preparedStatementDelegate.setCharacterStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int index, Reader x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, column));
+        } else {
+            preparedStatementDelegate.setCharacterStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setNCharacterStream(int index, Reader x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, -1, column));
+        } else {
+            preparedStatementDelegate.setNCharacterStream(index, x);
+        }
+    }
+
+    @Override
+    public void setNCharacterStream(int index, Reader x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, column));
+        } else {
+            preparedStatementDelegate.setNCharacterStream(index, x, length);
+        }
+    }
+
+    @Override
+    public void setBlob(int index, Blob x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBlob(x, column));
+        } else {
+            preparedStatementDelegate.setBlob(index, x);
+        }
+    }
+
+    @Override
+    public void setBlob(int index, InputStream x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBytes(x, -1, column));
+        } else {
+            preparedStatementDelegate.setBlob(index, x);
+        }
+    }
+
+    @Override
+    public void setBlob(int index, InputStream x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readBytes(x, length, column));
+        } else {
+            preparedStatementDelegate.setBlob(index, x, length);
+        }
+    }
+
+    @Override
+    public void setClob(int index, Clob x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readClob(x, column));
+        } else {
+            preparedStatementDelegate.setClob(index, x);
+        }
+    }
+
+    @Override
+    public void setClob(int index, Reader x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, -1, column));
+        } else {
+            preparedStatementDelegate.setClob(index, x);
+        }
+    }
+
+    @Override
+    public void setClob(int index, Reader x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, column));
+        } else {
+            preparedStatementDelegate.setClob(index, x, length);
+        }
+    }
+
+    @Override
+    public void setNClob(int index, NClob x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readClob(x, column));
+        } else {
+            preparedStatementDelegate.setNClob(index, x);
+        }
+    }
+
+    @Override
+    public void setNClob(int index, Reader x) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, -1, column));
+        } else {
+            preparedStatementDelegate.setNClob(index, x);
+        }
+    }
+
+    @Override
+    public void setNClob(int index, Reader x, long length) throws SQLException {
+        EncryptedColumn column = encrypted(index);
+        if (column != null) {
+            record(index, ParameterStreams.readText(x, length, column));
+        } else {
+            preparedStatementDelegate.setNClob(index, x, length);
+        }
+    }
+
+    @Override
+    public void setURL(int index, URL x) throws SQLException {
+        if (encrypted(index) != null) {
+            record(index, x == null ? null : x.toString());
+        } else {
+            preparedStatementDelegate.setURL(index, x);
+        }
+    }
+
+    @Override
+    public void setArray(int index, Array x) throws SQLException {
+        if (encrypted(index) != null) {
+            throw refusedType(index, "an SQL ARRAY");
+        }
+        preparedStatementDelegate.setArray(index, x);
+    }
+
+    @Override
+    public void setRef(int index, Ref x) throws SQLException {
+        if (encrypted(index) != null) {
+            throw refusedType(index, "a REF");
+        }
+        preparedStatementDelegate.setRef(index, x);
+    }
+
+    @Override
+    public void setRowId(int index, RowId x) throws SQLException {
+        if (encrypted(index) != null) {
+            throw refusedType(index, "a ROWID");
+        }
+        preparedStatementDelegate.setRowId(index, x);
+    }
+
+    @Override
+    public void setSQLXML(int index, SQLXML x) throws SQLException {
+        if (encrypted(index) != null) {
+            throw refusedType(index, "an SQLXML value");
+        }
+        preparedStatementDelegate.setSQLXML(index, x);
+    }
+}

@@ -1,0 +1,566 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.sql.ResultShape;
+
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLXML;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.Map;
+
+/**
+ * A result set whose encrypted columns (as the statement's analysis found them) are decrypted for every getter,
+ * by index and by label; other columns are the target's own. Values are decrypted when a getter asks, row by row,
+ * so a streamed result ({@code setFetchSize}) stays streamed.
+ */
+public final class EnvelopeResultSet extends DelegatingResultSet {
+
+    private final Statement statement;
+    private final ResultShape shape;
+    private final ColumnValues values;
+    /** Per result position: how to answer getters for that encrypted column (built on first use). */
+    private PlaintextGetters[] getters;
+
+    EnvelopeResultSet(Statement statement, ResultSet delegate, ResultShape shape, ColumnValues values) {
+        super(delegate);
+        this.statement = statement;
+        this.shape = shape;
+        this.values = values;
+    }
+
+    /**
+     * The generated keys of an INSERT/UPDATE on a configured table: their columns are named as the table's, so
+     * they are matched to encrypted columns by name.
+     */
+    static ResultSet generatedKeys(Statement statement, ResultSet keys, EncryptedTable table, ColumnValues values)
+            throws SQLException {
+        ResultSetMetaData metaData = keys.getMetaData();
+        int count = metaData.getColumnCount();
+        EncryptedColumn[] columns = new EncryptedColumn[count];
+        for (int i = 1; i <= count; i++) {
+            columns[i - 1] = table.column(metaData.getColumnName(i));
+        }
+        return new EnvelopeResultSet(statement, keys, new ResultShape(columns, count), values);
+    }
+
+    // ---- the decryption path ------------------------------------------------------------------------------------
+
+    /** The getters of the encrypted column at this position, or null when the column is not encrypted. */
+    private PlaintextGetters encrypted(int columnIndex) throws SQLException {
+        EncryptedColumn column = shape.column(columnIndex);
+        if (column == null) {
+            return null;
+        }
+        if (getters == null) {
+            checkWidth();
+            getters = new PlaintextGetters[Math.max(shape.columnCount(), columnIndex)];
+        }
+        if (columnIndex > getters.length) {
+            getters = java.util.Arrays.copyOf(getters, columnIndex);
+        }
+        PlaintextGetters g = getters[columnIndex - 1];
+        if (g == null) {
+            g = new PlaintextGetters(column);
+            getters[columnIndex - 1] = g;
+        }
+        return g;
+    }
+
+    /** Fails closed when the real result is not as wide as the analysis expected (a table changed under us). */
+    private void checkWidth() throws SQLException {
+        int expected = shape.columnCount();
+        if (expected >= 0) {
+            int actual = delegate.getMetaData().getColumnCount();
+            if (actual != expected) {
+                throw EnvelopeException.refused("the result has " + actual + " columns where the analysis of the"
+                        + " statement expected " + expected + "; the table definition changed since it was read."
+                        + " Reconnect (or restart) so envelope-jdbc reads the new definition");
+            }
+        }
+    }
+
+    private Object plaintext(int columnIndex) throws SQLException {
+        return values.read(delegate, columnIndex, shape.column(columnIndex));
+    }
+
+    // ---- getters by index ---------------------------------------------------------------------------------------
+
+    @Override
+    public String getString(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getString(columnIndex) : g.getString(plaintext(columnIndex));
+    }
+
+    @Override
+    public String getNString(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getNString(columnIndex) : g.getString(plaintext(columnIndex));
+    }
+
+    @Override
+    public boolean getBoolean(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getBoolean(columnIndex) : g.getBoolean(plaintext(columnIndex));
+    }
+
+    @Override
+    public byte getByte(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getByte(columnIndex)
+                : (byte) g.getLong(plaintext(columnIndex), Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
+    }
+
+    @Override
+    public short getShort(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getShort(columnIndex)
+                : (short) g.getLong(plaintext(columnIndex), Short.MIN_VALUE, Short.MAX_VALUE, "short");
+    }
+
+    @Override
+    public int getInt(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getInt(columnIndex)
+                : (int) g.getLong(plaintext(columnIndex), Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
+    }
+
+    @Override
+    public long getLong(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getLong(columnIndex)
+                : g.getLong(plaintext(columnIndex), Long.MIN_VALUE, Long.MAX_VALUE, "long");
+    }
+
+    @Override
+    public float getFloat(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getFloat(columnIndex) : (float) g.getDouble(plaintext(columnIndex));
+    }
+
+    @Override
+    public double getDouble(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getDouble(columnIndex) : g.getDouble(plaintext(columnIndex));
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getBigDecimal(columnIndex) : g.getBigDecimal(plaintext(columnIndex));
+    }
+
+    @Override
+    @Deprecated
+    public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        if (g == null) {
+            return delegate.getBigDecimal(columnIndex, scale);
+        }
+        BigDecimal value = g.getBigDecimal(plaintext(columnIndex));
+        return value == null ? null : value.setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    @Override
+    public byte[] getBytes(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getBytes(columnIndex) : g.getBytes(plaintext(columnIndex));
+    }
+
+    @Override
+    public Date getDate(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getDate(columnIndex) : g.getDate(plaintext(columnIndex), null);
+    }
+
+    @Override
+    public Date getDate(int columnIndex, Calendar cal) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getDate(columnIndex, cal) : g.getDate(plaintext(columnIndex), cal);
+    }
+
+    @Override
+    public Time getTime(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getTime(columnIndex) : g.getTime(plaintext(columnIndex), null);
+    }
+
+    @Override
+    public Time getTime(int columnIndex, Calendar cal) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getTime(columnIndex, cal) : g.getTime(plaintext(columnIndex), cal);
+    }
+
+    @Override
+    public Timestamp getTimestamp(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getTimestamp(columnIndex) : g.getTimestamp(plaintext(columnIndex), null);
+    }
+
+    @Override
+    public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getTimestamp(columnIndex, cal) : g.getTimestamp(plaintext(columnIndex), cal);
+    }
+
+    @Override
+    public InputStream getAsciiStream(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getAsciiStream(columnIndex) : g.getAsciiStream(plaintext(columnIndex));
+    }
+
+    @Override
+    @Deprecated
+    public InputStream getUnicodeStream(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        if (g == null) {
+            return delegate.getUnicodeStream(columnIndex);
+        }
+        String text = g.getString(plaintext(columnIndex));
+        return text == null ? null
+                : new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_16BE));
+    }
+
+    @Override
+    public InputStream getBinaryStream(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getBinaryStream(columnIndex) : g.getBinaryStream(plaintext(columnIndex));
+    }
+
+    @Override
+    public Reader getCharacterStream(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getCharacterStream(columnIndex) : g.getCharacterStream(plaintext(columnIndex));
+    }
+
+    @Override
+    public Reader getNCharacterStream(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getNCharacterStream(columnIndex) : g.getCharacterStream(plaintext(columnIndex));
+    }
+
+    @Override
+    public Object getObject(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getObject(columnIndex) : g.getObject(plaintext(columnIndex));
+    }
+
+    @Override
+    public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getObject(columnIndex, map) : g.getObject(plaintext(columnIndex));
+    }
+
+    @Override
+    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        return g == null ? delegate.getObject(columnIndex, type) : g.getObject(plaintext(columnIndex), type);
+    }
+
+    @Override
+    public Blob getBlob(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        if (g == null) {
+            return delegate.getBlob(columnIndex);
+        }
+        byte[] bytes = g.getBytes(plaintext(columnIndex));
+        return bytes == null ? null : new javax.sql.rowset.serial.SerialBlob(bytes);
+    }
+
+    @Override
+    public Clob getClob(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        if (g == null) {
+            return delegate.getClob(columnIndex);
+        }
+        String text = g.getString(plaintext(columnIndex));
+        return text == null ? null : new javax.sql.rowset.serial.SerialClob(text.toCharArray());
+    }
+
+    @Override
+    public NClob getNClob(int columnIndex) throws SQLException {
+        if (encrypted(columnIndex) == null) {
+            return delegate.getNClob(columnIndex);
+        }
+        throw new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + "getNClob on encrypted column "
+                + shape.column(columnIndex).qualifiedName() + " is not supported; use getString or getClob");
+    }
+
+    @Override
+    public URL getURL(int columnIndex) throws SQLException {
+        PlaintextGetters g = encrypted(columnIndex);
+        if (g == null) {
+            return delegate.getURL(columnIndex);
+        }
+        String text = g.getString(plaintext(columnIndex));
+        try {
+            return text == null ? null : new URL(text);
+        } catch (MalformedURLException e) {
+            throw EnvelopeException.data("the value of " + shape.column(columnIndex).qualifiedName()
+                    + " is not a URL");
+        }
+    }
+
+    @Override
+    public Array getArray(int columnIndex) throws SQLException {
+        refuseStructured(columnIndex, "Array");
+        return delegate.getArray(columnIndex);
+    }
+
+    @Override
+    public Ref getRef(int columnIndex) throws SQLException {
+        refuseStructured(columnIndex, "Ref");
+        return delegate.getRef(columnIndex);
+    }
+
+    @Override
+    public RowId getRowId(int columnIndex) throws SQLException {
+        refuseStructured(columnIndex, "RowId");
+        return delegate.getRowId(columnIndex);
+    }
+
+    @Override
+    public SQLXML getSQLXML(int columnIndex) throws SQLException {
+        refuseStructured(columnIndex, "SQLXML");
+        return delegate.getSQLXML(columnIndex);
+    }
+
+    private void refuseStructured(int columnIndex, String what) throws SQLException {
+        if (encrypted(columnIndex) != null) {
+            throw EnvelopeException.data("the value of " + shape.column(columnIndex).qualifiedName()
+                    + " cannot be converted to " + what);
+        }
+    }
+
+    // ---- getters by label: the same path after findColumn -------------------------------------------------------
+
+    private int index(String columnLabel) throws SQLException {
+        return delegate.findColumn(columnLabel);
+    }
+
+    @Override
+    public String getString(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getString(index(columnLabel)) : delegate.getString(columnLabel);
+    }
+
+    @Override
+    public String getNString(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getNString(index(columnLabel)) : delegate.getNString(columnLabel);
+    }
+
+    @Override
+    public boolean getBoolean(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBoolean(index(columnLabel)) : delegate.getBoolean(columnLabel);
+    }
+
+    @Override
+    public byte getByte(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getByte(index(columnLabel)) : delegate.getByte(columnLabel);
+    }
+
+    @Override
+    public short getShort(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getShort(index(columnLabel)) : delegate.getShort(columnLabel);
+    }
+
+    @Override
+    public int getInt(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getInt(index(columnLabel)) : delegate.getInt(columnLabel);
+    }
+
+    @Override
+    public long getLong(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getLong(index(columnLabel)) : delegate.getLong(columnLabel);
+    }
+
+    @Override
+    public float getFloat(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getFloat(index(columnLabel)) : delegate.getFloat(columnLabel);
+    }
+
+    @Override
+    public double getDouble(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getDouble(index(columnLabel)) : delegate.getDouble(columnLabel);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBigDecimal(index(columnLabel)) : delegate.getBigDecimal(columnLabel);
+    }
+
+    @Override
+    @Deprecated
+    public BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBigDecimal(index(columnLabel), scale)
+                : delegate.getBigDecimal(columnLabel, scale);
+    }
+
+    @Override
+    public byte[] getBytes(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBytes(index(columnLabel)) : delegate.getBytes(columnLabel);
+    }
+
+    @Override
+    public Date getDate(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getDate(index(columnLabel)) : delegate.getDate(columnLabel);
+    }
+
+    @Override
+    public Date getDate(String columnLabel, Calendar cal) throws SQLException {
+        return shape.hasEncryptedColumns() ? getDate(index(columnLabel), cal) : delegate.getDate(columnLabel, cal);
+    }
+
+    @Override
+    public Time getTime(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getTime(index(columnLabel)) : delegate.getTime(columnLabel);
+    }
+
+    @Override
+    public Time getTime(String columnLabel, Calendar cal) throws SQLException {
+        return shape.hasEncryptedColumns() ? getTime(index(columnLabel), cal) : delegate.getTime(columnLabel, cal);
+    }
+
+    @Override
+    public Timestamp getTimestamp(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getTimestamp(index(columnLabel)) : delegate.getTimestamp(columnLabel);
+    }
+
+    @Override
+    public Timestamp getTimestamp(String columnLabel, Calendar cal) throws SQLException {
+        return shape.hasEncryptedColumns() ? getTimestamp(index(columnLabel), cal)
+                : delegate.getTimestamp(columnLabel, cal);
+    }
+
+    @Override
+    public InputStream getAsciiStream(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getAsciiStream(index(columnLabel)) : delegate.getAsciiStream(columnLabel);
+    }
+
+    @Override
+    @Deprecated
+    public InputStream getUnicodeStream(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getUnicodeStream(index(columnLabel))
+                : delegate.getUnicodeStream(columnLabel);
+    }
+
+    @Override
+    public InputStream getBinaryStream(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBinaryStream(index(columnLabel))
+                : delegate.getBinaryStream(columnLabel);
+    }
+
+    @Override
+    public Reader getCharacterStream(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getCharacterStream(index(columnLabel))
+                : delegate.getCharacterStream(columnLabel);
+    }
+
+    @Override
+    public Reader getNCharacterStream(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getNCharacterStream(index(columnLabel))
+                : delegate.getNCharacterStream(columnLabel);
+    }
+
+    @Override
+    public Object getObject(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getObject(index(columnLabel)) : delegate.getObject(columnLabel);
+    }
+
+    @Override
+    public Object getObject(String columnLabel, Map<String, Class<?>> map) throws SQLException {
+        return shape.hasEncryptedColumns() ? getObject(index(columnLabel), map) : delegate.getObject(columnLabel, map);
+    }
+
+    @Override
+    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
+        return shape.hasEncryptedColumns() ? getObject(index(columnLabel), type)
+                : delegate.getObject(columnLabel, type);
+    }
+
+    @Override
+    public Blob getBlob(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getBlob(index(columnLabel)) : delegate.getBlob(columnLabel);
+    }
+
+    @Override
+    public Clob getClob(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getClob(index(columnLabel)) : delegate.getClob(columnLabel);
+    }
+
+    @Override
+    public NClob getNClob(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getNClob(index(columnLabel)) : delegate.getNClob(columnLabel);
+    }
+
+    @Override
+    public URL getURL(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getURL(index(columnLabel)) : delegate.getURL(columnLabel);
+    }
+
+    @Override
+    public Array getArray(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getArray(index(columnLabel)) : delegate.getArray(columnLabel);
+    }
+
+    @Override
+    public Ref getRef(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getRef(index(columnLabel)) : delegate.getRef(columnLabel);
+    }
+
+    @Override
+    public RowId getRowId(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getRowId(index(columnLabel)) : delegate.getRowId(columnLabel);
+    }
+
+    @Override
+    public SQLXML getSQLXML(String columnLabel) throws SQLException {
+        return shape.hasEncryptedColumns() ? getSQLXML(index(columnLabel)) : delegate.getSQLXML(columnLabel);
+    }
+
+    // ---- the rest -----------------------------------------------------------------------------------------------
+
+    /** Updatable result sets write through the target driver; for encrypted columns that would write plaintext. */
+    @Override
+    protected void beforeUpdate(int column) throws SQLException {
+        EncryptedColumn encrypted = shape.column(column);
+        if (encrypted != null) {
+            throw EnvelopeException.refused("updating encrypted column " + encrypted.qualifiedName()
+                    + " through an updatable ResultSet is not supported; use an UPDATE PreparedStatement");
+        }
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        return new EnvelopeResultSetMetaData(delegate.getMetaData(), shape);
+    }
+
+    @Override
+    public Statement getStatement() {
+        return statement;
+    }
+
+    @Override
+    public String toString() {
+        return "EnvelopeResultSet@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}

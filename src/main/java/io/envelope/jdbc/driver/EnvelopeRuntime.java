@@ -1,0 +1,68 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.config.EnvelopeConfig;
+import io.envelope.jdbc.keys.ConnectionSource;
+import io.envelope.jdbc.keys.KeyRing;
+import io.envelope.jdbc.kms.KmsProvider;
+import io.envelope.jdbc.kms.KmsProviders;
+import io.envelope.jdbc.schema.EncryptionSchema;
+import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.sql.SqlAnalyzer;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Everything the connections of one configuration and one database share inside a process: the KMS provider,
+ * the key ring (unwrapped key cache), the SQL analysis cache, the resolved schemas and the table layouts.
+ * Built once, by the first connection; see {@link EnvelopeRuntimes}.
+ */
+final class EnvelopeRuntime implements AutoCloseable {
+
+    /** Plans kept per runtime; a plan is a few hundred bytes. */
+    private static final int ANALYSIS_CACHE_SIZE = 4096;
+
+    private final EnvelopeConfig config;
+    private final KmsProvider kms;
+    private final KeyRing keyRing;
+    private final SqlAnalyzer analyzer;
+    private final TableLayouts layouts = new TableLayouts();
+    private final Map<String, EncryptionSchema> schemas = new ConcurrentHashMap<>();
+
+    EnvelopeRuntime(EnvelopeConfig config, ConnectionSource keyTableConnections) throws SQLException {
+        this.config = config;
+        this.kms = KmsProviders.create(config.kms());
+        this.keyRing = new KeyRing(config.keyTable(), config.createKeyTable(), kms, keyTableConnections,
+                config.keyCacheTtl(), Clock.systemUTC());
+        this.analyzer = new SqlAnalyzer(ANALYSIS_CACHE_SIZE);
+    }
+
+    EnvelopeConfig config() {
+        return config;
+    }
+
+    KeyRing keyRing() {
+        return keyRing;
+    }
+
+    SqlAnalyzer analyzer() {
+        return analyzer;
+    }
+
+    TableLayouts layouts() {
+        return layouts;
+    }
+
+    /** The configured tables resolved for a connection whose current schema is {@code currentSchema}. */
+    EncryptionSchema schema(String currentSchema, IdentifierCase folding) {
+        return schemas.computeIfAbsent(currentSchema, s -> new EncryptionSchema(config, s, folding));
+    }
+
+    @Override
+    public void close() {
+        keyRing.close();
+        kms.close();
+    }
+}

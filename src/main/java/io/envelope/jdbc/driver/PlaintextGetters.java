@@ -1,0 +1,459 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.config.PlaintextType;
+import io.envelope.jdbc.schema.EncryptedColumn;
+
+import java.io.ByteArrayInputStream;
+import java.io.CharArrayReader;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Calendar;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Answers every ResultSet getter for a decrypted value as pgJDBC answers it for a plaintext column of the same SQL
+ * type (contract §3): {@code getObject} on a date column gives a {@link java.sql.Date}, {@code getString} on a
+ * boolean gives {@code t}, and so on. The input is the canonical value from the column cipher (or, inside an
+ * accept-plaintext window, the stored String/byte[]). Conversion errors never quote the value.
+ */
+final class PlaintextGetters {
+
+    private static final DateTimeFormatter TIME_TEXT = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("HH:mm:ss").optionalStart()
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 6, true).toFormatter(Locale.ROOT);
+    private static final DateTimeFormatter TIMESTAMP_TEXT = new java.time.format.DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ').append(TIME_TEXT).toFormatter(Locale.ROOT);
+
+    private final EncryptedColumn column;
+    private final PlaintextType type;
+
+    PlaintextGetters(EncryptedColumn column) {
+        this.column = column;
+        this.type = column.config().type();
+    }
+
+    // ---- strings and bytes -------------------------------------------------------------------------------------
+
+    String getString(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        return switch (type) {
+            case BYTES -> "\\x" + HexFormat.of().formatHex((byte[]) v);
+            case BOOLEAN -> ((Boolean) v) ? "t" : "f";
+            case DECIMAL -> ((BigDecimal) v).toPlainString();
+            case DOUBLE -> floatText((Double) v, 15);
+            case REAL -> floatText(((Float) v).doubleValue(), 6);
+            case TIME -> TIME_TEXT.format((LocalTime) v);
+            case TIMESTAMP -> TIMESTAMP_TEXT.format((LocalDateTime) v);
+            case TIMESTAMPTZ -> timestamptzText((OffsetDateTime) v);
+            default -> v.toString();
+        };
+    }
+
+    byte[] getBytes(Object v) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        return getString(v).getBytes(StandardCharsets.UTF_8);
+    }
+
+    InputStream getBinaryStream(Object v) throws SQLException {
+        byte[] b = getBytes(v);
+        return b == null ? null : new ByteArrayInputStream(b);
+    }
+
+    InputStream getAsciiStream(Object v) {
+        String s = getString(v);
+        return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    Reader getCharacterStream(Object v) {
+        String s = getString(v);
+        return s == null ? null : new CharArrayReader(s.toCharArray());
+    }
+
+    // ---- numbers -----------------------------------------------------------------------------------------------
+
+    boolean getBoolean(Object v) throws SQLException {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return toBigDecimal(n).compareTo(BigDecimal.ONE) == 0;
+        }
+        if (v instanceof String s) {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            switch (t) {
+                case "t", "true", "1", "yes", "on", "y" -> {
+                    return true;
+                }
+                case "f", "false", "0", "no", "off", "n" -> {
+                    return false;
+                }
+                default -> throw badConversion("boolean");
+            }
+        }
+        throw badConversion("boolean");
+    }
+
+    long getLong(Object v, long min, long max, String target) throws SQLException {
+        if (v == null) {
+            return 0;
+        }
+        BigDecimal d = numeric(v, target);
+        BigDecimal truncated = d.setScale(0, RoundingMode.DOWN);
+        if (truncated.compareTo(BigDecimal.valueOf(min)) < 0 || truncated.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw badConversion(target);
+        }
+        return truncated.longValueExact();
+    }
+
+    double getDouble(Object v) throws SQLException {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof Float f) {
+            return f;
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw badConversion("double");
+            }
+        }
+        return numeric(v, "double").doubleValue();
+    }
+
+    BigDecimal getBigDecimal(Object v) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Double d && (d.isNaN() || d.isInfinite()) || v instanceof Float f && (f.isNaN() || f.isInfinite())) {
+            throw badConversion("BigDecimal");
+        }
+        return numeric(v, "BigDecimal");
+    }
+
+    private BigDecimal numeric(Object v, String target) throws SQLException {
+        if (v instanceof BigDecimal d) {
+            return d;
+        }
+        if (v instanceof Boolean b) {
+            return b ? BigDecimal.ONE : BigDecimal.ZERO;
+        }
+        if (v instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                throw badConversion(target);
+            }
+            return BigDecimal.valueOf(d);
+        }
+        if (v instanceof Float f) {
+            if (f.isNaN() || f.isInfinite()) {
+                throw badConversion(target);
+            }
+            return new BigDecimal(Float.toString(f));
+        }
+        if (v instanceof Number n) {
+            return toBigDecimal(n);
+        }
+        if (v instanceof String s) {
+            try {
+                return new BigDecimal(s.trim());
+            } catch (NumberFormatException e) {
+                throw badConversion(target);
+            }
+        }
+        throw badConversion(target);
+    }
+
+    private static BigDecimal toBigDecimal(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        return BigDecimal.valueOf(n.longValue());
+    }
+
+    // ---- dates and times ---------------------------------------------------------------------------------------
+
+    Date getDate(Object v, Calendar calendar) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        LocalDate date;
+        if (v instanceof LocalDate d) {
+            date = d;
+        } else if (v instanceof LocalDateTime dt) {
+            date = dt.toLocalDate();
+        } else if (v instanceof OffsetDateTime odt) {
+            return new Date(odt.toInstant().toEpochMilli());
+        } else if (v instanceof String s) {
+            date = parse(() -> LocalDate.parse(s.trim()), "Date");
+        } else {
+            throw badConversion("Date");
+        }
+        if (calendar == null) {
+            return Date.valueOf(date);
+        }
+        return new Date(date.atStartOfDay(zone(calendar)).toInstant().toEpochMilli());
+    }
+
+    Time getTime(Object v, Calendar calendar) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        LocalTime time;
+        if (v instanceof LocalTime t) {
+            time = t;
+        } else if (v instanceof LocalDateTime dt) {
+            time = dt.toLocalTime();
+        } else if (v instanceof OffsetDateTime odt) {
+            return new Time(odt.toInstant().toEpochMilli());
+        } else if (v instanceof String s) {
+            time = parse(() -> LocalTime.parse(s.trim()), "Time");
+        } else {
+            throw badConversion("Time");
+        }
+        if (calendar == null) {
+            Time result = Time.valueOf(time.withNano(0));
+            result.setTime(result.getTime() + time.getNano() / 1_000_000);
+            return result;
+        }
+        long millis = time.atDate(LocalDate.of(1970, 1, 1)).atZone(zone(calendar)).toInstant().toEpochMilli();
+        return new Time(millis);
+    }
+
+    Timestamp getTimestamp(Object v, Calendar calendar) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof OffsetDateTime odt) {
+            return Timestamp.from(odt.toInstant());
+        }
+        LocalDateTime dateTime;
+        if (v instanceof LocalDateTime dt) {
+            dateTime = dt;
+        } else if (v instanceof LocalDate d) {
+            dateTime = d.atStartOfDay();
+        } else if (v instanceof LocalTime t) {
+            dateTime = t.atDate(LocalDate.of(1970, 1, 1));
+        } else if (v instanceof String s) {
+            dateTime = parse(() -> LocalDateTime.parse(s.trim().replace(' ', 'T')), "Timestamp");
+        } else {
+            throw badConversion("Timestamp");
+        }
+        if (calendar == null) {
+            return Timestamp.valueOf(dateTime);
+        }
+        Timestamp result = Timestamp.from(dateTime.atZone(zone(calendar)).toInstant());
+        return result;
+    }
+
+    // ---- getObject ---------------------------------------------------------------------------------------------
+
+    /** {@code getObject(i)}: the class pgJDBC returns for a plaintext column of this type. */
+    Object getObject(Object v) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        return switch (type) {
+            case TEXT -> getString(v);
+            case BYTES -> getBytes(v);
+            case SMALLINT, INT -> (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
+            case BIGINT -> getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
+            case DECIMAL -> getBigDecimal(v);
+            case DOUBLE -> getDouble(v);
+            case REAL -> (float) getDouble(v);
+            case BOOLEAN -> getBoolean(v);
+            case DATE -> getDate(v, null);
+            case TIME -> getTime(v, null);
+            case TIMESTAMP, TIMESTAMPTZ -> getTimestamp(v, null);
+            case UUID -> v instanceof UUID u ? u : parse(() -> UUID.fromString(getString(v).trim()), "UUID");
+        };
+    }
+
+    /** {@code getObject(i, Class)}: the conversions pgJDBC supports. */
+    <T> T getObject(Object v, Class<T> target) throws SQLException {
+        if (target == null) {
+            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": the target class is null");
+        }
+        if (v == null) {
+            return null;
+        }
+        Object result;
+        if (target == String.class) {
+            result = getString(v);
+        } else if (target == Integer.class) {
+            result = (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
+        } else if (target == Long.class) {
+            result = getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
+        } else if (target == Short.class) {
+            result = (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
+        } else if (target == Byte.class) {
+            result = (byte) getLong(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
+        } else if (target == BigDecimal.class) {
+            result = getBigDecimal(v);
+        } else if (target == BigInteger.class) {
+            result = getBigDecimal(v).toBigInteger();
+        } else if (target == Double.class) {
+            result = getDouble(v);
+        } else if (target == Float.class) {
+            result = (float) getDouble(v);
+        } else if (target == Boolean.class) {
+            result = getBoolean(v);
+        } else if (target == byte[].class) {
+            result = getBytes(v);
+        } else if (target == UUID.class) {
+            result = v instanceof UUID u ? u : parse(() -> UUID.fromString(getString(v).trim()), "UUID");
+        } else if (target == Date.class) {
+            result = getDate(v, null);
+        } else if (target == Time.class) {
+            result = getTime(v, null);
+        } else if (target == Timestamp.class) {
+            result = getTimestamp(v, null);
+        } else if (target == LocalDate.class) {
+            result = v instanceof LocalDate d ? d : getDate(v, null).toLocalDate();
+        } else if (target == LocalTime.class) {
+            result = v instanceof LocalTime t ? t : localTime(v);
+        } else if (target == LocalDateTime.class) {
+            if (type == PlaintextType.TIMESTAMPTZ) {
+                throw badConversion("LocalDateTime");
+            }
+            result = v instanceof LocalDateTime dt ? dt : getTimestamp(v, null).toLocalDateTime();
+        } else if (target == OffsetDateTime.class) {
+            result = offsetDateTime(v);
+        } else if (target == Instant.class) {
+            result = offsetDateTime(v).toInstant();
+        } else if (target == OffsetTime.class && v instanceof LocalTime t) {
+            result = t.atOffset(ZoneOffset.UTC);
+        } else if (target == Calendar.class) {
+            Calendar calendar = Calendar.getInstance();
+            calendar.setTimeInMillis(getTimestamp(v, null).getTime());
+            result = calendar;
+        } else if (target == Object.class) {
+            result = getObject(v);
+        } else {
+            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": conversion of a "
+                    + type.configName() + " value to " + target.getName() + " is not supported");
+        }
+        return target.cast(result);
+    }
+
+    private LocalTime localTime(Object v) throws SQLException {
+        if (v instanceof LocalDateTime dt) {
+            return dt.toLocalTime();
+        }
+        if (v instanceof String s) {
+            return parse(() -> LocalTime.parse(s.trim()), "LocalTime");
+        }
+        throw badConversion("LocalTime");
+    }
+
+    private OffsetDateTime offsetDateTime(Object v) throws SQLException {
+        if (v instanceof OffsetDateTime odt) {
+            return odt;
+        }
+        if (v instanceof LocalDateTime dt) {
+            // as pgJDBC: a timestamp without time zone is taken in UTC
+            return dt.atOffset(ZoneOffset.UTC);
+        }
+        if (v instanceof String s) {
+            return parse(() -> OffsetDateTime.parse(s.trim().replace(' ', 'T')), "OffsetDateTime");
+        }
+        throw badConversion("OffsetDateTime");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private interface Parser<T> {
+        T parse();
+    }
+
+    private <T> T parse(Parser<T> parser, String target) throws SQLException {
+        try {
+            return parser.parse();
+        } catch (RuntimeException e) {
+            throw badConversion(target);
+        }
+    }
+
+    private SQLException badConversion(String target) {
+        return EnvelopeException.data("the " + type.configName() + " value of " + column.qualifiedName()
+                + " cannot be converted to " + target);
+    }
+
+    private static ZoneId zone(Calendar calendar) {
+        return calendar.getTimeZone().toZoneId();
+    }
+
+    /** PostgreSQL's text form of a timestamptz, in the session time zone pgJDBC sets (the JVM default). */
+    private static String timestamptzText(OffsetDateTime value) {
+        ZonedDateTime local = value.atZoneSameInstant(ZoneId.systemDefault());
+        int seconds = local.getOffset().getTotalSeconds();
+        int abs = Math.abs(seconds);
+        StringBuilder offset = new StringBuilder(seconds < 0 ? "-" : "+")
+                .append(String.format(Locale.ROOT, "%02d", abs / 3600));
+        if (abs % 3600 != 0) {
+            offset.append(String.format(Locale.ROOT, ":%02d", (abs % 3600) / 60));
+        }
+        return TIMESTAMP_TEXT.format(local.toLocalDateTime()) + offset;
+    }
+
+    /** PostgreSQL's shortest text form of a float: plain digits, or exponent form outside its precision. */
+    private static String floatText(double value, int digits) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "Infinity" : "-Infinity";
+        }
+        if (value == 0) {
+            return "0";
+        }
+        String shortest = digits == 6 ? Float.toString((float) value) : Double.toString(value);
+        BigDecimal exact = new BigDecimal(shortest).stripTrailingZeros();
+        int exponent = exact.precision() - exact.scale() - 1;
+        if (exponent < -4 || exponent >= digits) {
+            String mantissa = exact.movePointLeft(exponent).toPlainString();
+            return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+        }
+        return exact.toPlainString();
+    }
+}
