@@ -122,14 +122,13 @@ public final class LocalKmsProvider implements KmsProvider {
             }
             String text = new String(content, StandardCharsets.ISO_8859_1);
             byte[] decoded = decodeBase64(text);
-            if (decoded == null) {
+            if (decoded == null || decoded.length != KEY_BYTES) {
+                String asBase64 = decoded == null ? "" : " (read as base64 they give " + decoded.length + " bytes)";
+                if (decoded != null) {
+                    Arrays.fill(decoded, (byte) 0);
+                }
                 throw EnvelopeException.config(what + " holds " + content.length
-                        + " bytes that are neither 32 raw bytes nor base64 of 32 bytes");
-            }
-            if (decoded.length != KEY_BYTES) {
-                Arrays.fill(decoded, (byte) 0);
-                throw EnvelopeException.config(what + " holds base64 of " + decodedLength(text)
-                        + " bytes; expected 32 raw bytes or base64 of 32 bytes");
+                        + " bytes, which are neither 32 raw bytes nor base64 of 32 bytes" + asBase64);
             }
             return decoded;
         } finally {
