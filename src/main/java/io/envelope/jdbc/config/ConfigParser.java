@@ -120,8 +120,8 @@ final class ConfigParser {
             }
             String region = optionalString(kms, "region");
             if (region != null && !REGION.matcher(region).matches()) {
-                throw context.error(kms.value("region"), "kms.region", "'" + region
-                        + "' is not an AWS region name (such as eu-west-1)");
+                YamlContext.Scalar s = context.scalar(kms.value("region"), "kms.region");
+                throw context.error(s.node(), s.path(), s.quoted() + " is not an AWS region name (such as eu-west-1)");
             }
             String endpoint = optionalString(kms, "endpoint");
             if (endpoint != null) {

@@ -381,6 +381,33 @@ class ConfigParserTest {
     }
 
     @Test
+    void substitutedValuesNeverAppearInMessages() {
+        String value = "Q0hBTkdFLU1FLXRoaXMtbG9va3MtbGlrZS1hLWtleQ==";
+        Map<String, String> env = Map.of("V", value);
+        List<String> snippets = List.of(
+                "version: 1\nkms: {provider: aws-kms, key-id: alias/x, region: '${V}'}\n",
+                "version: 1\nkms: {provider: aws-kms, key-id: alias/x, endpoint: '${V}'}\n",
+                "version: 1\nkms: {provider: aws-kms, key-id: '${V} x'}\n",
+                "version: 1\nkms: {provider: aws-kms, key-id: alias/x, allowed-key-ids: ['${V}']}\n",
+                "version: 1\nkms: {provider: '${V}'}\n",
+                "version: 1\nkms: {provider: local, master-key-env: '${V}'}\n",
+                "version: ${V}\n",
+                LOCAL_HEAD + "key-table: ${V}\n",
+                LOCAL_HEAD + "create-key-table: ${V}\n",
+                LOCAL_HEAD + "min-format-version: ${V}\n",
+                LOCAL_HEAD + "tables: {t: {columns: {c: {mode: '${V}'}}}}\n",
+                LOCAL_HEAD + "tables: {t: {columns: {c: {type: '${V}'}}}}\n",
+                LOCAL_HEAD + "tables: {t: {columns: {c: {pad: '${V}'}}}}\n",
+                LOCAL_HEAD + "tables: {t: {columns: {c: {type: decimal, scale: '${V}'}}}}\n");
+        for (String yaml : snippets) {
+            assertThatThrownBy(() -> parse(yaml, env)).as(yaml)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageNotContaining(value)
+                    .hasMessageNotContaining(value.substring(0, 12));
+        }
+    }
+
+    @Test
     void tableAndColumnNamesAreNotInterpolated() {
         assertThatThrownBy(() -> parse(LOCAL_HEAD + "tables:\n  ${T}:\n    columns: {c: {}}\n", Map.of("T", "t")))
                 .hasMessageContaining("tables.${T}: '${T}' is not a table name");
