@@ -1,13 +1,17 @@
 package io.envelope.jdbc.config;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Finds, reads, interpolates, parses and validates the configuration (contract §2–§3).
  *
- * <p>API skeleton: implemented by the config work.
+ * <p>{@link #load} is what {@code connect()} calls: it finds the file, parses it strictly and logs the startup
+ * warnings (once per distinct configuration). {@link #parse} turns text into a configuration without looking
+ * anywhere or logging (tests, the command line).
  */
 public final class ConfigLoader {
 
@@ -31,6 +35,51 @@ public final class ConfigLoader {
      */
     public static EnvelopeConfig load(Properties connectionProperties, Map<String, String> urlParameters)
             throws SQLException {
-        throw new UnsupportedOperationException("implemented by the config work");
+        return load(connectionProperties, urlParameters, ConfigLoader::systemProperty, System::getenv,
+                ConfigSource.defaultClassLoaders());
+    }
+
+    /** {@link #load(Properties, Map)} with the system properties, environment and class loaders given (tests). */
+    static EnvelopeConfig load(Properties connectionProperties, Map<String, String> urlParameters,
+                               Function<String, String> systemProperties, Function<String, String> environment,
+                               List<ClassLoader> classLoaders) throws SQLException {
+        ConfigSource source = ConfigSource.locate(connectionProperties, urlParameters, systemProperties,
+                environment, classLoaders);
+        ConfigSource.Text text = source.read(classLoaders);
+        EnvelopeConfig config = ConfigParser.parse(text.text(), text.origin(), environment);
+        ConfigWarnings.log(config);
+        return config;
+    }
+
+    /**
+     * Loads the file or {@code classpath:NAME} resource at a location given directly (the command line's
+     * {@code --config}), with the process environment.
+     */
+    public static EnvelopeConfig loadFrom(String location) throws SQLException {
+        List<ClassLoader> loaders = ConfigSource.defaultClassLoaders();
+        ConfigSource.Text text = new ConfigSource(location, "--config").read(loaders);
+        EnvelopeConfig config = ConfigParser.parse(text.text(), text.origin(), System::getenv);
+        ConfigWarnings.log(config);
+        return config;
+    }
+
+    /**
+     * Parses and validates the text of a configuration file. Looks nowhere else and logs nothing.
+     *
+     * @param yamlText    the file's text
+     * @param origin      where it came from, for messages (a path or {@code classpath:NAME})
+     * @param environment variable name to value (null when unset), for {@code ${VAR}} references
+     */
+    public static EnvelopeConfig parse(String yamlText, String origin, Function<String, String> environment)
+            throws SQLException {
+        return ConfigParser.parse(yamlText, origin, environment);
+    }
+
+    private static String systemProperty(String name) {
+        try {
+            return System.getProperty(name);
+        } catch (SecurityException e) {
+            return null;
+        }
     }
 }
