@@ -52,7 +52,9 @@ enum KeyTableDialect {
 
         @Override
         boolean isMissingTable(SQLException e) {
-            return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 42102 || e.getErrorCode() == 42104;
+            // 42102/42104: no such table; 90079: no such schema (so no such table either).
+            return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 42102 || e.getErrorCode() == 42104
+                    || e.getErrorCode() == 90079;
         }
     },
 
