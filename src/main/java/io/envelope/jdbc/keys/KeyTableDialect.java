@@ -28,8 +28,10 @@ enum KeyTableDialect {
         @Override
         boolean isDuplicateTable(SQLException e) {
             // CREATE TABLE IF NOT EXISTS still fails when two sessions create the table at the same moment:
-            // 42P07 (duplicate_table) or 23505 (unique violation on pg_type's name index).
-            return "42P07".equals(e.getSQLState()) || "23505".equals(e.getSQLState());
+            // 42P07 (duplicate_table), 42710 (duplicate_object: 'type ... already exists', the table's row type)
+            // or 23505 (unique violation on pg_type's name index).
+            String state = e.getSQLState();
+            return "42P07".equals(state) || "42710".equals(state) || "23505".equals(state);
         }
 
         @Override
