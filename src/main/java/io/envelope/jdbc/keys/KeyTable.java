@@ -204,10 +204,12 @@ final class KeyTable {
                     throw EnvelopeException.key("key table " + name + " does not exist and create-key-table is "
                             + "false: create it (see the key table DDL in the docs) or set create-key-table: true");
                 }
+                boolean createdHere = true;
                 try (Statement s = connection.createStatement()) {
                     s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                     s.execute(d.createTableSql(name));
                 } catch (SQLException e) {
+                    createdHere = false;
                     if (!d.isDuplicateTable(e)) {
                         throw EnvelopeException.key("key table " + name + ": creating it failed: " + e.getMessage(),
                                 e);
@@ -217,7 +219,9 @@ final class KeyTable {
                 if (!exists(connection, d)) {
                     throw EnvelopeException.key("key table " + name + " was created but cannot be read");
                 }
-                KeyAudit.keyTableCreated(name);
+                if (createdHere) {
+                    KeyAudit.keyTableCreated(name);
+                }
             }
             ready = true;
         }
