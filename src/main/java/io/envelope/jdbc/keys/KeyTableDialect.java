@@ -1,0 +1,143 @@
+package io.envelope.jdbc.keys;
+
+import io.envelope.jdbc.EnvelopeException;
+
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * What differs between databases for the key table: column types in the DDL, how to insert a row only when its
+ * primary key is free, and how each database reports a duplicate key, an existing table and a missing table.
+ * Detected from {@link DatabaseMetaData#getDatabaseProductName()}.
+ */
+enum KeyTableDialect {
+
+    /** The contract's DDL (§4) as written; {@code INSERT ... ON CONFLICT DO NOTHING}. */
+    POSTGRESQL("bytea", "timestamp") {
+        @Override
+        String insertSql(String table) {
+            return plainInsert(table) + " ON CONFLICT (table_name, key_version) DO NOTHING";
+        }
+
+        @Override
+        boolean isDuplicateKey(SQLException e) {
+            return "23505".equals(e.getSQLState());
+        }
+
+        @Override
+        boolean isDuplicateTable(SQLException e) {
+            // CREATE TABLE IF NOT EXISTS still fails when two sessions create the table at the same moment:
+            // 42P07 (duplicate_table), 42710 (duplicate_object: 'type ... already exists', the table's row type)
+            // or 23505 (unique violation on pg_type's name index).
+            String state = e.getSQLState();
+            return "42P07".equals(state) || "42710".equals(state) || "23505".equals(state);
+        }
+
+        @Override
+        boolean isMissingTable(SQLException e) {
+            return "42P01".equals(e.getSQLState());
+        }
+    },
+
+    /** H2 2.x: plain insert, a duplicate primary key (23505) means another writer won. */
+    H2("varbinary(8192)", "timestamp") {
+        @Override
+        boolean isDuplicateKey(SQLException e) {
+            return "23505".equals(e.getSQLState()) || e.getErrorCode() == 23505;
+        }
+
+        @Override
+        boolean isDuplicateTable(SQLException e) {
+            return "42S01".equals(e.getSQLState()) || e.getErrorCode() == 42101;
+        }
+
+        @Override
+        boolean isMissingTable(SQLException e) {
+            // 42102/42104: no such table; 90079: no such schema (so no such table either).
+            return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 42102 || e.getErrorCode() == 42104
+                    || e.getErrorCode() == 90079;
+        }
+    },
+
+    /**
+     * MariaDB and MySQL. {@code datetime(6)}, not {@code timestamp}: MySQL may give the first timestamp column an
+     * {@code ON UPDATE CURRENT_TIMESTAMP}, which would rewrite created_at on every status change. Plain insert with
+     * the duplicate-key error (1062) caught rather than {@code INSERT IGNORE}, which would also turn truncation
+     * and other errors into warnings.
+     */
+    MARIADB("blob", "datetime(6)") {
+        @Override
+        boolean isDuplicateKey(SQLException e) {
+            return e.getErrorCode() == 1062;
+        }
+
+        @Override
+        boolean isDuplicateTable(SQLException e) {
+            return e.getErrorCode() == 1050 || "42S01".equals(e.getSQLState());
+        }
+
+        @Override
+        boolean isMissingTable(SQLException e) {
+            return e.getErrorCode() == 1146 || "42S02".equals(e.getSQLState());
+        }
+    };
+
+    static final String COLUMNS = "table_name, key_version, kms_provider, kms_key_id, encrypted_key, status, created_at";
+
+    private final String binaryType;
+    private final String timestampType;
+
+    KeyTableDialect(String binaryType, String timestampType) {
+        this.binaryType = binaryType;
+        this.timestampType = timestampType;
+    }
+
+    /** The dialect of the database behind this metadata, or an error naming the unsupported product. */
+    static KeyTableDialect detect(DatabaseMetaData metaData, String keyTable) throws SQLException {
+        String product = metaData.getDatabaseProductName();
+        String lower = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (lower.contains("postgresql")) {
+            return POSTGRESQL;
+        }
+        if (lower.equals("h2") || lower.startsWith("h2 ")) {
+            return H2;
+        }
+        if (lower.contains("mariadb") || lower.contains("mysql")) {
+            return MARIADB;
+        }
+        throw EnvelopeException.key("key table " + keyTable + ": database '" + product
+                + "' is not supported for the key table (PostgreSQL, H2, MariaDB or MySQL)");
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS} with the contract's columns and primary key. */
+    String createTableSql(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "table_name varchar(255) NOT NULL, "
+                + "key_version integer NOT NULL, "
+                + "kms_provider varchar(32) NOT NULL, "
+                + "kms_key_id varchar(2048) NOT NULL, "
+                + "encrypted_key " + binaryType + " NOT NULL, "
+                + "status varchar(16) NOT NULL, "
+                + "created_at " + timestampType + " NOT NULL, "
+                + "PRIMARY KEY (table_name, key_version))";
+    }
+
+    /** An insert of one row ({@link #COLUMNS} order) that either inserts it or, for a taken key, does nothing or fails with {@link #isDuplicateKey}. */
+    String insertSql(String table) {
+        return plainInsert(table);
+    }
+
+    static String plainInsert(String table) {
+        return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** The error an insert raises when the primary key is taken. */
+    abstract boolean isDuplicateKey(SQLException e);
+
+    /** The error a concurrent {@code CREATE TABLE IF NOT EXISTS} can raise because the table was just created. */
+    abstract boolean isDuplicateTable(SQLException e);
+
+    /** The error a query raises when the table does not exist. */
+    abstract boolean isMissingTable(SQLException e);
+}
