@@ -24,7 +24,7 @@ final class KeyMaterial {
     private final byte[] prk;
     private final byte[] placeInfo;      // LP(table) || LP(column)
     private final ColumnCipher.SaltSource saltSource;
-    private final long firstCounter;
+    private final long firstCounter;     // 0, except in tests that exercise re-salting
 
     // randomized
     private final AtomicReference<Writer> writer = new AtomicReference<>();
@@ -87,7 +87,7 @@ final class KeyMaterial {
     Writer writer() throws GeneralSecurityException {
         Writer w = writer.get();
         if (w == null) {
-            w = newWriter();
+            w = newWriter(firstCounter);
             if (!writer.compareAndSet(null, w)) {
                 w = writer.get();
             }
@@ -97,15 +97,15 @@ final class KeyMaterial {
 
     /** Replaces an exhausted writer generation (only the first caller's replacement wins). */
     void resalt(Writer exhausted) throws GeneralSecurityException {
-        Writer next = newWriter();
+        Writer next = newWriter(0L);
         writer.compareAndSet(exhausted, next);
     }
 
-    private Writer newWriter() throws GeneralSecurityException {
+    private Writer newWriter(long counter) throws GeneralSecurityException {
         byte[] salt = new byte[ValueFormat.SALT_BYTES];
         saltSource.nextSalt(salt);
         SecretKeySpec key = randomizedKey(salt, 0);
-        return new Writer(salt, key, firstCounter);
+        return new Writer(salt, key, counter);
     }
 
     /** The randomized sub-key for the salt at {@code off}; derived once per salt, then cached. */
