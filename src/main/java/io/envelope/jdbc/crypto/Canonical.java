@@ -86,18 +86,32 @@ final class Canonical {
     }
 
     private static byte[] utf8(String s, String place) throws SQLException {
-        try {
-            ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+        // String.getBytes would silently turn an unpaired surrogate into '?': refuse those instead
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char ch = s.charAt(i);
+            if (Character.isSurrogate(ch)) {
+                if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw EnvelopeException.data("cannot encrypt a value for " + place
+                            + ": the string is not valid Unicode (unpaired surrogate)");
+                }
+            }
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Strict UTF-8: a malformed sequence is an error, never a silent U+FFFD. */
+    private static String fromUtf8(byte[] p) throws CharacterCodingException {
+        String s = new String(p, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') >= 0) {
+            // rare: either a genuine U+FFFD or malformed input; only the strict decoder can tell
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(java.nio.CharBuffer.wrap(s));
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
-        } catch (CharacterCodingException e) {
-            throw EnvelopeException.data("cannot encrypt a value for " + place
-                    + ": the string is not valid Unicode (unpaired surrogate)");
+                    .decode(ByteBuffer.wrap(p)).toString();
         }
+        return s;
     }
 
     private static long integer(Object value, ColumnConfig cfg, String place) throws SQLException {
@@ -408,10 +422,7 @@ final class Canonical {
         try {
             switch (type) {
                 case TEXT:
-                    return StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(p)).toString();
+                    return fromUtf8(p);
                 case BYTES:
                     return p;
                 case SMALLINT: {

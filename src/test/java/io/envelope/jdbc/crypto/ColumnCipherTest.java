@@ -70,6 +70,19 @@ class ColumnCipherTest {
     }
 
     @Test
+    void textDecodingIsStrictUtf8() throws Exception {
+        ColumnConfig text = column("c", DETERMINISTIC, PlaintextType.TEXT);
+        assertThatThrownBy(() -> Canonical.decode(new byte[] {'a', (byte) 0xff}, text, TABLE + ".c"))
+                .isInstanceOf(SQLDataException.class).hasMessageContaining("not a valid text encoding");
+        assertThat(Canonical.decode("a\uFFFDb".getBytes(java.nio.charset.StandardCharsets.UTF_8), text, TABLE + ".c"))
+                .isEqualTo("a\uFFFDb");
+        assertThat(det(PlaintextType.TEXT).decrypt(det(PlaintextType.TEXT).encrypt("\uFFFD\ud83d\ude00", key()), key()))
+                .isEqualTo("\uFFFD\ud83d\ude00");
+        refused(det(PlaintextType.TEXT), "\ude00 low first", "Unicode");
+        refused(det(PlaintextType.TEXT), "high last \ud83d", "Unicode");
+    }
+
+    @Test
     void bytesAcceptsByteArrays() throws Exception {
         ColumnCipher c = det(PlaintextType.BYTES);
         assertThat((byte[]) c.decrypt(c.encrypt(new byte[0], key()), key())).isEmpty();
