@@ -99,6 +99,11 @@ public final class ColumnCipher {
         if (value == null) {
             throw EnvelopeException.data("cannot encrypt " + place + ": SQL NULL is stored as NULL, not encrypted");
         }
+        if (minFormatVersion > ValueFormat.CURRENT_VERSION) {
+            // it would write values that it then refuses to read
+            throw EnvelopeException.data("cannot encrypt " + place + ": min-format-version " + minFormatVersion
+                    + " is newer than format version " + ValueFormat.CURRENT_VERSION + ", the one this build writes");
+        }
         checkKey(key, key == null ? 0 : key.version(), "encrypt");
         byte[] plaintext = Canonical.encode(value, effective, place);
         if (effective.pad() > 0) {

@@ -260,6 +260,9 @@ class ColumnCipherTest {
         assertThatThrownBy(() -> strict.decrypt(v, key()))
                 .isInstanceOf(SQLDataException.class)
                 .hasMessageContaining("format version 1 is older than min-format-version 2");
+        assertThatThrownBy(() -> strict.encrypt("hello", key()))
+                .isInstanceOf(SQLDataException.class)
+                .hasMessageContaining("min-format-version 2 is newer than format version 1");
     }
 
     @Test
