@@ -220,6 +220,12 @@ final class Canonical {
         if (value instanceof Number) {
             Number n = (Number) value;
             d = real ? (double) n.floatValue() : n.doubleValue();
+            boolean finiteSource = !(n instanceof Double || n instanceof Float)
+                    || Double.isFinite(n.doubleValue());
+            if (finiteSource && Double.isInfinite(d)) {
+                throw EnvelopeException.data("cannot encrypt a " + value.getClass().getName() + " for " + place
+                        + ": out of range for declared type " + cfg.type().configName());
+            }
         } else if (value instanceof String) {
             String s = ((String) value).trim();
             String lower = s.toLowerCase(Locale.ROOT);
@@ -233,6 +239,10 @@ final class Canonical {
                             throw new NumberFormatException();
                         }
                         d = real ? (double) Float.parseFloat(s) : Double.parseDouble(s);
+                        if (Double.isInfinite(d)) {
+                            throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place
+                                    + ": out of range for declared type " + cfg.type().configName());
+                        }
                 }
             } catch (NumberFormatException e) {
                 throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place + " (declared type "

@@ -151,6 +151,11 @@ class ColumnCipherTest {
         sameBytes(det(PlaintextType.DOUBLE), Double.POSITIVE_INFINITY, "Infinity", "infinity", Float.POSITIVE_INFINITY);
         sameBytes(det(PlaintextType.REAL), 0.1f, 0.1, "0.1", new BigDecimal("0.1"));
         refused(det(PlaintextType.DOUBLE), "2.5d", "not a number");
+        refused(det(PlaintextType.DOUBLE), new BigDecimal("1e400"), "out of range", "double");
+        refused(det(PlaintextType.DOUBLE), "1e400", "out of range", "double");
+        refused(det(PlaintextType.REAL), 1e300, "out of range", "real");
+        refused(det(PlaintextType.REAL), "1e300", "out of range", "real");
+        sameBytes(det(PlaintextType.REAL), Float.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, "-Infinity");
         refused(det(PlaintextType.DOUBLE), true, "java.lang.Boolean", "double");
         assertThat(det(PlaintextType.REAL).decrypt(det(PlaintextType.REAL).encrypt(0.1, key()), key()))
                 .isEqualTo(0.1f);
