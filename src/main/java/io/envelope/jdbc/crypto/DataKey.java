@@ -1,6 +1,7 @@
 package io.envelope.jdbc.crypto;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One unwrapped 256-bit data key of one table and key version, as the key ring hands it out.
@@ -16,6 +17,9 @@ public final class DataKey {
     private final String tableIdentity;
     private final int version;
     private final byte[] keyBytes;
+    /** Sub-keys derived by each column cipher from this key, built on first use (crypto package only). */
+    final ConcurrentHashMap<Object, KeyMaterial> derived = new ConcurrentHashMap<>();
+    private volatile boolean destroyed;
 
     /**
      * @param tableIdentity the table identity ({@code schema.table}) the key belongs to
@@ -46,7 +50,17 @@ public final class DataKey {
 
     /** Best effort: overwrites this object's copy of the key (JCE may hold more copies; see SECURITY docs). */
     public void destroy() {
+        destroyed = true;
+        for (KeyMaterial m : derived.values()) {
+            m.forget();
+        }
+        derived.clear();
         Arrays.fill(keyBytes, (byte) 0);
+    }
+
+    /** Whether {@link #destroy()} was called: such a key must not encrypt or decrypt anything. */
+    boolean isDestroyed() {
+        return destroyed;
     }
 
     @Override

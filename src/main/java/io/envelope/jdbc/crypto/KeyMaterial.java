@@ -1,0 +1,181 @@
+package io.envelope.jdbc.crypto;
+
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The sub-keys one column cipher derives from one data key, built once per (column cipher, DataKey object)
+ * and cached in the DataKey, so the steady state does no key derivation per value. Never prints keys.
+ */
+final class KeyMaterial {
+
+    static final String LABEL_RANDOMIZED = "envelope-jdbc/v1/randomized";
+    static final String LABEL_DET_ENC = "envelope-jdbc/v1/deterministic/enc";
+    static final String LABEL_DET_MAC = "envelope-jdbc/v1/deterministic/mac";
+    static final String LABEL_DET_IV = "envelope-jdbc/v1/deterministic/iv";
+
+    private static final int MAX_READ_SALTS = 4096;
+
+    final DataKey dataKey;
+    private final byte[] prk;
+    private final byte[] placeInfo;      // LP(table) || LP(column)
+    private final ColumnCipher.SaltSource saltSource;
+    private final long firstCounter;     // 0, except in tests that exercise re-salting
+
+    // randomized
+    private final AtomicReference<Writer> writer = new AtomicReference<>();
+    private final ConcurrentHashMap<SaltId, SecretKeySpec> readKeys = new ConcurrentHashMap<>();
+
+    // deterministic, built on first use
+    private volatile Deterministic deterministic;
+
+    /** One writer generation: a random salt, its sub-key and the counter of nonces used under it. */
+    static final class Writer {
+        final byte[] salt;
+        final SecretKeySpec key;
+        final AtomicLong counter;
+
+        Writer(byte[] salt, SecretKeySpec key, long firstCounter) {
+            this.salt = salt;
+            this.key = key;
+            this.counter = new AtomicLong(firstCounter);
+        }
+
+        @Override
+        public String toString() {
+            return "Writer[<key hidden>]";
+        }
+    }
+
+    static final class Deterministic {
+        final SecretKeySpec enc;
+        final SecretKeySpec mac;
+        final SecretKeySpec iv;
+
+        Deterministic(SecretKeySpec enc, SecretKeySpec mac, SecretKeySpec iv) {
+            this.enc = enc;
+            this.mac = mac;
+            this.iv = iv;
+        }
+
+        @Override
+        public String toString() {
+            return "Deterministic[<keys hidden>]";
+        }
+    }
+
+    private record SaltId(long hi, long lo) {
+        static SaltId of(byte[] b, int off) {
+            return new SaltId(longAt(b, off), longAt(b, off + 8));
+        }
+    }
+
+    KeyMaterial(DataKey dataKey, byte[] placeInfo, ColumnCipher.SaltSource saltSource, long firstCounter)
+            throws GeneralSecurityException {
+        this.dataKey = dataKey;
+        this.prk = Hkdf.extract(null, dataKey.keyBytes());
+        this.placeInfo = placeInfo;
+        this.saltSource = saltSource;
+        this.firstCounter = firstCounter;
+    }
+
+    /** The current writer generation; a fresh salt after {@link ValueFormat#VALUES_PER_SUBKEY} values. */
+    Writer writer() throws GeneralSecurityException {
+        Writer w = writer.get();
+        if (w == null) {
+            w = newWriter(firstCounter);
+            if (!writer.compareAndSet(null, w)) {
+                w = writer.get();
+            }
+        }
+        return w;
+    }
+
+    /** Replaces an exhausted writer generation (only the first caller's replacement wins). */
+    void resalt(Writer exhausted) throws GeneralSecurityException {
+        Writer next = newWriter(0L);
+        writer.compareAndSet(exhausted, next);
+    }
+
+    private Writer newWriter(long counter) throws GeneralSecurityException {
+        byte[] salt = new byte[ValueFormat.SALT_BYTES];
+        saltSource.nextSalt(salt);
+        SecretKeySpec key = randomizedKey(salt, 0);
+        return new Writer(salt, key, counter);
+    }
+
+    /** The randomized sub-key for the salt at {@code off}; derived once per salt, then cached. */
+    SecretKeySpec randomizedKey(byte[] b, int off) throws GeneralSecurityException {
+        SaltId id = SaltId.of(b, off);
+        SecretKeySpec k = readKeys.get(id);
+        if (k == null) {
+            byte[] salt = Arrays.copyOfRange(b, off, off + ValueFormat.SALT_BYTES);
+            byte[] info = concat(Hkdf.lengthPrefixed(Hkdf.utf8(LABEL_RANDOMIZED)), placeInfo,
+                    Hkdf.lengthPrefixed(salt));
+            byte[] raw = Hkdf.expand(prk, info, 32);
+            k = new SecretKeySpec(raw, "AES");
+            Arrays.fill(raw, (byte) 0);
+            if (readKeys.size() >= MAX_READ_SALTS) {
+                readKeys.clear();
+            }
+            readKeys.put(id, k);
+        }
+        return k;
+    }
+
+    Deterministic deterministic() throws GeneralSecurityException {
+        Deterministic d = deterministic;
+        if (d == null) {
+            d = new Deterministic(subKey(LABEL_DET_ENC, "AES"), subKey(LABEL_DET_MAC, "HmacSHA256"),
+                    subKey(LABEL_DET_IV, "HmacSHA256"));
+            deterministic = d;
+        }
+        return d;
+    }
+
+    private SecretKeySpec subKey(String label, String algorithm) throws GeneralSecurityException {
+        byte[] raw = Hkdf.expand(prk, concat(Hkdf.lengthPrefixed(Hkdf.utf8(label)), placeInfo), 32);
+        SecretKeySpec k = new SecretKeySpec(raw, algorithm);
+        Arrays.fill(raw, (byte) 0);
+        return k;
+    }
+
+    /** Best effort: forgets this object's derived state (JCE key objects may keep copies). */
+    void forget() {
+        Arrays.fill(prk, (byte) 0);
+        readKeys.clear();
+        writer.set(null);
+        deterministic = null;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    static long longAt(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "KeyMaterial[" + dataKey + ", <keys hidden>]";
+    }
+}
