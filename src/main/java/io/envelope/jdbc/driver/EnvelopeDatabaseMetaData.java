@@ -21,8 +21,9 @@ final class EnvelopeDatabaseMetaData extends DelegatingDatabaseMetaData {
 
     @Override
     protected ResultSet wrapMetaDataResult(ResultSet result) {
-        // JDBC: a metadata result set has no Statement (getStatement() returns null)
-        return result == null ? null : new EnvelopeResultSet(null, result, ResultShape.NONE, connection.values());
+        // JDBC: a metadata result set has no Statement (getStatement() returns null); it has no encrypted
+        // columns, so it needs no column values either
+        return result == null ? null : new EnvelopeResultSet(null, result, ResultShape.NONE, null);
     }
 
     @Override

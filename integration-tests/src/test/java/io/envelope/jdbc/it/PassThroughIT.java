@@ -76,8 +76,8 @@ class PassThroughIT {
         } catch (SQLException e) {
             wrapped = e;
         }
-        assertThat(plain).isNotNull();
-        assertThat(wrapped).isNotNull().hasSameClassAs(plain);
+        assertThat((Throwable) plain).isNotNull();
+        assertThat((Throwable) wrapped).isNotNull().hasSameClassAs(plain);
         assertThat(wrapped.getSQLState()).isEqualTo(plain.getSQLState());
         assertThat(wrapped.getMessage()).isEqualTo(plain.getMessage());
     }
