@@ -118,11 +118,13 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Creates the demo table afresh and forgets earlier demo keys (they were wrapped under another master key). */
     private void prepareSchema(Connection plain) throws SQLException {
-        String binary = isPostgres(plain.getMetaData()) ? "bytea" : "varbinary(1024)";
+        boolean postgres = isPostgres(plain.getMetaData());
+        String binary = postgres ? "bytea" : "varbinary(1024)";
+        String text = postgres ? "text" : "varchar(1024)";
         try (Statement s = plain.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
             s.execute("CREATE TABLE " + TABLE + " (id integer PRIMARY KEY, name varchar(100),"
-                    + " email text, ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
+                    + " email " + text + ", ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
             if (tableExists(plain.getMetaData(), KEY_TABLE)) {
                 s.execute("DELETE FROM " + KEY_TABLE + " WHERE lower(table_name) LIKE '%." + TABLE + "'");
             }
