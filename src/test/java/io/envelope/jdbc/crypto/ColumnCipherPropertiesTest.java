@@ -43,7 +43,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * Property tests of the value format over the whole type surface, run with QuickTheories from plain JUnit tests.
  * A failure reports the smallest falsifying values found and a seed; rerun with {@code -DQT_SEED=<seed>} to repeat it.
  */
-class ColumnCipherProperties {
+class ColumnCipherPropertiesTest {
 
     /** Examples per property, unless a property says otherwise. */
     private static final int EXAMPLES = 1000;
