@@ -120,7 +120,8 @@ final class ExpressionRules {
             refuseIfColumn(b.getBetweenExpressionEnd(), scope, c -> Refusals.range(c, "BETWEEN"));
             value(x, scope, clause);
         } else if (x instanceof LikeExpression like) {
-            String op = like.getLikeKeyWord() == null ? "LIKE" : like.getLikeKeyWord().toString();
+            String op = like.getLikeKeyWord() == null ? "LIKE"
+                    : like.getLikeKeyWord().toString().replace('_', ' ');
             refuseIfColumn(like.getLeftExpression(), scope, c -> Refusals.pattern(c, op));
             refuseIfColumn(like.getRightExpression(), scope, c -> Refusals.pattern(c, op));
             value(x, scope, clause);
@@ -185,6 +186,9 @@ final class ExpressionRules {
             throws SQLException {
         if (other instanceof JdbcParameter p) {
             ctx.target(p, column, ParameterTarget.Use.MATCH);
+        } else if (other instanceof net.sf.jsqlparser.expression.JdbcNamedParameter
+                || other instanceof net.sf.jsqlparser.expression.NumericBind) {
+            throw Refusals.parameterNumbering(column);
         } else if (other instanceof NullValue) {
             return; // compares with NULL: no value is sent
         } else if (other instanceof Column c) {
@@ -211,6 +215,24 @@ final class ExpressionRules {
     private void in(InExpression in, FromScope scope, String clause) throws SQLException {
         EncryptedColumn column = encryptedColumn(in.getLeftExpression(), scope);
         Expression right = in.getRightExpression();
+        if (right instanceof AndExpression || right instanceof OrExpression || right instanceof XorExpression) {
+            // JSqlParser 5.3 parses "a IN (...) AND b = ?" as "a IN ((...) AND b = ?)". The SQL sent is the
+            // original text; re-associate so that the IN list and the following conditions are checked as what
+            // they are. The rules treat AND and OR alike, so the outcome equals that of the right tree.
+            List<Expression> following = new ArrayList<>();
+            Expression leftmost = right;
+            while (leftmost instanceof AndExpression || leftmost instanceof OrExpression
+                    || leftmost instanceof XorExpression) {
+                following.add(((BinaryExpression) leftmost).getRightExpression());
+                leftmost = ((BinaryExpression) leftmost).getLeftExpression();
+            }
+            if (leftmost instanceof ExpressionList<?> || leftmost instanceof Select) {
+                right = leftmost;
+                for (Expression condition : following) {
+                    predicate(condition, scope, clause);
+                }
+            }
+        }
         String op = in.isNot() ? "NOT IN" : "IN";
         if (column == null) {
             value(in.getLeftExpression(), scope, clause);
