@@ -22,6 +22,12 @@ final class Refusals {
                 + "Rewrite it in plain SQL the analyser understands (one statement, no vendor-specific syntax).");
     }
 
+    static SQLException multipleStatements(String tables) {
+        return EnvelopeException.refused("SQL text with several statements that names configured table " + tables
+                + " is refused: envelope-jdbc analyses one statement at a time. "
+                + "Send each statement separately (or as a batch).");
+    }
+
     static SQLException orderBy(EncryptedColumn c) {
         return EnvelopeException.refused("ORDER BY on encrypted column " + c.qualifiedName()
                 + " is refused: ciphertext order is meaningless. "

@@ -5,6 +5,7 @@ import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
 
 import java.sql.SQLException;
 import java.util.Locale;
@@ -64,7 +65,15 @@ public final class SqlAnalyzer {
             cache.put(schema, sql, plan);
             return plan;
         }
-        Statement statement = parse(sql, schema);
+        Statements statements = parse(sql, schema);
+        if (statements.isEmpty()) {
+            return StatementPlan.passThrough(sql); // only comments: nothing is executed
+        }
+        if (statements.size() > 1) {
+            // JSqlParser's single-statement parse stops silently at ";" -- the rest would go unchecked.
+            throw Refusals.multipleStatements(namedTables(sql, schema));
+        }
+        Statement statement = statements.get(0);
         StatementAnalysis.Outcome outcome =
                 new StatementAnalysis(sql, statement, new AnalysisContext(schema, catalog)).analyse();
         if (outcome.cacheable()) {
@@ -82,10 +91,10 @@ public final class SqlAnalyzer {
         return current.scanner();
     }
 
-    private Statement parse(String sql, EncryptionSchema schema) throws SQLException {
+    private Statements parse(String sql, EncryptionSchema schema) throws SQLException {
         parses.incrementAndGet();
         try {
-            return CCJSqlParserUtil.parse(sql, ParserThreads.POOL, null);
+            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, null);
         } catch (JSQLParserException | RuntimeException e) {
             // The parser's message quotes tokens of the SQL (possibly a literal): neither it nor the exception
             // is passed on; only the position.
