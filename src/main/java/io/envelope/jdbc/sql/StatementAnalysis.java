@@ -19,6 +19,7 @@ import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictAction;
 import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
+import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.GroupByElement;
@@ -155,6 +156,12 @@ final class StatementAnalysis {
         List<Join> joins = new ArrayList<>();
         from(select.getFromItem(), select.getJoins(), scope, joins);
         joinConditions(joins, scope);
+        boolean using = joins.stream().anyMatch(j -> j.getUsingColumns() != null && !j.getUsingColumns().isEmpty());
+        if (using && select.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof AllColumns
+                && !(i.getExpression() instanceof AllTableColumns))) {
+            // SELECT * with JOIN ... USING merges the USING columns and moves them first: positions would shift.
+            throw Refusals.notYet("SELECT * with JOIN ... USING", first());
+        }
         SelectList.Result results = SelectList.analyse(select.getSelectItems(), scope, rules, ctx, "the select list");
         rules.predicate(select.getWhere(), scope, "WHERE");
         GroupByElement groupBy = select.getGroupBy();
@@ -294,11 +301,12 @@ final class StatementAnalysis {
             if (x instanceof Column c) {
                 Integer output = outputName(c, results);
                 if (output != null) {
-                    // ORDER BY prefers an output column name (PostgreSQL); check the input column too.
+                    // A bare ORDER BY name means the output column of that name (PostgreSQL, SQL-92).
                     ctx.examined(c);
                     if (results.at(output) != null) {
                         throw Refusals.orderBy(results.at(output));
                     }
+                    continue;
                 }
                 EncryptedColumn column = scope.resolve(c);
                 if (column != null) {
@@ -368,7 +376,10 @@ final class StatementAnalysis {
         if (insert.getDuplicateUpdateSets() != null) {
             updateSets(insert.getDuplicateUpdateSets(), target, scope, null, "ON DUPLICATE KEY UPDATE");
         }
-        return returning(insert.getReturningClause(), scope);
+        // RETURNING sees the inserted row only (not EXCLUDED), so * expands over the target alone.
+        FromScope returningScope = new FromScope(ctx, null);
+        returningScope.add(insert.getTable());
+        return returning(insert.getReturningClause(), returningScope);
     }
 
     private static List<List<Expression>> rows(Values values) {
