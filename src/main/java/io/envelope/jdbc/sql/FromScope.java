@@ -166,6 +166,13 @@ final class FromScope {
             }
             return encrypting.get(0).encrypted(name);
         }
+        for (Entry e : entries) {
+            boolean namesEntry = e.alias != null ? e.alias.equals(name) : name.equals(e.name);
+            if (namesEntry && e.configured != null && !e.configured.columns().isEmpty()) {
+                // A whole-row reference (row_to_json(c), c = ?) would carry the row's ciphertexts undecrypted.
+                throw Refusals.wholeRow(e.configured.identity(), e.configured.columns().iterator().next());
+            }
+        }
         if (outer == null) {
             return null;
         }

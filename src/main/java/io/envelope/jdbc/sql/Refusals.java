@@ -102,6 +102,12 @@ final class Refusals {
                 + "refused. Qualify the column with its table name or alias.");
     }
 
+    static SQLException wholeRow(String table, EncryptedColumn c) {
+        return EnvelopeException.refused("a whole-row reference to configured table " + table
+                + " is refused: the row holds encrypted columns such as " + c.qualifiedName()
+                + ", which would be used or returned undecrypted. Name the columns explicitly.");
+    }
+
     static SQLException correlated(EncryptedColumn c) {
         return EnvelopeException.refused("a subquery that refers to encrypted column " + c.qualifiedName()
                 + " of the outer query is refused: subqueries over encrypted columns are not analysed yet. "

@@ -7,7 +7,7 @@ import java.util.Set;
  * The cheap gate in front of the parser: does this SQL text possibly name a configured table?
  *
  * <p>Deliberately a superset of "names the table as a token": a case-insensitive substring match of each
- * configured bare table name catches unquoted, quoted, case-folded, schema-qualified and comment-split
+ * configured bare table name (and, for a name with a double quote in it, of its part before the quote) catches unquoted, quoted, case-folded, schema-qualified and comment-split
  * references alike ({@code public/ * x * /.customers} still contains {@code customers}). A {@code U&"...")}
  * escape can spell any name without containing it, so its mere presence sends the statement to analysis.
  * False positives only cost a parse; a false negative would send plaintext, so nothing cleverer is tried.
@@ -19,8 +19,12 @@ final class TableNameScanner {
     private final String[] lowerNames;
 
     TableNameScanner(Set<String> bareTableNames) {
+        // A name containing a double quote is written with the quote doubled inside a quoted identifier.
         this.lowerNames = bareTableNames.stream()
+                .flatMap(n -> n.indexOf('"') < 0 ? java.util.stream.Stream.of(n)
+                        : java.util.stream.Stream.of(n, n.replace("\"", "\"\""), n.substring(0, n.indexOf('"'))))
                 .map(n -> n.toLowerCase(Locale.ROOT))
+                .filter(n -> !n.isEmpty())
                 .distinct()
                 .toArray(String[]::new);
     }

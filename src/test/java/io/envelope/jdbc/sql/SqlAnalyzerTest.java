@@ -137,6 +137,18 @@ class SqlAnalyzerTest {
                         "1=email/MATCH", 1),
                 Arguments.of("select ssn, count(*) from customers group by 1 having count(email) > ?", "", 1),
                 Arguments.of("select distinct email, ssn from customers where email = ?", "1=email/MATCH", 1),
+                // conditions after other operators are not swallowed by them
+                Arguments.of("select id from customers where name like ? and email = ?", "2=email/MATCH", 2),
+                Arguments.of("select id from customers where name ilike ? escape '!' and email = ?", "2=email/MATCH", 2),
+                Arguments.of("select id from customers where id between ? and ? and email = ?", "3=email/MATCH", 3),
+                Arguments.of("select id from customers where id > ? and email = ? or ssn = ?", "2=email/MATCH 3=ssn/MATCH", 3),
+                Arguments.of("select id from customers where name is null and email = ?", "1=email/MATCH", 1),
+                Arguments.of("select id from customers where not name = ? and email = ?", "2=email/MATCH", 2),
+                Arguments.of("select id from customers where exists (select 1 from orders) and email = ?", "1=email/MATCH", 1),
+                Arguments.of("select id from customers where id = any (?) and email in (?, ?)",
+                        "2=email/MATCH 3=email/MATCH", 3),
+                Arguments.of("select id from customers where name in (?) or email in (?) and ssn = ?",
+                        "2=email/MATCH 3=ssn/MATCH", 3),
                 // Spring Data / Hibernate existence and count queries
                 Arguments.of("select 1 from customers c1_0 where c1_0.email=? fetch first ? rows only", "1=email/MATCH", 2),
                 Arguments.of("select count(*) from customers c1_0 where c1_0.email=?", "1=email/MATCH", 1),
