@@ -546,6 +546,9 @@ final class StatementAnalysis {
             throw Refusals.parameterNumbering(first());
         }
         int count = parameters.size();
+        if (count != PlaceholderCounter.count(sql)) {
+            throw Refusals.parameterNumbering(first());
+        }
         boolean[] seen = new boolean[count + 1];
         for (JdbcParameter p : parameters) {
             Integer index = p.getIndex();

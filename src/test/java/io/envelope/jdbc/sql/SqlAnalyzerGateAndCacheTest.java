@@ -244,6 +244,21 @@ class SqlAnalyzerGateAndCacheTest {
     }
 
     @Test
+    void escapedQuestionMarkOperatorNeverShiftsTargets() {
+        // pgJDBC binds one parameter here (?? is the jsonb ? operator); whatever JSqlParser makes of it, the
+        // statement must not come back with the email target on a parameter position the driver does not bind.
+        Throwable thrown = catchThrowable(() -> {
+            StatementPlan plan = analyzer.plan("select id from customers where name ?? 'k' and email = ?", catalog);
+            assertThat(plan.parameterCount()).isEqualTo(1);
+            assertThat(plan.parameter(1).column().name()).isEqualTo("email");
+        });
+        if (thrown != null) {
+            assertThat(thrown).isInstanceOf(SQLFeatureNotSupportedException.class)
+                    .hasMessageStartingWith("envelope-jdbc: ");
+        }
+    }
+
+    @Test
     void insertWithoutColumnListNeedsTheCatalog() {
         assertThatThrownBy(() -> analyzer.plan("insert into \"Secrets\" values (?, ?)",
                 new TestCatalogs.MapCatalog(schema)))
