@@ -140,13 +140,6 @@ final class Refusals {
                 + "INSERT or UPDATE SET targets of ? parameters.");
     }
 
-    static SQLException unexamined(String column, String table) {
-        return EnvelopeException.refused("column reference " + column + " may name an encrypted column of "
-                + table + " and is used where envelope-jdbc cannot check it, so the statement is refused. "
-                + "Use encrypted columns only in select lists, in = ? / IN (?, ...) / IS NULL conditions, "
-                + "and as INSERT or UPDATE SET targets of ? parameters.");
-    }
-
     static SQLException parameterNumbering(EncryptedColumn c) {
         return EnvelopeException.refused("the parameters of a statement on encrypted column "
                 + (c == null ? "(unknown)" : c.qualifiedName())

@@ -198,6 +198,11 @@ final class StatementAnalysis {
     private void withItems(List<WithItem<?>> items) throws SQLException {
         if (items != null) {
             for (WithItem<?> item : items) {
+                String name = item.getAlias() == null ? null : ctx.normalize(item.getAlias().getName());
+                if (name != null && ctx.schema().table(null, name) != null) {
+                    // A CTE that shadows a configured table would be mistaken for it below.
+                    throw Refusals.notYet("a CTE named like a configured table", ctx.schema().table(null, name).identity());
+                }
                 rules.nestedSelect(item, null);
             }
         }

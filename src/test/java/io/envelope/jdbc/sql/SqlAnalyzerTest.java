@@ -152,6 +152,9 @@ class SqlAnalyzerTest {
                 // Spring Data / Hibernate existence and count queries
                 Arguments.of("select 1 from customers c1_0 where c1_0.email=? fetch first ? rows only", "1=email/MATCH", 2),
                 Arguments.of("select count(*) from customers c1_0 where c1_0.email=?", "1=email/MATCH", 1),
+                Arguments.of("with recent as (select customer_id from orders where total > ?) "
+                        + "select c.id from customers c join recent r on r.customer_id = c.id where c.email = ?",
+                        "2=email/MATCH", 2),
                 Arguments.of("update customers c set email = ? from orders o where o.customer_id = c.id and o.id = ?",
                         "1=email/STORE", 2),
                 Arguments.of("insert into customers (id, email) values (?, ?) on conflict (email) do update "
@@ -303,6 +306,7 @@ class SqlAnalyzerTest {
                 Arguments.of("select id from customers union select id from orders", "UNION", "public.customers"),
                 Arguments.of("with x as (select email from customers) select * from x", "CTE", "public.customers"),
                 Arguments.of("select * from (select email from customers) x", "derived table", "public.customers"),
+                Arguments.of("with customers as (select 1 as email) select email from customers", "CTE named like", "public.customers"),
                 Arguments.of("select id from orders where customer_id in (select id from customers where email = ?)", "subquery", "public.customers"),
                 Arguments.of("select id from customers c where exists (select 1 from orders o where o.total = c.email)", "subquery", "public.customers.email"),
                 Arguments.of("select id from customers where email in (select x from t)", "IN (subquery)", "public.customers.email"),
