@@ -69,6 +69,9 @@ final class FromScope {
 
     /** Adds a table reference of the FROM list (or an INSERT/UPDATE/DELETE target). */
     Entry add(Table table) throws SQLException {
+        if (table.getName() == null) {
+            return addUnknown(table.getAlias() == null ? null : table.getAlias().getName());
+        }
         EncryptionSchema schema = ctx.schema();
         String schemaName = table.getSchemaName() == null ? null : ctx.normalize(table.getSchemaName());
         String name = ctx.normalize(table.getName());
