@@ -133,6 +133,14 @@ class SqlAnalyzerTest {
                 Arguments.of("select id from customers where email = ? limit ? offset ?", "1=email/MATCH", 3),
                 Arguments.of("select id from customers where email = ? fetch first 10 rows only", "1=email/MATCH", 1),
                 Arguments.of("select c.id from customers c where c.id = ? for update", "", 1),
+                Arguments.of("select id from customers where email = ? for share", "1=email/MATCH", 1),
+                Arguments.of("select id from customers where email = ? for no key update nowait", "1=email/MATCH", 1),
+                Arguments.of("select id from customers where email = ? for update of customers skip locked", "1=email/MATCH", 1),
+                Arguments.of("select id from customers where email = ? fetch next 1 row only", "1=email/MATCH", 1),
+                Arguments.of("insert into customers (id, email) values (?, ?) on conflict on constraint uk_email do nothing",
+                        "2=email/STORE", 2),
+                Arguments.of("insert into customers (email) values (?) on conflict (email) where note is null "
+                        + "do update set name = excluded.name", "1=email/STORE", 1),
                 // GROUP BY / DISTINCT / COUNT
                 Arguments.of("select email, count(*) from customers where ssn = ? group by email having count(*) > ?",
                         "1=ssn/MATCH", 2),
