@@ -42,7 +42,13 @@ final class AstWalker {
                             || f.getType().getName().startsWith(PARSER_PACKAGE)) {
                         continue; // parser tokens and tree nodes are not part of the statement's meaning
                     }
-                    f.setAccessible(true);
+                    try {
+                        f.setAccessible(true);
+                    } catch (RuntimeException e) { // InaccessibleObjectException: JSqlParser on the module path
+                        throw new IllegalStateException("envelope-jdbc reads JSqlParser's AST reflectively: open "
+                                + c.getPackageName() + " to it (--add-opens " + c.getModule().getName() + "/"
+                                + c.getPackageName() + "=ALL-UNNAMED, or to the envelope-jdbc module)", e);
+                    }
                     fields.add(f);
                 }
             }

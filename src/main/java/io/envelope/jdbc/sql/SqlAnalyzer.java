@@ -1,5 +1,6 @@
 package io.envelope.jdbc.sql;
 
+import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
@@ -74,8 +75,16 @@ public final class SqlAnalyzer {
             throw Refusals.multipleStatements(namedTables(sql, schema));
         }
         Statement statement = statements.get(0);
-        StatementAnalysis.Outcome outcome =
-                new StatementAnalysis(sql, statement, new AnalysisContext(schema, catalog)).analyse();
+        StatementAnalysis.Outcome outcome;
+        try {
+            outcome = new StatementAnalysis(sql, statement, new AnalysisContext(schema, catalog)).analyse();
+        } catch (RuntimeException e) {
+            // A defect or an environment problem in analysis must not let the statement through (fail closed).
+            // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
+            throw EnvelopeException.general("SQL analysis failed for a statement that names configured table "
+                    + namedTables(sql, schema) + ", so it is refused ("
+                    + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
+        }
         if (outcome.cacheable()) {
             cache.put(schema, sql, outcome.plan());
         }

@@ -259,6 +259,27 @@ class SqlAnalyzerGateAndCacheTest {
     }
 
     @Test
+    void anUnexpectedFailureInsideAnalysisRefusesTheStatement() {
+        Catalog broken = new Catalog() {
+            @Override
+            public EncryptionSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public java.util.List<String> columnNames(String schemaName, String table) {
+                throw new IllegalArgumentException("boom 'secret'");
+            }
+        };
+        Throwable thrown = catchThrowable(() -> analyzer.plan("select email from customers where email = 'secret'", broken));
+        assertThat(thrown).isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("envelope-jdbc: SQL analysis failed")
+                .hasMessageNotContaining("secret");
+        assertThat(thrown.getCause()).isNull();
+        assertThat(analyzer.cachedPlans()).isZero();
+    }
+
+    @Test
     void insertWithoutColumnListNeedsTheCatalog() {
         assertThatThrownBy(() -> analyzer.plan("insert into \"Secrets\" values (?, ?)",
                 new TestCatalogs.MapCatalog(schema)))
