@@ -1,18 +1,52 @@
 package io.envelope.jdbc.sql;
 
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.schema.EncryptionSchema;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+
 import java.sql.SQLException;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns SQL text into a {@link StatementPlan}: a cheap token scan first (SQL that names no configured table
  * passes through without a parse), then a real parse, and a bounded cache keyed by SQL string so a repeated
  * statement costs one map lookup.
  *
- * <p>API skeleton: implemented by the SQL analysis work.
+ * <p>Caching: pass-through and analysed plans are cached; refusals are not (the next attempt is analysed
+ * again and raises a fresh exception), and a statement that carries a literal for an encrypted column is never
+ * cached, so its text is not retained. Thread-safe; one per runtime.
  */
 public final class SqlAnalyzer {
 
+    /**
+     * JSqlParser runs each parse on an executor to enforce its parse timeout; without one it would create and
+     * shut down a thread per parse. One shared pool of daemon threads serves every analyzer.
+     */
+    private static final class ParserThreads {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "envelope-jdbc-sql-parser");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private final PlanCache cache;
+    private final AtomicLong parses = new AtomicLong();
+    private volatile ScannerFor scanner;
+
+    private record ScannerFor(EncryptionSchema schema, TableNameScanner scanner) {
+    }
+
     /** @param cacheSize the most plans kept (least recently used go first) */
     public SqlAnalyzer(int cacheSize) {
+        this.cache = new PlanCache(cacheSize);
     }
 
     /**
@@ -22,6 +56,88 @@ public final class SqlAnalyzer {
      *                               and cannot be made safe (never quoting SQL that carried a literal)
      */
     public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
-        throw new UnsupportedOperationException("implemented by the SQL analysis work");
+        EncryptionSchema schema = catalog.schema();
+        StatementPlan cached = cache.get(schema, sql);
+        if (cached != null) {
+            return cached;
+        }
+        if (!scannerFor(schema).mayNameConfiguredTable(sql)) {
+            StatementPlan plan = StatementPlan.passThrough(sql);
+            cache.put(schema, sql, plan);
+            return plan;
+        }
+        Statements statements = parse(sql, schema);
+        if (statements.isEmpty()) {
+            return StatementPlan.passThrough(sql); // only comments: nothing is executed
+        }
+        if (statements.size() > 1) {
+            // JSqlParser's single-statement parse stops silently at ";" -- the rest would go unchecked.
+            throw Refusals.multipleStatements(namedTables(sql, schema));
+        }
+        Statement statement = statements.get(0);
+        StatementAnalysis.Outcome outcome;
+        try {
+            outcome = new StatementAnalysis(sql, statement, new AnalysisContext(schema, catalog)).analyse();
+        } catch (RuntimeException e) {
+            // A defect or an environment problem in analysis must not let the statement through (fail closed).
+            // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
+            throw EnvelopeException.general("SQL analysis failed for a statement that names configured table "
+                    + namedTables(sql, schema) + ", so it is refused ("
+                    + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
+        }
+        if (outcome.cacheable()) {
+            cache.put(schema, sql, outcome.plan());
+        }
+        return outcome.plan();
+    }
+
+    private TableNameScanner scannerFor(EncryptionSchema schema) {
+        ScannerFor current = scanner;
+        if (current == null || current.schema() != schema) {
+            current = new ScannerFor(schema, new TableNameScanner(schema.bareTableNames()));
+            scanner = current;
+        }
+        return current.scanner();
+    }
+
+    private Statements parse(String sql, EncryptionSchema schema) throws SQLException {
+        parses.incrementAndGet();
+        try {
+            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, null);
+        } catch (JSQLParserException | RuntimeException e) {
+            // The parser's message quotes tokens of the SQL (possibly a literal): neither it nor the exception
+            // is passed on; only the position.
+            int line = -1;
+            int column = -1;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ParseException pe && pe.currentToken != null && pe.currentToken.next != null) {
+                    line = pe.currentToken.next.beginLine;
+                    column = pe.currentToken.next.beginColumn;
+                    break;
+                }
+            }
+            throw Refusals.unparsable(namedTables(sql, schema), line, column);
+        }
+    }
+
+    /** The configured bare table names that appear in the text, for the refusal message. */
+    private static String namedTables(String sql, EncryptionSchema schema) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        StringBuilder names = new StringBuilder();
+        for (String name : schema.bareTableNames()) {
+            if (lower.contains(name.toLowerCase(Locale.ROOT))) {
+                names.append(names.length() == 0 ? "" : ", ").append(name);
+            }
+        }
+        return names.length() == 0 ? "(escaped name)" : names.toString();
+    }
+
+    /** How many statements were parsed: lets tests prove the gate skipped the parser. */
+    long parseCount() {
+        return parses.get();
+    }
+
+    int cachedPlans() {
+        return cache.size();
     }
 }

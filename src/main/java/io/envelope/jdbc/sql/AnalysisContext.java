@@ -1,0 +1,78 @@
+package io.envelope.jdbc.sql;
+
+import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.schema.EncryptionSchema;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.schema.Column;
+
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The state of analysing one statement: the schema and catalog it is analysed against, the parameter targets
+ * found so far, and which column references the rules have examined (the rest are checked by the safety net
+ * in {@link StatementAnalysis}). One instance per analysis; not shared.
+ */
+final class AnalysisContext {
+
+    private final EncryptionSchema schema;
+    private final Catalog catalog;
+    private final TreeMap<Integer, ParameterTarget> targets = new TreeMap<>();
+    private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean carriesEncryptedLiteral;
+
+    AnalysisContext(EncryptionSchema schema, Catalog catalog) {
+        this.schema = schema;
+        this.catalog = catalog;
+    }
+
+    EncryptionSchema schema() {
+        return schema;
+    }
+
+    String normalize(String identifier) {
+        return schema.folding().normalize(identifier);
+    }
+
+    List<String> columnNames(String schemaName, String table) throws SQLException {
+        List<String> names = catalog.columnNames(schemaName, table);
+        return names == null ? List.of() : names;
+    }
+
+    void examined(Column column) {
+        examined.add(column);
+    }
+
+    boolean wasExamined(Column column) {
+        return examined.contains(column);
+    }
+
+    /** Records that JDBC parameter {@code p} is encrypted for {@code column}. */
+    void target(JdbcParameter p, EncryptedColumn column, ParameterTarget.Use use) throws SQLException {
+        Integer index = p.getIndex();
+        if (index == null || p.isUseFixedIndex()) {
+            throw Refusals.parameterNumbering(column);
+        }
+        ParameterTarget previous = targets.put(index, new ParameterTarget(column, use));
+        if (previous != null && (previous.column() != column || previous.use() != use)) {
+            throw Refusals.parameterNumbering(column);
+        }
+    }
+
+    TreeMap<Integer, ParameterTarget> targets() {
+        return targets;
+    }
+
+    /** Marks the statement as carrying a literal for an encrypted column: never cached, never quoted. */
+    void literalForEncryptedColumn() {
+        carriesEncryptedLiteral = true;
+    }
+
+    boolean carriesEncryptedLiteral() {
+        return carriesEncryptedLiteral;
+    }
+}

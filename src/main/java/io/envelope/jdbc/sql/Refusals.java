@@ -1,0 +1,180 @@
+package io.envelope.jdbc.sql;
+
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.schema.EncryptedColumn;
+
+import java.sql.SQLException;
+
+/**
+ * Every refusal text of SQL analysis, in one place. Each names the table and column and the operation, says why
+ * it cannot work on ciphertext and what to do instead. None quotes SQL text or a literal value: a refused
+ * statement may carry plaintext (contract §3, §7).
+ */
+final class Refusals {
+
+    private Refusals() {
+    }
+
+    static SQLException unparsable(String tables, int line, int column) {
+        String where = line > 0 ? " (parser stopped at line " + line + ", column " + column + ")" : "";
+        return EnvelopeException.refused("a statement that names configured table " + tables
+                + " could not be analysed" + where + ", so it is refused rather than sent unencrypted. "
+                + "Rewrite it in plain SQL the analyser understands (one statement, no vendor-specific syntax).");
+    }
+
+    static SQLException multipleStatements(String tables) {
+        return EnvelopeException.refused("SQL text with several statements that names configured table " + tables
+                + " is refused: envelope-jdbc analyses one statement at a time. "
+                + "Send each statement separately (or as a batch).");
+    }
+
+    static SQLException orderBy(EncryptedColumn c) {
+        return EnvelopeException.refused("ORDER BY on encrypted column " + c.qualifiedName()
+                + " is refused: ciphertext order is meaningless. "
+                + "Sort in the application, or store a separate sortable column.");
+    }
+
+    static SQLException range(EncryptedColumn c, String op) {
+        return EnvelopeException.refused("comparison " + op + " on encrypted column " + c.qualifiedName()
+                + " is refused: ciphertext cannot be compared by order. "
+                + "Filter in the application, or store a separate comparable column.");
+    }
+
+    static SQLException pattern(EncryptedColumn c, String op) {
+        return EnvelopeException.refused(op + " on encrypted column " + c.qualifiedName()
+                + " is refused: patterns cannot see inside ciphertext. "
+                + "Look up exact values with = ? on a deterministic column, or filter in the application.");
+    }
+
+    static SQLException randomizedComparison(EncryptedColumn c, String op) {
+        return EnvelopeException.refused(op + " on encrypted column " + c.qualifiedName()
+                + " is refused: the column is randomized, so equal values have different ciphertexts. "
+                + "Declare it mode: deterministic if equality lookups are needed (equal values then become "
+                + "visible as equal), or filter in the application.");
+    }
+
+    static SQLException randomizedGrouping(EncryptedColumn c, String op) {
+        return EnvelopeException.refused(op + " on encrypted column " + c.qualifiedName()
+                + " is refused: the column is randomized, so equal values have different ciphertexts and "
+                + "would not group together. Declare it mode: deterministic, or group in the application.");
+    }
+
+    static SQLException expression(EncryptedColumn c, String what, String clause) {
+        return EnvelopeException.refused(what + " over encrypted column " + c.qualifiedName() + " in " + clause
+                + " is refused: the database holds only ciphertext for it. "
+                + "Select or compare the column itself and compute in the application.");
+    }
+
+    static SQLException literal(EncryptedColumn c, String operation) {
+        return EnvelopeException.refused("a literal value in " + operation + " for encrypted column "
+                + c.qualifiedName() + " is refused: literals in SQL text are not encrypted. "
+                + "Bind the value as a ? parameter of a PreparedStatement.");
+    }
+
+    static SQLException notParameter(EncryptedColumn c, String operation) {
+        return EnvelopeException.refused(operation + " on encrypted column " + c.qualifiedName()
+                + " is refused: the value must be a bare ? parameter (or NULL) so that the driver can encrypt "
+                + "it before it is sent. Bind the value as a parameter, without casts or functions around it.");
+    }
+
+    static SQLException twoColumns(EncryptedColumn a, EncryptedColumn b) {
+        return EnvelopeException.refused("comparing encrypted column " + a.qualifiedName()
+                + " with encrypted column " + b.qualifiedName()
+                + " is refused: each column is encrypted under its own key, so equal values never compare "
+                + "equal. Compare the values in the application.");
+    }
+
+    static SQLException plaintextColumn(EncryptedColumn c, String other) {
+        return EnvelopeException.refused("comparing encrypted column " + c.qualifiedName()
+                + " with unencrypted column " + other + " is refused: ciphertext never equals plaintext. "
+                + "Encrypt both columns (one column cannot match another), or compare in the application.");
+    }
+
+    static SQLException ambiguous(String column, String tables, EncryptedColumn c) {
+        return EnvelopeException.refused("column reference " + column + " is ambiguous between " + tables
+                + " and is encrypted as " + c.qualifiedName()
+                + ", so it is refused. Qualify the column with its table name or alias.");
+    }
+
+    static SQLException unresolvable(String column, EncryptedColumn c) {
+        return EnvelopeException.refused("column reference " + column + " inside a subquery may name encrypted "
+                + "column " + c.qualifiedName() + " of the outer query, and cannot be resolved safely, so it is "
+                + "refused. Qualify the column with its table name or alias.");
+    }
+
+    static SQLException wholeRow(String table, EncryptedColumn c) {
+        return EnvelopeException.refused("a whole-row reference to configured table " + table
+                + " is refused: the row holds encrypted columns such as " + c.qualifiedName()
+                + ", which would be used or returned undecrypted. Name the columns explicitly.");
+    }
+
+    static SQLException correlated(EncryptedColumn c) {
+        return EnvelopeException.refused("a subquery that refers to encrypted column " + c.qualifiedName()
+                + " of the outer query is refused: subqueries over encrypted columns are not analysed yet. "
+                + "Use a join, or run two statements.");
+    }
+
+    static SQLException notYet(String construct, String table) {
+        return EnvelopeException.refused(construct + " that involves configured table " + table
+                + " is refused: envelope-jdbc does not analyse it yet and will not send what it cannot check. "
+                + "Rewrite it as a plain SELECT/INSERT/UPDATE/DELETE on the table, or combine results in "
+                + "the application.");
+    }
+
+    static SQLException notYet(String construct, EncryptedColumn c) {
+        return EnvelopeException.refused(construct + " on encrypted column " + c.qualifiedName()
+                + " is refused: envelope-jdbc does not analyse it yet and will not send what it cannot check. "
+                + "Rewrite the statement with ? parameters in plain INSERT/UPDATE/SELECT form.");
+    }
+
+    static SQLException store(EncryptedColumn c, String operation) {
+        return EnvelopeException.refused(operation + " of encrypted column " + c.qualifiedName()
+                + " from an expression is refused: only a ? parameter (or NULL) can be encrypted by the driver. "
+                + "Compute the value in the application and bind it as a parameter.");
+    }
+
+    static SQLException unexamined(EncryptedColumn c) {
+        return EnvelopeException.refused("encrypted column " + c.qualifiedName()
+                + " is used where envelope-jdbc cannot check it, so the statement is refused. "
+                + "Use the column only in select lists, in = ? / IN (?, ...) / IS NULL conditions, and as "
+                + "INSERT or UPDATE SET targets of ? parameters.");
+    }
+
+    static SQLException parameterNumbering(EncryptedColumn c) {
+        return EnvelopeException.refused("the parameters of a statement on encrypted column "
+                + (c == null ? "(unknown)" : c.qualifiedName())
+                + " could not be numbered: only positional ? parameters are supported. "
+                + "Use ? placeholders (not :name, $1 or ?1).");
+    }
+
+    static SQLException parameterNumbering(String table) {
+        return EnvelopeException.refused("the parameters of a statement on configured table " + table
+                + " could not be numbered: only positional ? parameters are supported. "
+                + "Use ? placeholders (not :name, $1 or ?1).");
+    }
+
+    static SQLException starUnknown(String table) {
+        return EnvelopeException.refused("* over configured table " + table
+                + " cannot be expanded: the database catalog reports no columns for it (or its columns follow a "
+                + "derived table of unknown width), so encrypted result columns cannot be located. "
+                + "List the columns explicitly.");
+    }
+
+    static SQLException statementKind(String kind, String table) {
+        return EnvelopeException.refused(kind + " statements on configured table " + table
+                + " are refused: envelope-jdbc only analyses SELECT, INSERT, UPDATE, DELETE and DDL. "
+                + "Run it on the target connection (unwrap()) if it involves no encrypted value.");
+    }
+
+    static SQLException ddlLiteral(EncryptedColumn c) {
+        return EnvelopeException.refused("DDL with a literal value (DEFAULT or CHECK) for encrypted column "
+                + c.qualifiedName() + " is refused: the literal would be stored as plaintext. "
+                + "Remove the default or constraint; set values from the application.");
+    }
+
+    static SQLException insertColumns(String table) {
+        return EnvelopeException.refused("INSERT into configured table " + table
+                + " without a column list is refused: the catalog reports no columns for it (or the VALUES rows "
+                + "do not match them), so encrypted positions cannot be located. List the columns explicitly.");
+    }
+}

@@ -1,0 +1,119 @@
+package io.envelope.jdbc.sql;
+
+import io.envelope.jdbc.schema.EncryptedColumn;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.SelectItem;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result columns of a select list or RETURNING list: which positions hold an encrypted column (to be
+ * decrypted), how wide the result is, and the output names ORDER BY / GROUP BY may refer to.
+ */
+final class SelectList {
+
+    /** The analysed list. {@code positions.get(i)} is result column i+1, null when plaintext. */
+    record Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames) {
+
+        ResultShape shape() {
+            return new ResultShape(positions.toArray(new EncryptedColumn[0]), widthKnown ? positions.size() : -1);
+        }
+
+        boolean hasEncrypted() {
+            return positions.stream().anyMatch(c -> c != null);
+        }
+
+        /** The encrypted column at a 1-based position, or null (also when out of range). */
+        EncryptedColumn at(int position) {
+            return position >= 1 && position <= positions.size() ? positions.get(position - 1) : null;
+        }
+    }
+
+    static final Result EMPTY = new Result(List.of(), true, Map.of());
+
+    private SelectList() {
+    }
+
+    static Result analyse(List<SelectItem<?>> items, FromScope scope, ExpressionRules rules, AnalysisContext ctx,
+                          String clause) throws SQLException {
+        List<EncryptedColumn> positions = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        boolean widthKnown = true;
+        boolean afterUnknownWidth = false;
+        for (SelectItem<?> item : items) {
+            Expression e = item.getExpression();
+            if (e instanceof AllTableColumns star) {
+                FromScope.Entry entry = scope.entryFor(star.getTable());
+                if (entry == null) {
+                    // t.* naming nothing in FROM: the database will reject it; refuse if it spells a configured table.
+                    var direct = ctx.schema().table(
+                            star.getTable().getSchemaName() == null ? null
+                                    : ctx.normalize(star.getTable().getSchemaName()),
+                            ctx.normalize(star.getTable().getName()));
+                    if (direct != null) {
+                        throw Refusals.starUnknown(direct.identity());
+                    }
+                    widthKnown = false;
+                    afterUnknownWidth = true;
+                    continue;
+                }
+                if (!expand(entry, positions, afterUnknownWidth)) {
+                    widthKnown = false;
+                    afterUnknownWidth = true;
+                }
+            } else if (e instanceof AllColumns star) {
+                boolean hasExcept = star.getExceptColumns() != null && !star.getExceptColumns().isEmpty();
+                boolean hasReplace = star.getReplaceExpressions() != null && !star.getReplaceExpressions().isEmpty();
+                for (FromScope.Entry entry : scope.entries()) {
+                    if (entry.configured != null && (hasExcept || hasReplace)) {
+                        throw Refusals.starUnknown(entry.configured.identity());
+                    }
+                    if (!expand(entry, positions, afterUnknownWidth)) {
+                        widthKnown = false;
+                        afterUnknownWidth = true;
+                    }
+                }
+            } else {
+                EncryptedColumn column = rules.encryptedColumn(e, scope);
+                if (column == null) {
+                    rules.value(e, scope, clause);
+                }
+                if (afterUnknownWidth && column != null) {
+                    throw Refusals.starUnknown(column.table().identity());
+                }
+                positions.add(column);
+                String name = item.getAlias() != null ? item.getAlias().getName()
+                        : ExpressionRules.unwrap(e) instanceof Column c ? c.getColumnName() : null;
+                if (name != null && !afterUnknownWidth) {
+                    names.putIfAbsent(ctx.normalize(name), positions.size());
+                }
+            }
+        }
+        return new Result(positions, widthKnown, names);
+    }
+
+    /** Appends a FROM item's columns; false when its width is unknown (nothing appended). */
+    private static boolean expand(FromScope.Entry entry, List<EncryptedColumn> positions, boolean afterUnknownWidth)
+            throws SQLException {
+        if (!entry.columnsKnown()) {
+            if (entry.configured != null) {
+                throw Refusals.starUnknown(entry.configured.identity());
+            }
+            return false;
+        }
+        if (afterUnknownWidth && entry.configured != null && !entry.configured.columns().isEmpty()) {
+            throw Refusals.starUnknown(entry.configured.identity());
+        }
+        for (String name : entry.columns) {
+            positions.add(entry.encrypted(name));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,572 @@
+package io.envelope.jdbc.sql;
+
+import io.envelope.jdbc.config.EncryptionMode;
+import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.schema.EncryptedTable;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.NumericBind;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.ConflictActionType;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.InsertConflictAction;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.GroupByElement;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Analyses one parsed statement into a plan: dispatches on the statement kind (SELECT, INSERT, UPDATE, DELETE,
+ * DDL), applies the clause rules, then runs the safety net — every column reference anywhere in the statement
+ * that the rules did not examine and that could name an encrypted column refuses the statement — and numbers
+ * the {@code ?} parameters.
+ */
+final class StatementAnalysis {
+
+    /** The outcome: the plan, and whether it may be cached. */
+    record Outcome(StatementPlan plan, boolean cacheable) {
+    }
+
+    private final String sql;
+    private final Statement statement;
+    private final AnalysisContext ctx;
+    private final ExpressionRules rules;
+
+    private final Set<EncryptedTable> configuredTables = new LinkedHashSet<>();
+    private final List<Column> allColumns = new ArrayList<>();
+    private final List<JdbcParameter> parameters = new ArrayList<>();
+    private boolean namedParameters;
+
+    StatementAnalysis(String sql, Statement statement, AnalysisContext ctx) {
+        this.sql = sql;
+        this.statement = statement;
+        this.ctx = ctx;
+        this.rules = new ExpressionRules(ctx);
+    }
+
+    Outcome analyse() throws SQLException {
+        inventory();
+        if (configuredTables.isEmpty()) {
+            // The gate matched a substring (customers_archive, a string literal, another schema): nothing to do.
+            return new Outcome(StatementPlan.passThrough(sql), true);
+        }
+        if (DdlCheck.isDdl(statement)) {
+            new DdlCheck(ctx).check(statement, first());
+            return new Outcome(StatementPlan.passThrough(sql), true);
+        }
+        SelectList.Result results;
+        EncryptedTable writeTarget = null;
+        if (statement instanceof PlainSelect select) {
+            results = select(select);
+        } else if (statement instanceof SetOperationList) {
+            throw Refusals.notYet("UNION/INTERSECT/EXCEPT", first());
+        } else if (statement instanceof Values) {
+            throw Refusals.notYet("VALUES", first());
+        } else if (statement instanceof Select) {
+            throw Refusals.notYet("a parenthesised query", first());
+        } else if (statement instanceof Insert insert) {
+            FromScope scope = new FromScope(ctx, null);
+            results = insert(insert, scope);
+            writeTarget = scope.entries().get(0).configured;
+        } else if (statement instanceof Update update) {
+            FromScope scope = new FromScope(ctx, null);
+            results = update(update, scope);
+            writeTarget = scope.entries().get(0).configured;
+        } else if (statement instanceof Delete delete) {
+            results = delete(delete);
+        } else {
+            throw Refusals.statementKind(statement.getClass().getSimpleName(), first());
+        }
+        safetyNet();
+        ParameterTarget[] targets = numberParameters();
+        boolean anyTarget = java.util.Arrays.stream(targets).anyMatch(t -> t != null);
+        // Documented choice: a statement on configured tables with nothing to encrypt or decrypt and no
+        // configured write target passes through; one with a write target keeps it for getGeneratedKeys().
+        StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null
+                ? StatementPlan.passThrough(sql)
+                : StatementPlan.encrypted(sql, targets,
+                        results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
+        return new Outcome(plan, !ctx.carriesEncryptedLiteral());
+    }
+
+    private String first() {
+        return configuredTables.iterator().next().identity();
+    }
+
+    /** Finds every table, column and parameter in the statement, whatever clause it sits in. */
+    private void inventory() throws SQLException {
+        AstWalker.walk(statement, (node, ancestors) -> {
+            if (node instanceof Column c) {
+                allColumns.add(c);
+                return false; // its Table is a qualifier, not a table reference
+            }
+            if (node instanceof AllTableColumns) {
+                return false;
+            }
+            if (node instanceof Table t && t.getName() != null) {
+                EncryptedTable configured = ctx.schema().table(
+                        t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName()),
+                        ctx.normalize(t.getName()));
+                if (configured != null) {
+                    configuredTables.add(configured);
+                }
+                return false;
+            }
+            if (node instanceof JdbcParameter p) {
+                parameters.add(p);
+            } else if (node instanceof JdbcNamedParameter || node instanceof NumericBind) {
+                namedParameters = true;
+            }
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- SELECT
+
+    private SelectList.Result select(PlainSelect select) throws SQLException {
+        withItems(select.getWithItemsList());
+        FromScope scope = new FromScope(ctx, null);
+        List<Join> joins = new ArrayList<>();
+        from(select.getFromItem(), select.getJoins(), scope, joins);
+        joinConditions(joins, scope);
+        boolean using = joins.stream().anyMatch(j -> j.getUsingColumns() != null && !j.getUsingColumns().isEmpty());
+        if (using && select.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof AllColumns
+                && !(i.getExpression() instanceof AllTableColumns))) {
+            // SELECT * with JOIN ... USING merges the USING columns and moves them first: positions would shift.
+            throw Refusals.notYet("SELECT * with JOIN ... USING", first());
+        }
+        SelectList.Result results = SelectList.analyse(select.getSelectItems(), scope, rules, ctx, "the select list");
+        rules.predicate(select.getWhere(), scope, "WHERE");
+        GroupByElement groupBy = select.getGroupBy();
+        if (groupBy != null) {
+            for (Object e : groupBy.getGroupByExpressionList()) {
+                grouping((Expression) e, results, scope, "GROUP BY");
+            }
+            if (groupBy.getGroupingSets() != null) {
+                for (ExpressionList<Expression> set : groupBy.getGroupingSets()) {
+                    for (Expression e : set) {
+                        grouping(e, results, scope, "GROUP BY");
+                    }
+                }
+            }
+        }
+        rules.predicate(select.getHaving(), scope, "HAVING");
+        if (select.getDistinct() != null) {
+            if (select.getDistinct().getOnSelectItems() != null) {
+                for (var item : select.getDistinct().getOnSelectItems()) {
+                    grouping(item.getExpression(), results, scope, "DISTINCT ON");
+                }
+            } else {
+                for (EncryptedColumn c : results.positions()) {
+                    if (c != null && c.mode() != EncryptionMode.DETERMINISTIC) {
+                        throw Refusals.randomizedGrouping(c, "DISTINCT");
+                    }
+                }
+            }
+        }
+        orderBy(select.getOrderByElements(), results, scope);
+        return results;
+    }
+
+    private void withItems(List<WithItem<?>> items) throws SQLException {
+        if (items != null) {
+            for (WithItem<?> item : items) {
+                String name = item.getAlias() == null ? null : ctx.normalize(item.getAlias().getName());
+                if (name != null && ctx.schema().table(null, name) != null) {
+                    // A CTE that shadows a configured table would be mistaken for it below.
+                    throw Refusals.notYet("a CTE named like a configured table", ctx.schema().table(null, name).identity());
+                }
+                rules.nestedSelect(item, null);
+            }
+        }
+    }
+
+    private void from(FromItem item, List<Join> joins, FromScope scope, List<Join> allJoins) throws SQLException {
+        fromItem(item, scope, allJoins);
+        if (joins != null) {
+            for (Join join : joins) {
+                fromItem(join.getFromItem(), scope, allJoins);
+                allJoins.add(join);
+            }
+        }
+    }
+
+    private void fromItem(FromItem item, FromScope scope, List<Join> allJoins) throws SQLException {
+        if (item == null) {
+            return;
+        }
+        if (item instanceof Table t) {
+            scope.add(t);
+        } else if (item instanceof ParenthesedFromItem p) {
+            from(p.getFromItem(), p.getJoins(), scope, allJoins);
+        } else {
+            // Derived tables, LATERAL, table functions, VALUES lists: allowed only over unconfigured tables.
+            rules.nestedSelect(item, scope);
+            scope.addUnknown(item.getAlias() == null ? null : item.getAlias().getName());
+        }
+    }
+
+    private void joinConditions(List<Join> joins, FromScope scope) throws SQLException {
+        for (Join join : joins) {
+            if (join.isNatural()) {
+                for (FromScope.Entry e : scope.entries()) {
+                    if (e.configured != null && !e.configured.columns().isEmpty()) {
+                        throw Refusals.notYet("NATURAL JOIN", e.configured.identity());
+                    }
+                }
+            }
+            if (join.getUsingColumns() != null) {
+                for (Column c : join.getUsingColumns()) {
+                    ctx.examined(c);
+                    String name = ctx.normalize(c.getColumnName());
+                    for (FromScope.Entry e : scope.entries()) {
+                        if (e.encrypted(name) != null) {
+                            throw Refusals.notYet("JOIN ... USING", e.encrypted(name));
+                        }
+                    }
+                }
+            }
+            if (join.getOnExpressions() != null) {
+                for (Expression on : join.getOnExpressions()) {
+                    rules.predicate(on, scope, "JOIN ON");
+                }
+            }
+        }
+    }
+
+    /** GROUP BY / DISTINCT ON item: deterministic ciphertexts group like plaintexts; randomized never do. */
+    private void grouping(Expression e, SelectList.Result results, FromScope scope, String clause)
+            throws SQLException {
+        Expression x = ExpressionRules.unwrap(e);
+        EncryptedColumn column = null;
+        if (x instanceof LongValue ordinal) {
+            column = results.at((int) ordinal.getValue());
+        } else if (x instanceof Column c) {
+            column = scope.resolve(c);
+            Integer output = outputName(c, results);
+            if (column == null && output != null) {
+                column = results.at(output);
+            }
+        } else {
+            rules.value(x, scope, clause);
+        }
+        if (column != null && column.mode() != EncryptionMode.DETERMINISTIC) {
+            throw Refusals.randomizedGrouping(column, clause);
+        }
+    }
+
+    private Integer outputName(Column c, SelectList.Result results) {
+        if (c.getTable() != null && c.getTable().getName() != null) {
+            return null;
+        }
+        return results.outputNames().get(ctx.normalize(c.getColumnName()));
+    }
+
+    private void orderBy(List<OrderByElement> elements, SelectList.Result results, FromScope scope)
+            throws SQLException {
+        if (elements == null) {
+            return;
+        }
+        for (OrderByElement element : elements) {
+            Expression x = ExpressionRules.unwrap(element.getExpression());
+            if (x instanceof LongValue ordinal) {
+                EncryptedColumn c = results.at((int) ordinal.getValue());
+                if (c != null) {
+                    throw Refusals.orderBy(c);
+                }
+                continue;
+            }
+            if (x instanceof Column c) {
+                Integer output = outputName(c, results);
+                if (output != null) {
+                    // A bare ORDER BY name means the output column of that name (PostgreSQL, SQL-92).
+                    ctx.examined(c);
+                    if (results.at(output) != null) {
+                        throw Refusals.orderBy(results.at(output));
+                    }
+                    continue;
+                }
+                EncryptedColumn column = scope.resolve(c);
+                if (column != null) {
+                    throw Refusals.orderBy(column);
+                }
+                continue;
+            }
+            rules.value(x, scope, "ORDER BY");
+        }
+    }
+
+    // ---------------------------------------------------------------- INSERT
+
+    private SelectList.Result insert(Insert insert, FromScope scope) throws SQLException {
+        withItems(insert.getWithItemsList());
+        FromScope.Entry target = scope.add(insert.getTable());
+        EncryptedTable table = target.configured;
+        List<String> columns = new ArrayList<>();
+        boolean explicitColumns = insert.getColumns() != null && !insert.getColumns().isEmpty();
+        if (explicitColumns) {
+            for (Column c : insert.getColumns()) {
+                ctx.examined(c);
+                columns.add(ctx.normalize(c.getColumnName()));
+            }
+        } else {
+            columns.addAll(target.columns);
+            if (table != null && columns.isEmpty()) {
+                throw Refusals.insertColumns(table.identity());
+            }
+        }
+        Select source = insert.getSelect();
+        FromScope valuesScope = new FromScope(ctx, null); // VALUES cannot see the target's columns
+        if (source instanceof Values values) {
+            for (List<Expression> row : rows(values)) {
+                if (table != null && row.size() != columns.size()) {
+                    throw Refusals.insertColumns(table.identity());
+                }
+                for (int i = 0; i < row.size(); i++) {
+                    EncryptedColumn column = table == null ? null : table.column(columns.get(i));
+                    store(row.get(i), column, "INSERT", valuesScope, null);
+                }
+            }
+        } else if (source != null) {
+            if (table != null) {
+                for (String name : columns) {
+                    if (table.column(name) != null) {
+                        throw Refusals.notYet("INSERT ... SELECT", table.column(name));
+                    }
+                }
+            }
+            rules.nestedSelect(source, null);
+        }
+        if (insert.getSetUpdateSets() != null) {
+            updateSets(insert.getSetUpdateSets(), target, scope, null, "INSERT ... SET");
+        }
+        InsertConflictTarget conflict = insert.getConflictTarget();
+        if (conflict != null) {
+            rules.value(conflict.getIndexExpression(), scope, "ON CONFLICT");
+            rules.predicate(conflict.getWhereExpression(), scope, "ON CONFLICT WHERE");
+        }
+        InsertConflictAction action = insert.getConflictAction();
+        if (action != null && action.getConflictActionType() == ConflictActionType.DO_UPDATE) {
+            FromScope.Entry excluded = scope.addAlias(target, ctx.normalize("excluded"));
+            updateSets(action.getUpdateSets(), target, scope, excluded, "ON CONFLICT DO UPDATE SET");
+            rules.predicate(action.getWhereExpression(), scope, "ON CONFLICT DO UPDATE WHERE");
+        }
+        if (insert.getDuplicateUpdateSets() != null) {
+            updateSets(insert.getDuplicateUpdateSets(), target, scope, null, "ON DUPLICATE KEY UPDATE");
+        }
+        // RETURNING sees the inserted row only (not EXCLUDED), so * expands over the target alone.
+        FromScope returningScope = new FromScope(ctx, null);
+        returningScope.add(insert.getTable());
+        return returning(insert.getReturningClause(), returningScope);
+    }
+
+    private static List<List<Expression>> rows(Values values) {
+        ExpressionList<?> all = values.getExpressions();
+        List<List<Expression>> rows = new ArrayList<>();
+        if (all instanceof ParenthesedExpressionList<?>) {
+            rows.add(new ArrayList<>(all)); // VALUES (a, b): one row
+            return rows;
+        }
+        for (Expression row : all) {
+            if (row instanceof ParenthesedExpressionList<?> list) {
+                rows.add(new ArrayList<>(list));
+            } else {
+                rows.add(List.of(row));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A value stored into a column (INSERT VALUES, UPDATE SET): for an encrypted column only a ? parameter
+     * (encrypted as STORE), NULL, DEFAULT, the column itself or ON CONFLICT's EXCLUDED copy of it.
+     */
+    private void store(Expression value, EncryptedColumn column, String operation, FromScope scope,
+                       FromScope.Entry excluded) throws SQLException {
+        Expression x = ExpressionRules.unwrap(value);
+        if (column == null) {
+            if (x instanceof Column c && isDefault(c)) {
+                ctx.examined(c);
+                return;
+            }
+            rules.value(value, scope, operation);
+            return;
+        }
+        if (x instanceof JdbcParameter p) {
+            ctx.target(p, column, ParameterTarget.Use.STORE);
+        } else if (x instanceof NullValue) {
+            return;
+        } else if (x instanceof Column c && isDefault(c)) {
+            ctx.examined(c);
+        } else if (x instanceof Column c) {
+            EncryptedColumn source = scope.resolve(c);
+            if (source != column) {
+                if (source != null) {
+                    throw Refusals.twoColumns(column, source);
+                }
+                throw Refusals.store(column, operation);
+            }
+            // SET email = email, or = EXCLUDED.email: the same ciphertext under the same key, nothing to encrypt.
+        } else {
+            rules.refuseValue(x, column, operation);
+        }
+    }
+
+    private static boolean isDefault(Column c) {
+        return (c.getTable() == null || c.getTable().getName() == null)
+                && "default".equalsIgnoreCase(c.getColumnName());
+    }
+
+    // ---------------------------------------------------------------- UPDATE / DELETE
+
+    private SelectList.Result update(Update update, FromScope scope) throws SQLException {
+        withItems(update.getWithItemsList());
+        FromScope.Entry target = scope.add(update.getTable());
+        List<Join> joins = new ArrayList<>();
+        if (update.getStartJoins() != null) {
+            for (Join j : update.getStartJoins()) {
+                fromItem(j.getFromItem(), scope, joins);
+                joins.add(j);
+            }
+        }
+        from(update.getFromItem(), update.getJoins(), scope, joins);
+        joinConditions(joins, scope);
+        updateSets(update.getUpdateSets(), target, scope, null, "UPDATE SET");
+        rules.predicate(update.getWhere(), scope, "WHERE");
+        orderBy(update.getOrderByElements(), SelectList.EMPTY, scope);
+        return returning(update.getReturningClause(), scope);
+    }
+
+    private void updateSets(List<UpdateSet> sets, FromScope.Entry target, FromScope scope,
+                            FromScope.Entry excluded, String operation) throws SQLException {
+        for (UpdateSet set : sets) {
+            List<EncryptedColumn> columns = new ArrayList<>();
+            for (Column c : set.getColumns()) {
+                ctx.examined(c); // SET targets always name the target table's columns
+                columns.add(target.encrypted(ctx.normalize(c.getColumnName())));
+            }
+            ExpressionList<?> values = set.getValues();
+            List<Expression> list = new ArrayList<>(values);
+            if (list.size() == 1 && columns.size() > 1
+                    && ExpressionRules.unwrap(list.get(0)) instanceof ParenthesedExpressionList<?> row) {
+                list = new ArrayList<>(row);
+            }
+            if (list.size() != columns.size()) {
+                for (EncryptedColumn c : columns) {
+                    if (c != null) {
+                        throw Refusals.notYet("a multi-column SET from one expression", c);
+                    }
+                }
+                for (Expression e : list) {
+                    rules.value(e, scope, operation);
+                }
+                continue;
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                store(list.get(i), columns.get(i), operation, scope, excluded);
+            }
+        }
+    }
+
+    private SelectList.Result delete(Delete delete) throws SQLException {
+        withItems(delete.getWithItemsList());
+        FromScope scope = new FromScope(ctx, null);
+        scope.add(delete.getTable());
+        List<Join> joins = new ArrayList<>();
+        if (delete.getUsingList() != null) {
+            for (Table t : delete.getUsingList()) {
+                scope.add(t);
+            }
+        }
+        if (delete.getJoins() != null) {
+            for (Join j : delete.getJoins()) {
+                fromItem(j.getFromItem(), scope, joins);
+                joins.add(j);
+            }
+        }
+        joinConditions(joins, scope);
+        rules.predicate(delete.getWhere(), scope, "WHERE");
+        orderBy(delete.getOrderByElements(), SelectList.EMPTY, scope);
+        return returning(delete.getReturningClause(), scope);
+    }
+
+    private SelectList.Result returning(List<net.sf.jsqlparser.statement.select.SelectItem<?>> items,
+                                        FromScope scope) throws SQLException {
+        if (items == null || items.isEmpty()) {
+            return SelectList.EMPTY;
+        }
+        return SelectList.analyse(items, scope, rules, ctx, "RETURNING");
+    }
+
+    // ---------------------------------------------------------------- safety net and parameters
+
+    /**
+     * Any column reference the clause rules did not examine (a clause they do not know, a new JSqlParser node)
+     * refuses the statement when its name is an encrypted column of a configured table the statement uses.
+     */
+    private void safetyNet() throws SQLException {
+        for (Column c : allColumns) {
+            if (ctx.wasExamined(c)) {
+                continue;
+            }
+            String name = ctx.normalize(c.getColumnName());
+            for (EncryptedTable t : configuredTables) {
+                if (t.column(name) != null) {
+                    throw Refusals.unexamined(t.column(name));
+                }
+            }
+        }
+    }
+
+    /** JDBC numbering: the n-th ? of the text is parameter n; JSqlParser numbers them in text order from 1. */
+    private ParameterTarget[] numberParameters() throws SQLException {
+        if (namedParameters) {
+            throw Refusals.parameterNumbering(first());
+        }
+        int count = parameters.size();
+        if (count != PlaceholderCounter.count(sql)) {
+            throw Refusals.parameterNumbering(first());
+        }
+        boolean[] seen = new boolean[count + 1];
+        for (JdbcParameter p : parameters) {
+            Integer index = p.getIndex();
+            if (index == null || p.isUseFixedIndex() || index < 1 || index > count || seen[index]) {
+                throw Refusals.parameterNumbering(first());
+            }
+            seen[index] = true;
+        }
+        Map<Integer, ParameterTarget> targets = ctx.targets();
+        ParameterTarget[] array = new ParameterTarget[count];
+        for (Map.Entry<Integer, ParameterTarget> t : targets.entrySet()) {
+            array[t.getKey() - 1] = t.getValue();
+        }
+        return array;
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * SQL analysis: from SQL text to a {@link io.envelope.jdbc.sql.StatementPlan} (which {@code ?} parameters to
+ * encrypt, which result columns to decrypt), or a refusal before anything is sent (contract §6).
+ *
+ * <p>Flow: {@link io.envelope.jdbc.sql.SqlAnalyzer} asks the {@code PlanCache} (key: schema instance + SQL),
+ * then the {@code TableNameScanner} gate (no configured name, no {@code U&"} → pass-through, no parse), then
+ * JSqlParser ({@code parseStatements}; more than one statement is refused), then {@code StatementAnalysis}:
+ * per statement kind, {@code FromScope} resolves names, {@code ExpressionRules} and {@code SelectList} apply the
+ * clause rules, {@code DdlCheck} screens DDL; a reflective {@code AstWalker} safety net refuses any encrypted
+ * column left unexamined, and {@code PlaceholderCounter} cross-checks the parameter numbering.
+ *
+ * <p>Supported on encrypted columns: INSERT (column list or catalog order, multi-row VALUES, ON CONFLICT DO
+ * NOTHING / DO UPDATE SET c = ? | EXCLUDED.c | NULL, RETURNING), UPDATE SET c = ? | NULL | c, DELETE;
+ * WHERE / JOIN ON / HAVING {@code c = ?}, {@code c <> ?}, {@code c IN (?, ...)}, {@code NOT IN},
+ * {@code IS [NOT] DISTINCT FROM ?} on deterministic columns, {@code IS [NOT] NULL} on any, {@code a.c = b.c}
+ * for the same column; select lists with plain column references, {@code *} and {@code t.*} (expanded through
+ * the catalog); COUNT(c); GROUP BY / DISTINCT on deterministic columns. Everything else that touches an encrypted
+ * column is refused, as is a subquery, CTE, set operation or derived table involving a configured table.
+ */
+package io.envelope.jdbc.sql;
