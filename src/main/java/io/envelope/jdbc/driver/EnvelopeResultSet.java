@@ -114,8 +114,10 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
 
     @Override
     public String getNString(int columnIndex) throws SQLException {
-        PlaintextGetters g = encrypted(columnIndex);
-        return g == null ? delegate.getNString(columnIndex) : g.getString(plaintext(columnIndex));
+        if (encrypted(columnIndex) == null) {
+            return delegate.getNString(columnIndex);
+        }
+        throw notImplementedByTarget("getNString", columnIndex);
     }
 
     @Override
@@ -127,8 +129,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     @Override
     public byte getByte(int columnIndex) throws SQLException {
         PlaintextGetters g = encrypted(columnIndex);
-        return g == null ? delegate.getByte(columnIndex)
-                : (byte) g.getLong(plaintext(columnIndex), Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
+        return g == null ? delegate.getByte(columnIndex) : g.getByte(plaintext(columnIndex));
     }
 
     @Override
@@ -255,8 +256,10 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
 
     @Override
     public Reader getNCharacterStream(int columnIndex) throws SQLException {
-        PlaintextGetters g = encrypted(columnIndex);
-        return g == null ? delegate.getNCharacterStream(columnIndex) : g.getCharacterStream(plaintext(columnIndex));
+        if (encrypted(columnIndex) == null) {
+            return delegate.getNCharacterStream(columnIndex);
+        }
+        throw notImplementedByTarget("getNCharacterStream", columnIndex);
     }
 
     @Override
@@ -302,8 +305,17 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         if (encrypted(columnIndex) == null) {
             return delegate.getNClob(columnIndex);
         }
-        throw new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + "getNClob on encrypted column "
-                + shape.column(columnIndex).qualifiedName() + " is not supported; use getString or getClob");
+        throw notImplementedByTarget("getNClob", columnIndex);
+    }
+
+    /**
+     * The national-character getters, which pgJDBC does not implement: an encrypted column answers as a plaintext
+     * column would, with {@link SQLFeatureNotSupportedException}.
+     */
+    private SQLException notImplementedByTarget(String getter, int columnIndex) {
+        return new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + getter + " on encrypted column "
+                + shape.column(columnIndex).qualifiedName() + " is not supported (nor is it for a plaintext column"
+                + " by the target driver); use getString, getCharacterStream or getClob");
     }
 
     @Override

@@ -16,12 +16,10 @@ import java.sql.Date;
 import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
-import java.time.OffsetTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -102,6 +100,7 @@ final class PlaintextGetters {
 
     // ---- numbers -----------------------------------------------------------------------------------------------
 
+    /** As pgJDBC: a boolean column's value, else the text form read as t/f/yes/no/on/off/y/n/1/0. */
     boolean getBoolean(Object v) throws SQLException {
         if (v == null) {
             return false;
@@ -109,22 +108,16 @@ final class PlaintextGetters {
         if (v instanceof Boolean b) {
             return b;
         }
-        if (v instanceof Number n) {
-            return toBigDecimal(n).compareTo(BigDecimal.ONE) == 0;
-        }
-        if (v instanceof String s) {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            switch (t) {
-                case "t", "true", "1", "yes", "on", "y" -> {
-                    return true;
-                }
-                case "f", "false", "0", "no", "off", "n" -> {
-                    return false;
-                }
-                default -> throw badConversion("boolean");
+        String t = getString(v).trim();
+        switch (t.toLowerCase(Locale.ROOT)) {
+            case "1", "true", "t", "yes", "y", "on" -> {
+                return true;
             }
+            case "0", "false", "f", "no", "n", "off" -> {
+                return false;
+            }
+            default -> throw badConversion("boolean");
         }
-        throw badConversion("boolean");
     }
 
     long getLong(Object v, long min, long max, String target) throws SQLException {
@@ -137,6 +130,14 @@ final class PlaintextGetters {
             throw badConversion(target);
         }
         return truncated.longValueExact();
+    }
+
+    /** pgJDBC reads an empty (or blank) text value as byte 0. */
+    byte getByte(Object v) throws SQLException {
+        if (v instanceof String s && s.isBlank()) {
+            return 0;
+        }
+        return (byte) getLong(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
     }
 
     double getDouble(Object v) throws SQLException {
@@ -173,20 +174,13 @@ final class PlaintextGetters {
         if (v instanceof BigDecimal d) {
             return d;
         }
-        if (v instanceof Boolean b) {
-            return b ? BigDecimal.ONE : BigDecimal.ZERO;
-        }
-        if (v instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) {
+        if (v instanceof Double || v instanceof Float) {
+            // as pgJDBC, from the server's text form: 1.0 is "1"
+            try {
+                return new BigDecimal(getString(v));
+            } catch (NumberFormatException nanOrInfinite) {
                 throw badConversion(target);
             }
-            return BigDecimal.valueOf(d);
-        }
-        if (v instanceof Float f) {
-            if (f.isNaN() || f.isInfinite()) {
-                throw badConversion(target);
-            }
-            return new BigDecimal(Float.toString(f));
         }
         if (v instanceof Number n) {
             return toBigDecimal(n);
@@ -223,7 +217,8 @@ final class PlaintextGetters {
         } else if (v instanceof LocalDateTime dt) {
             date = dt.toLocalDate();
         } else if (v instanceof OffsetDateTime odt) {
-            return new Date(odt.toInstant().toEpochMilli());
+            date = odt.atZoneSameInstant(calendar == null ? ZoneId.systemDefault() : zone(calendar)).toLocalDate();
+            return calendar == null ? Date.valueOf(date) : new Date(date.atStartOfDay(zone(calendar)).toInstant().toEpochMilli());
         } else if (v instanceof String s) {
             date = parse(() -> LocalDate.parse(s.trim()), "Date");
         } else {
@@ -245,7 +240,7 @@ final class PlaintextGetters {
         } else if (v instanceof LocalDateTime dt) {
             time = dt.toLocalTime();
         } else if (v instanceof OffsetDateTime odt) {
-            return new Time(odt.toInstant().toEpochMilli());
+            time = odt.atZoneSameInstant(calendar == null ? ZoneId.systemDefault() : zone(calendar)).toLocalTime();
         } else if (v instanceof String s) {
             time = parse(() -> LocalTime.parse(s.trim()), "Time");
         } else {
@@ -309,10 +304,25 @@ final class PlaintextGetters {
         };
     }
 
-    /** {@code getObject(i, Class)}: the conversions pgJDBC supports. */
+    /**
+     * {@code getObject(i, Class)}: the conversions pgJDBC supports for a plaintext column of this type, checked
+     * before the value is looked at (pgJDBC refuses a class that does not fit the column even for NULL).
+     */
     <T> T getObject(Object v, Class<T> target) throws SQLException {
         if (target == null) {
             throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": the target class is null");
+        }
+        if (target == Object.class) {
+            return target.cast(getObject(v));
+        }
+        // as pgJDBC: UUID and java.time targets look at the value first, the others at the column's type first
+        boolean valueFirst = target == UUID.class || target.getPackageName().equals("java.time");
+        if (v == null && valueFirst) {
+            return null;
+        }
+        if (!supports(target)) {
+            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": conversion of a "
+                    + type.configName() + " value to " + target.getName() + " is not supported");
         }
         if (v == null) {
             return null;
@@ -326,12 +336,10 @@ final class PlaintextGetters {
             result = getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
         } else if (target == Short.class) {
             result = (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
-        } else if (target == Byte.class) {
-            result = (byte) getLong(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
         } else if (target == BigDecimal.class) {
             result = getBigDecimal(v);
         } else if (target == BigInteger.class) {
-            result = getBigDecimal(v).toBigInteger();
+            result = BigInteger.valueOf(getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long"));
         } else if (target == Double.class) {
             result = getDouble(v);
         } else if (target == Float.class) {
@@ -353,27 +361,65 @@ final class PlaintextGetters {
         } else if (target == LocalTime.class) {
             result = v instanceof LocalTime t ? t : localTime(v);
         } else if (target == LocalDateTime.class) {
-            if (type == PlaintextType.TIMESTAMPTZ) {
-                throw badConversion("LocalDateTime");
-            }
             result = v instanceof LocalDateTime dt ? dt : getTimestamp(v, null).toLocalDateTime();
         } else if (target == OffsetDateTime.class) {
             result = offsetDateTime(v);
-        } else if (target == Instant.class) {
-            result = offsetDateTime(v).toInstant();
-        } else if (target == OffsetTime.class && v instanceof LocalTime t) {
-            result = t.atOffset(ZoneOffset.UTC);
-        } else if (target == Calendar.class) {
+        } else {
             Calendar calendar = Calendar.getInstance();
             calendar.setTimeInMillis(getTimestamp(v, null).getTime());
             result = calendar;
-        } else if (target == Object.class) {
-            result = getObject(v);
-        } else {
-            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": conversion of a "
-                    + type.configName() + " value to " + target.getName() + " is not supported");
         }
         return target.cast(result);
+    }
+
+    /** pgJDBC's {@code getObject(i, Class)} table: which classes a column of each SQL type converts to. */
+    private boolean supports(Class<?> target) {
+        if (target == String.class) {
+            return type == PlaintextType.TEXT;
+        }
+        if (target == BigDecimal.class) {
+            return type == PlaintextType.DECIMAL;
+        }
+        if (target == Boolean.class) {
+            return type == PlaintextType.BOOLEAN;
+        }
+        if (target == Short.class) {
+            return type == PlaintextType.SMALLINT;
+        }
+        if (target == Integer.class) {
+            return type == PlaintextType.INT || type == PlaintextType.SMALLINT;
+        }
+        if (target == Long.class || target == BigInteger.class) {
+            return type == PlaintextType.BIGINT;
+        }
+        if (target == Float.class) {
+            return type == PlaintextType.REAL;
+        }
+        if (target == Double.class) {
+            return type == PlaintextType.DOUBLE;
+        }
+        if (target == byte[].class) {
+            return type == PlaintextType.BYTES;
+        }
+        if (target == UUID.class) {
+            return type == PlaintextType.UUID;
+        }
+        if (target == Date.class) {
+            return type == PlaintextType.DATE;
+        }
+        if (target == Time.class || target == LocalTime.class) {
+            return type == PlaintextType.TIME;
+        }
+        if (target == Timestamp.class || target == OffsetDateTime.class || target == Calendar.class) {
+            return type == PlaintextType.TIMESTAMP || type == PlaintextType.TIMESTAMPTZ;
+        }
+        if (target == LocalDate.class) {
+            return type == PlaintextType.DATE || type == PlaintextType.TIMESTAMP;
+        }
+        if (target == LocalDateTime.class) {
+            return type == PlaintextType.TIMESTAMP;
+        }
+        return false;
     }
 
     private LocalTime localTime(Object v) throws SQLException {

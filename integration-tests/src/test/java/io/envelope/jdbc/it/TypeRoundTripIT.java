@@ -102,6 +102,13 @@ class TypeRoundTripIT {
         }
     }
 
+    /**
+     * Conversions JDBC's table B-6 does not allow, where pgJDBC still answers for some values: the wrapper may
+     * refuse them (it must never answer differently).
+     */
+    private static final java.util.Set<String> NOT_ALLOWED_BY_JDBC = java.util.Set.of(
+            "time getDate", "date getTime");
+
     private static EncryptedDatabase db;
 
     @BeforeAll
@@ -167,15 +174,18 @@ class TypeRoundTripIT {
             while (p.next()) {
                 assertThat(w.next()).isTrue();
                 for (Map.Entry<String, Getter> getter : GETTERS.entrySet()) {
-                    Outcome expected = Outcome.of(getter.getValue(), p, 2);
-                    Outcome actual = Outcome.of(getter.getValue(), w, 2);
+                    Outcome expected = Outcome.of(getter.getValue(), p, 2, false);
+                    Outcome actual = Outcome.of(getter.getValue(), w, 2, true);
                     compared++;
-                    if (!expected.matches(actual)) {
+                    boolean refusalAllowed = actual.failure != null
+                            && NOT_ALLOWED_BY_JDBC.contains(type.type() + " " + getter.getKey());
+                    if (!expected.matches(actual) && !refusalAllowed) {
                         mismatches.add("row " + p.getInt(1) + " " + getter.getKey() + ": pgJDBC " + expected
                                 + ", envelope-jdbc " + actual);
                     }
-                    if (expected.failure == null) {
-                        assertThat(w.wasNull()).as(getter.getKey() + " wasNull").isEqualTo(p.wasNull());
+                    if (expected.failure == null && actual.failure == null && w.wasNull() != p.wasNull()) {
+                        mismatches.add("row " + p.getInt(1) + " " + getter.getKey() + ": wasNull " + p.wasNull()
+                                + " from pgJDBC, " + w.wasNull() + " from envelope-jdbc");
                     }
                 }
             }
@@ -209,13 +219,19 @@ class TypeRoundTripIT {
 
     /** What a getter did: returned a value, or threw. */
     record Outcome(Object value, SQLException failure) {
-        static Outcome of(Getter getter, ResultSet rs, int column) {
+        static Outcome of(Getter getter, ResultSet rs, int column, boolean wrapper) {
             try {
                 return new Outcome(normalize(getter.get(rs, column)), null);
             } catch (SQLException e) {
                 return new Outcome(null, e);
             } catch (RuntimeException e) {
-                return new Outcome("unexpected " + e, null);
+                if (wrapper) {
+                    return new Outcome("unexpected " + e, null);
+                }
+                // pgJDBC answers some illegal conversions with a runtime exception (ClassCastException,
+                // ArrayIndexOutOfBoundsException): a refusal all the same, which the wrapper must give as an
+                // SQLException; the wrapper itself must never throw one
+                return new Outcome(null, new SQLException("runtime exception from the driver", e));
             }
         }
 
