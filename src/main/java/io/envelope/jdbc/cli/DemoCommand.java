@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
             s.execute("CREATE TABLE " + TABLE + " (id integer PRIMARY KEY, name varchar(100),"
                     + " email " + text + ", ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
-            if (tableExists(plain.getMetaData(), KEY_TABLE)) {
+            if (tableExists(plain.getMetaData(), plain.getSchema(), KEY_TABLE)) {
                 s.execute("DELETE FROM " + KEY_TABLE + " WHERE lower(table_name) LIKE '%." + TABLE + "'");
             }
         }
@@ -200,7 +200,9 @@ final class DemoCommand implements Callable<Integer> {
              ResultSet rs = s.executeQuery("SELECT id, name, email, ssn, note, birth_date FROM " + TABLE
                      + " ORDER BY id")) {
             while (rs.next()) {
-                table.add(new String[] {rs.getString(1), rs.getString(2), abbreviate(rs.getString(3)),
+                String email = rs.getString(3);
+                table.add(new String[] {rs.getString(1), rs.getString(2),
+                        email == null ? "NULL" : abbreviate(email) + " (" + email.length() + " chars)",
                         hex(rs.getBytes(4)), hex(rs.getBytes(5)), hex(rs.getBytes(6))});
             }
         }
@@ -251,23 +253,22 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String hex(byte[] bytes) {
-        return bytes == null ? "NULL" : abbreviate(HexFormat.of().formatHex(bytes));
+        return bytes == null ? "NULL" : abbreviate(HexFormat.of().formatHex(bytes)) + " (" + bytes.length + " B)";
     }
 
+    /** The start (format header) and the end (ciphertext and tag) of a stored value. */
     private static String abbreviate(String text) {
-        if (text == null) {
-            return "NULL";
-        }
-        return text.length() <= 24 ? text : text.substring(0, 24) + "…(" + text.length() + ")";
+        return text.length() <= 28 ? text : text.substring(0, 12) + "…" + text.substring(text.length() - 12);
     }
 
     private static boolean isPostgres(DatabaseMetaData metaData) throws SQLException {
         return metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
     }
 
-    private static boolean tableExists(DatabaseMetaData metaData, String table) throws SQLException {
+    /** Whether the table exists in the connection's current schema (where the unqualified name resolves). */
+    private static boolean tableExists(DatabaseMetaData metaData, String schema, String table) throws SQLException {
         for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-            try (ResultSet rs = metaData.getTables(null, null, name, null)) {
+            try (ResultSet rs = metaData.getTables(null, schema, name, null)) {
                 if (rs.next()) {
                     return true;
                 }
