@@ -69,6 +69,7 @@ final class StatementAnalysis {
         this.statement = statement;
         this.ctx = ctx;
         this.rules = new ExpressionRules(ctx);
+        ctx.sql(sql);
     }
 
     Outcome analyse() throws SQLException {
@@ -109,9 +110,15 @@ final class StatementAnalysis {
         boolean anyTarget = java.util.Arrays.stream(targets).anyMatch(t -> t != null);
         // Documented choice: a statement on configured tables with nothing to encrypt or decrypt and no
         // configured write target passes through; one with a write target keeps it for getGeneratedKeys().
-        StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null
+        MatchShape[] shapes = new MatchShape[targets.length];
+        for (Map.Entry<Integer, MatchShape> s : ctx.shapes().entrySet()) {
+            if (s.getKey() >= 1 && s.getKey() <= shapes.length) {
+                shapes[s.getKey() - 1] = s.getValue();
+            }
+        }
+        StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
-                : StatementPlan.encrypted(sql, targets,
+                : StatementPlan.encrypted(sql, targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
     }
@@ -434,7 +441,7 @@ final class StatementAnalysis {
                 throw Refusals.store(column, operation);
             }
             // SET email = email, or = EXCLUDED.email: the same ciphertext under the same key, nothing to encrypt.
-        } else {
+        } else if (!ctx.literal(x, column, ParameterTarget.Use.STORE, null)) {
             rules.refuseValue(x, column, operation);
         }
     }
