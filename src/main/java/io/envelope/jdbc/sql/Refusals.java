@@ -199,4 +199,11 @@ final class Refusals {
                 + "encrypted in place, not expressions, escapes (E'...') or dollar quoting. "
                 + "Bind the value as a ? parameter of a PreparedStatement.");
     }
+
+    static SQLException copy(String from, String into) {
+        return EnvelopeException.refused("INSERT ... SELECT of " + from + " into " + into
+                + " is refused: a ciphertext is bound to its own table and column, and only the driver can encrypt "
+                + "a value. INSERT ... SELECT may only copy an encrypted column into the same table's same column; "
+                + "copy other values through the application (read, then insert with ? parameters).");
+    }
 }

@@ -198,4 +198,52 @@ class LiteralRewriteTest {
         assertThat(((SQLException) thrown).getMessage()).doesNotContain(sql);
         assertThat(analyzer.cachedPlans()).isZero();
     }
+
+    // ------------------------------------------------------------------ INSERT ... SELECT
+
+    static Stream<Arguments> insertSelectAllowed() {
+        return Stream.of(
+                Arguments.of("insert into customers (id, email, ssn) select id + 1000, email, ssn from customers where id = ?",
+                        "", "#-1"),
+                Arguments.of("insert into customers (id, email) select c.id + 1, c.email from customers c where c.email = ?",
+                        "1=email/MATCH", "#-1"),
+                Arguments.of("insert into customers (email, name) select email, 'copy' from customers c where ssn in (?, ?) returning email",
+                        "1=ssn/MATCH 2=ssn/MATCH", "1=email #1"),
+                Arguments.of("insert into orders (id, total) select id, 0 from customers where email = ?", "1=email/MATCH", "#-1"),
+                Arguments.of("insert into orders (id, total) select id, total from orders", "", "#-1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("insertSelectAllowed")
+    void insertSelectThatCopiesTheSameColumnIsAllowed(String sql, String targets, String results) throws SQLException {
+        StatementPlan plan = analyzer.plan(sql, catalog);
+        assertThat(SqlAnalyzerTest.targets(plan)).isEqualTo(targets);
+        if (!plan.isPassThrough()) {
+            assertThat(SqlAnalyzerTest.results(plan)).isEqualTo(results);
+        }
+    }
+
+    static Stream<Arguments> insertSelectRefused() {
+        return Stream.of(
+                Arguments.of("insert into customers (email) select ssn from customers", "public.customers.ssn"),
+                Arguments.of("insert into customers (email) select name from customers", "public.customers.email"),
+                Arguments.of("insert into customers (email) select 'x' from customers", "public.customers.email"),
+                Arguments.of("insert into customers (email) select ? from customers", "public.customers.email"),
+                Arguments.of("insert into customers (email) select email from audit", "public.customers.email"),
+                Arguments.of("insert into customers (email) select iban from billing.invoices", "billing.invoices.iban"),
+                Arguments.of("insert into audit (id, email) select id, email from customers", "public.customers.email"),
+                Arguments.of("insert into customers (email) select email from customers union select email from customers",
+                        "public.customers.email"),
+                Arguments.of("insert into customers (email) select email from customers order by email", "ORDER BY"),
+                Arguments.of("insert into customers (email) select lower(email) from customers", "function lower()"),
+                Arguments.of("insert into customers (email, ssn) select email from customers", "column list"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("insertSelectRefused")
+    void insertSelectThatIsNoSameColumnCopyIsRefused(String sql, String fragment) {
+        Throwable thrown = catchThrowable(() -> analyzer.plan(sql, catalog));
+        assertThat(thrown).isInstanceOf(SQLFeatureNotSupportedException.class)
+                .hasMessageStartingWith("envelope-jdbc: ").hasMessageContaining(fragment);
+    }
 }
