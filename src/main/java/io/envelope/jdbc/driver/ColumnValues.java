@@ -6,7 +6,9 @@ import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.sql.EncryptedLiteral;
 import io.envelope.jdbc.sql.ParameterTarget;
+import io.envelope.jdbc.sql.StatementPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,14 +16,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The one place where values of encrypted columns cross between the application and the target driver:
  * a parameter is encrypted under the right data key and bound as bytes or base64 text; a stored value is read
  * as bytes or text, its key version found in its header, and decrypted (contract §4–§5).
  */
-final class ColumnValues {
+final class ColumnValues implements StatementPlan.Candidates {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("io.envelope.jdbc.audit");
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
@@ -52,6 +59,116 @@ final class ColumnValues {
         } else {
             statement.setString(index, BASE64.encodeToString(stored));
         }
+    }
+
+    /**
+     * Binds a value for {@code target} to the {@code width} target parameters from {@code first}: for a
+     * lookup (MATCH), one ciphertext per non-retired key version and, under {@code accept-plaintext}, the
+     * stored plaintext form, repeated to fill the width (a repeat changes nothing in = ANY, &lt;&gt; ALL, IN or
+     * NOT IN). More candidates than the width (a version added since the statement was prepared) is refused.
+     */
+    void bind(PreparedStatement statement, int first, int width, ParameterTarget target, Object value)
+            throws SQLException {
+        if (target.use() != ParameterTarget.Use.MATCH || (width == 1 && value == null)) {
+            bind(statement, first, target, value);
+            return;
+        }
+        EncryptedColumn column = target.column();
+        ColumnStorage storage = catalog.storage(column);
+        if (value == null) {
+            for (int i = 0; i < width; i++) {
+                statement.setNull(first + i, storage == ColumnStorage.BINARY ? Types.BINARY : Types.VARCHAR);
+            }
+            return;
+        }
+        List<Object> candidates = matchCandidates(column, storage, value);
+        if (candidates.size() > width) {
+            throw io.envelope.jdbc.EnvelopeException.refused("a lookup on encrypted column "
+                    + column.qualifiedName() + " now has " + candidates.size() + " candidate ciphertexts (a key "
+                    + "version was added), but the statement was prepared for " + width + ", so it is refused "
+                    + "rather than miss rows. Prepare the statement again.");
+        }
+        for (int i = 0; i < width; i++) {
+            Object c = candidates.get(Math.min(i, candidates.size() - 1));
+            if (c instanceof byte[] b) {
+                statement.setBytes(first + i, b);
+            } else {
+                statement.setString(first + i, (String) c);
+            }
+        }
+    }
+
+    /** Stored forms (byte[] or String per storage) a lookup value must match, lowest key version first. */
+    private List<Object> matchCandidates(EncryptedColumn column, ColumnStorage storage, Object value)
+            throws SQLException {
+        List<Object> out = new ArrayList<>();
+        for (DataKey key : keyRing.matchKeys(column.table().identity())) {
+            byte[] stored = column.cipher().encrypt(value, key);
+            out.add(storage == ColumnStorage.BINARY ? stored : BASE64.encodeToString(stored));
+        }
+        if (column.config().acceptPlaintext()) {
+            Object plain = plaintextForm(value, storage);
+            if (plain != null) {
+                out.add(plain);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How a value sits in a not-yet-migrated plaintext column (what {@link #read} hands back unchanged): a text
+     * column holds the string, a bytea column its UTF-8 bytes (or the bytes themselves). Strings, byte arrays
+     * and numbers have such a form; other values (dates, ...) are matched as ciphertext only.
+     */
+    private static Object plaintextForm(Object value, ColumnStorage storage) {
+        String text = null;
+        if (value instanceof String s) {
+            text = s;
+        } else if (value instanceof BigDecimal d) {
+            text = d.toPlainString();
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte) {
+            text = value.toString();
+        } else if (value instanceof byte[] b) {
+            return storage == ColumnStorage.BINARY ? b.clone() : null;
+        }
+        if (text == null) {
+            return null;
+        }
+        return storage == ColumnStorage.BINARY ? text.getBytes(StandardCharsets.UTF_8) : text;
+    }
+
+    /** How many ciphertexts a lookup on {@code column} must match right now (for preparing its SQL). */
+    @Override
+    public int width(EncryptedColumn column) throws SQLException {
+        return keyRing.matchKeys(column.table().identity()).size() + (column.config().acceptPlaintext() ? 1 : 0);
+    }
+
+    /**
+     * SQL literal texts for a literal of SQL text: one ciphertext under the write key for a stored value, every
+     * candidate for a lookup. {@code '\x…'::bytea} for a bytea column, {@code 'base64'} for a character column.
+     */
+    @Override
+    public List<String> literals(EncryptedLiteral literal) throws SQLException {
+        EncryptedColumn column = literal.column();
+        ColumnStorage storage = catalog.storage(column);
+        List<Object> forms;
+        if (literal.use() == ParameterTarget.Use.STORE) {
+            byte[] stored = column.cipher().encrypt(literal.value(), writeKey(new ParameterTarget(column,
+                    ParameterTarget.Use.STORE)));
+            forms = List.of(storage == ColumnStorage.BINARY ? stored : BASE64.encodeToString(stored));
+        } else {
+            forms = matchCandidates(column, storage, literal.value());
+        }
+        List<String> texts = new ArrayList<>(forms.size());
+        for (Object f : forms) {
+            if (f instanceof byte[] b) {
+                texts.add("'\\x" + HexFormat.of().formatHex(b) + "'::bytea");
+            } else {
+                texts.add("'" + ((String) f).replace("'", "''") + "'");
+            }
+        }
+        return texts;
     }
 
     /**

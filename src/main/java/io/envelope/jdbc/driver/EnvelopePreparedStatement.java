@@ -48,9 +48,24 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     /** Whether a recorded value changed since it was last encrypted and bound to the target statement. */
     private final boolean[] dirty;
 
+    /** The SQL the target statement was prepared with, and where each parameter went in it. */
+    private final StatementPlan.Rendered rendered;
+
+    /** A statement prepared with the application's SQL unchanged (CallableStatement). */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan) {
+        this(connection, delegate, plan, null);
+    }
+
+    /**
+     * @param rendered what {@link StatementPlan#render} gave for the SQL the delegate was prepared with (literals
+     *                 encrypted, lookups widened to the candidates their tables had then), or null for the
+     *                 application's SQL as it is
+     */
+    EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan,
+                              StatementPlan.Rendered rendered) {
         super(connection, delegate);
         this.plan = plan;
+        this.rendered = rendered == null || rendered.isIdentity() ? null : rendered;
         this.recorded = new Object[plan.parameterCount()];
         this.dirty = new boolean[plan.parameterCount()];
     }
@@ -66,7 +81,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         for (int i = 0; i < recorded.length; i++) {
             if (dirty[i]) {
                 Object value = recorded[i];
-                values.bind(preparedStatementDelegate, i + 1, plan.parameter(i + 1), value == NULL ? null : value);
+                int first = rendered == null ? i + 1 : rendered.first(i + 1);
+                int width = rendered == null ? 1 : rendered.width(i + 1);
+                values.bind(preparedStatementDelegate, first, width, plan.parameter(i + 1), value == NULL ? null : value);
                 dirty[i] = false;
             }
         }
@@ -127,6 +144,11 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         return target == null ? null : target.column();
     }
 
+    /** The target statement's index for a plaintext parameter (shifted when lookups before it were widened). */
+    private int at(int index) {
+        return rendered == null ? index : rendered.first(index);
+    }
+
     private void record(int index, Object value) {
         recorded[index - 1] = value == null ? NULL : value;
         dirty[index - 1] = true;
@@ -165,7 +187,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, null);
         } else {
-            preparedStatementDelegate.setNull(index, sqlType);
+            preparedStatementDelegate.setNull(at(index), sqlType);
         }
     }
 
@@ -174,7 +196,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, null);
         } else {
-            preparedStatementDelegate.setNull(index, sqlType, typeName);
+            preparedStatementDelegate.setNull(at(index), sqlType, typeName);
         }
     }
 
@@ -183,7 +205,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setBoolean(index, x);
+            preparedStatementDelegate.setBoolean(at(index), x);
         }
     }
 
@@ -192,7 +214,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setByte(index, x);
+            preparedStatementDelegate.setByte(at(index), x);
         }
     }
 
@@ -201,7 +223,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setShort(index, x);
+            preparedStatementDelegate.setShort(at(index), x);
         }
     }
 
@@ -210,7 +232,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setInt(index, x);
+            preparedStatementDelegate.setInt(at(index), x);
         }
     }
 
@@ -219,7 +241,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setLong(index, x);
+            preparedStatementDelegate.setLong(at(index), x);
         }
     }
 
@@ -228,7 +250,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setFloat(index, x);
+            preparedStatementDelegate.setFloat(at(index), x);
         }
     }
 
@@ -237,7 +259,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setDouble(index, x);
+            preparedStatementDelegate.setDouble(at(index), x);
         }
     }
 
@@ -246,7 +268,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setBigDecimal(index, x);
+            preparedStatementDelegate.setBigDecimal(at(index), x);
         }
     }
 
@@ -255,7 +277,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setString(index, x);
+            preparedStatementDelegate.setString(at(index), x);
         }
     }
 
@@ -264,7 +286,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setNString(index, x);
+            preparedStatementDelegate.setNString(at(index), x);
         }
     }
 
@@ -273,7 +295,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x == null ? null : x.clone());
         } else {
-            preparedStatementDelegate.setBytes(index, x);
+            preparedStatementDelegate.setBytes(at(index), x);
         }
     }
 
@@ -282,7 +304,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setDate(index, x);
+            preparedStatementDelegate.setDate(at(index), x);
         }
     }
 
@@ -291,7 +313,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, withCalendar(index, x, calendar));
         } else {
-            preparedStatementDelegate.setDate(index, x, calendar);
+            preparedStatementDelegate.setDate(at(index), x, calendar);
         }
     }
 
@@ -300,7 +322,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setTime(index, x);
+            preparedStatementDelegate.setTime(at(index), x);
         }
     }
 
@@ -309,7 +331,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, withCalendar(index, x, calendar));
         } else {
-            preparedStatementDelegate.setTime(index, x, calendar);
+            preparedStatementDelegate.setTime(at(index), x, calendar);
         }
     }
 
@@ -318,7 +340,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x);
         } else {
-            preparedStatementDelegate.setTimestamp(index, x);
+            preparedStatementDelegate.setTimestamp(at(index), x);
         }
     }
 
@@ -327,7 +349,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, withCalendar(index, x, calendar));
         } else {
-            preparedStatementDelegate.setTimestamp(index, x, calendar);
+            preparedStatementDelegate.setTimestamp(at(index), x, calendar);
         }
     }
 
@@ -337,7 +359,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, objectValue(index, column, x));
         } else {
-            preparedStatementDelegate.setObject(index, x);
+            preparedStatementDelegate.setObject(at(index), x);
         }
     }
 
@@ -347,7 +369,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, objectValue(index, column, x));
         } else {
-            preparedStatementDelegate.setObject(index, x, targetSqlType);
+            preparedStatementDelegate.setObject(at(index), x, targetSqlType);
         }
     }
 
@@ -357,7 +379,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, objectValue(index, column, x));
         } else {
-            preparedStatementDelegate.setObject(index, x, targetSqlType, scaleOrLength);
+            preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
         }
     }
 
@@ -367,7 +389,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, objectValue(index, column, x));
         } else {
-            preparedStatementDelegate.setObject(index, x, targetSqlType);
+            preparedStatementDelegate.setObject(at(index), x, targetSqlType);
         }
     }
 
@@ -377,7 +399,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, objectValue(index, column, x));
         } else {
-            preparedStatementDelegate.setObject(index, x, targetSqlType, scaleOrLength);
+            preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
         }
     }
 
@@ -407,7 +429,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, -1, StandardCharsets.US_ASCII, column));
         } else {
-            preparedStatementDelegate.setAsciiStream(index, x);
+            preparedStatementDelegate.setAsciiStream(at(index), x);
         }
     }
 
@@ -417,7 +439,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
-            preparedStatementDelegate.setAsciiStream(index, x, length);
+            preparedStatementDelegate.setAsciiStream(at(index), x, length);
         }
     }
 
@@ -427,7 +449,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
-            preparedStatementDelegate.setAsciiStream(index, x, length);
+            preparedStatementDelegate.setAsciiStream(at(index), x, length);
         }
     }
 
@@ -437,7 +459,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.UTF_16BE, column));
         } else {
-            preparedStatementDelegate.setUnicodeStream(index, x, length);
+            preparedStatementDelegate.setUnicodeStream(at(index), x, length);
         }
     }
 
@@ -447,7 +469,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
-            preparedStatementDelegate.setBinaryStream(index, x);
+            preparedStatementDelegate.setBinaryStream(at(index), x);
         }
     }
 
@@ -457,7 +479,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
-            preparedStatementDelegate.setBinaryStream(index, x, length);
+            preparedStatementDelegate.setBinaryStream(at(index), x, length);
         }
     }
 
@@ -467,7 +489,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
-            preparedStatementDelegate.setBinaryStream(index, x, length);
+            preparedStatementDelegate.setBinaryStream(at(index), x, length);
         }
     }
 
@@ -477,7 +499,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
-            preparedStatementDelegate.setCharacterStream(index, x);
+            preparedStatementDelegate.setCharacterStream(at(index), x);
         }
     }
 
@@ -487,7 +509,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
-            preparedStatementDelegate.setCharacterStream(index, x, length);
+            preparedStatementDelegate.setCharacterStream(at(index), x, length);
         }
     }
 
@@ -497,7 +519,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
-            preparedStatementDelegate.setCharacterStream(index, x, length);
+            preparedStatementDelegate.setCharacterStream(at(index), x, length);
         }
     }
 
@@ -507,7 +529,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
-            preparedStatementDelegate.setNCharacterStream(index, x);
+            preparedStatementDelegate.setNCharacterStream(at(index), x);
         }
     }
 
@@ -517,7 +539,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
-            preparedStatementDelegate.setNCharacterStream(index, x, length);
+            preparedStatementDelegate.setNCharacterStream(at(index), x, length);
         }
     }
 
@@ -527,7 +549,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBlob(x, column));
         } else {
-            preparedStatementDelegate.setBlob(index, x);
+            preparedStatementDelegate.setBlob(at(index), x);
         }
     }
 
@@ -537,7 +559,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
-            preparedStatementDelegate.setBlob(index, x);
+            preparedStatementDelegate.setBlob(at(index), x);
         }
     }
 
@@ -547,7 +569,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
-            preparedStatementDelegate.setBlob(index, x, length);
+            preparedStatementDelegate.setBlob(at(index), x, length);
         }
     }
 
@@ -557,7 +579,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readClob(x, column));
         } else {
-            preparedStatementDelegate.setClob(index, x);
+            preparedStatementDelegate.setClob(at(index), x);
         }
     }
 
@@ -567,7 +589,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
-            preparedStatementDelegate.setClob(index, x);
+            preparedStatementDelegate.setClob(at(index), x);
         }
     }
 
@@ -577,7 +599,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
-            preparedStatementDelegate.setClob(index, x, length);
+            preparedStatementDelegate.setClob(at(index), x, length);
         }
     }
 
@@ -587,7 +609,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readClob(x, column));
         } else {
-            preparedStatementDelegate.setNClob(index, x);
+            preparedStatementDelegate.setNClob(at(index), x);
         }
     }
 
@@ -597,7 +619,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
-            preparedStatementDelegate.setNClob(index, x);
+            preparedStatementDelegate.setNClob(at(index), x);
         }
     }
 
@@ -607,7 +629,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (column != null) {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
-            preparedStatementDelegate.setNClob(index, x, length);
+            preparedStatementDelegate.setNClob(at(index), x, length);
         }
     }
 
@@ -616,7 +638,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             record(index, x == null ? null : x.toString());
         } else {
-            preparedStatementDelegate.setURL(index, x);
+            preparedStatementDelegate.setURL(at(index), x);
         }
     }
 
@@ -625,7 +647,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             throw refusedType(index, "an SQL ARRAY");
         }
-        preparedStatementDelegate.setArray(index, x);
+        preparedStatementDelegate.setArray(at(index), x);
     }
 
     @Override
@@ -633,7 +655,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             throw refusedType(index, "a REF");
         }
-        preparedStatementDelegate.setRef(index, x);
+        preparedStatementDelegate.setRef(at(index), x);
     }
 
     @Override
@@ -641,7 +663,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             throw refusedType(index, "a ROWID");
         }
-        preparedStatementDelegate.setRowId(index, x);
+        preparedStatementDelegate.setRowId(at(index), x);
     }
 
     @Override
@@ -649,6 +671,6 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (encrypted(index) != null) {
             throw refusedType(index, "an SQLXML value");
         }
-        preparedStatementDelegate.setSQLXML(index, x);
+        preparedStatementDelegate.setSQLXML(at(index), x);
     }
 }

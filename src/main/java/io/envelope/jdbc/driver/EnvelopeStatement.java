@@ -23,11 +23,15 @@ public class EnvelopeStatement extends DelegatingStatement {
         this.connection = connection;
     }
 
-    /** Analyses a SQL string given to this statement and remembers it as the one whose results come next. */
+    /**
+     * Analyses a SQL string given to this statement and remembers it as the one whose results come next.
+     * Returns the SQL to send: literals for encrypted columns replaced by their ciphertexts.
+     */
     private String analyse(String sql) throws SQLException {
         StatementPlan plan = checkedPlainPlan(sql);
+        String send = connection.render(plan).sql();
         lastPlan = plan;
-        return plan.sql();
+        return send;
     }
 
     /** The plan of SQL given to a plain statement, which has no way to bind encrypted parameters. */
@@ -120,7 +124,8 @@ public class EnvelopeStatement extends DelegatingStatement {
 
     @Override
     public void addBatch(String sql) throws SQLException {
-        delegate.addBatch(checkedPlainPlan(sql).sql());
+        // Each SQL string of a batch is analysed (and its literals encrypted) on its own.
+        delegate.addBatch(connection.render(checkedPlainPlan(sql)).sql());
     }
 
     @Override

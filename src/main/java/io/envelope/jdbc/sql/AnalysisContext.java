@@ -22,6 +22,10 @@ final class AnalysisContext {
     private final EncryptionSchema schema;
     private final Catalog catalog;
     private final TreeMap<Integer, ParameterTarget> targets = new TreeMap<>();
+    private final TreeMap<Integer, MatchShape> shapes = new TreeMap<>();
+    private final java.util.List<EncryptedLiteral> literals = new java.util.ArrayList<>();
+    private Literals literalFinder;
+    private String sql = "";
     private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean carriesEncryptedLiteral;
 
@@ -51,8 +55,26 @@ final class AnalysisContext {
         return examined.contains(column);
     }
 
+    void sql(String sql) {
+        this.sql = sql;
+        this.literalFinder = null;
+    }
+
     /** Records that JDBC parameter {@code p} is encrypted for {@code column}. */
     void target(JdbcParameter p, EncryptedColumn column, ParameterTarget.Use use) throws SQLException {
+        target(p, column, use, use == ParameterTarget.Use.MATCH ? MatchShape.FIXED : null);
+    }
+
+    /** Records a parameter target; for MATCH, with where it sits (how it can be widened). */
+    void target(JdbcParameter p, EncryptedColumn column, ParameterTarget.Use use, MatchShape shape)
+            throws SQLException {
+        Integer at = p.getIndex();
+        if (at != null && shape != null) {
+            MatchShape before = shapes.put(at, shape);
+            if (before != null && before != shape) {
+                shapes.put(at, MatchShape.FIXED);
+            }
+        }
         Integer index = p.getIndex();
         if (index == null || p.isUseFixedIndex()) {
             throw Refusals.parameterNumbering(column);
@@ -65,6 +87,37 @@ final class AnalysisContext {
 
     TreeMap<Integer, ParameterTarget> targets() {
         return targets;
+    }
+
+    TreeMap<Integer, MatchShape> shapes() {
+        return shapes;
+    }
+
+    /**
+     * Records a literal for an encrypted column, to be encrypted in place. Marks the statement as carrying a
+     * plaintext literal (never cached, never quoted). False when {@code e} is no literal the driver can rewrite.
+     */
+    boolean literal(net.sf.jsqlparser.expression.Expression e, EncryptedColumn column, ParameterTarget.Use use,
+                    MatchShape shape) {
+        literalForEncryptedColumn();
+        if (literalFinder == null) {
+            literalFinder = new Literals(sql);
+        }
+        Literals.Found found = literalFinder.find(e);
+        if (found == null) {
+            return false;
+        }
+        for (EncryptedLiteral l : literals) {
+            if (l.start() < found.end() && found.start() < l.end()) {
+                return false; // the same text reached twice: cannot be two literals
+            }
+        }
+        literals.add(new EncryptedLiteral(found.start(), found.end(), column, use, shape, found.value()));
+        return true;
+    }
+
+    java.util.List<EncryptedLiteral> literals() {
+        return literals;
     }
 
     /** Marks the statement as carrying a literal for an encrypted column: never cached, never quoted. */

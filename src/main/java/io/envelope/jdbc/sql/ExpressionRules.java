@@ -174,18 +174,24 @@ final class ExpressionRules {
             return; // the same column on both sides (a self-join): same key, same ciphertexts
         }
         EncryptedColumn column = l != null ? l : r;
-        Expression other = unwrap(l != null ? right : left);
+        Expression raw = l != null ? right : left;
+        Expression other = unwrap(raw);
         if (column.mode() != EncryptionMode.DETERMINISTIC) {
             throw Refusals.randomizedComparison(column, "comparison " + op);
         }
-        matchValue(other, column, "comparison " + op, scope);
+        // Only a bare value right of = / <> can be widened to every candidate ciphertext (see MatchShape).
+        MatchShape shape = l == null || raw != other ? MatchShape.FIXED
+                : op.equals("=") ? MatchShape.EQUALS
+                : op.equals("<>") || op.equals("!=") ? MatchShape.NOT_EQUALS
+                : MatchShape.FIXED;
+        matchValue(other, column, "comparison " + op, scope, shape);
     }
 
     /** One value compared with a deterministic encrypted column: a ? parameter (MATCH) or NULL. */
-    private void matchValue(Expression other, EncryptedColumn column, String operation, FromScope scope)
-            throws SQLException {
+    private void matchValue(Expression other, EncryptedColumn column, String operation, FromScope scope,
+                            MatchShape shape) throws SQLException {
         if (other instanceof JdbcParameter p) {
-            ctx.target(p, column, ParameterTarget.Use.MATCH);
+            ctx.target(p, column, ParameterTarget.Use.MATCH, shape);
         } else if (other instanceof net.sf.jsqlparser.expression.JdbcNamedParameter
                 || other instanceof net.sf.jsqlparser.expression.NumericBind) {
             throw Refusals.parameterNumbering(column);
@@ -198,7 +204,7 @@ final class ExpressionRules {
             throw Refusals.notYet(operation + " with ANY/ALL (array parameter)", column);
         } else if (other instanceof Select) {
             throw Refusals.notYet(operation + " with a subquery", column);
-        } else {
+        } else if (!ctx.literal(other, column, ParameterTarget.Use.MATCH, shape)) {
             refuseValue(other, column, operation);
         }
     }
@@ -207,7 +213,7 @@ final class ExpressionRules {
     void refuseValue(Expression value, EncryptedColumn column, String operation) throws SQLException {
         if (containsLiteral(value)) {
             ctx.literalForEncryptedColumn();
-            throw Refusals.literal(column, operation);
+            throw Refusals.literalKind(column, operation);
         }
         throw Refusals.notParameter(column, operation);
     }
@@ -247,11 +253,14 @@ final class ExpressionRules {
         }
         if (right instanceof ExpressionList<?> list) {
             for (Expression item : list) {
-                matchValue(unwrap(item), column, op, scope);
+                Expression value = unwrap(item);
+                matchValue(value, column, op, scope, value == item ? MatchShape.LIST_ITEM : MatchShape.FIXED);
             }
             return;
         }
-        matchValue(unwrap(right), column, op, scope);
+        Expression value = unwrap(right);
+        boolean single = right instanceof net.sf.jsqlparser.expression.Parenthesis p && p.getExpression() == value;
+        matchValue(value, column, op, scope, single ? MatchShape.LIST_ITEM : MatchShape.FIXED);
     }
 
     // ---------------------------------------------------------------- values (select items, SET values, ...)

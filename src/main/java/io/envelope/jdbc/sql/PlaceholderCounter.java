@@ -15,7 +15,13 @@ final class PlaceholderCounter {
     }
 
     static int count(String sql) {
+        return positions(sql).length;
+    }
+
+    /** The character offset of each placeholder, in text order (the n-th is JDBC parameter n). */
+    static int[] positions(String sql) {
         int count = 0;
+        int[] found = new int[8];
         int n = sql.length();
         int i = 0;
         while (i < n) {
@@ -37,14 +43,17 @@ final class PlaceholderCounter {
                 if (i + 1 < n && sql.charAt(i + 1) == '?') {
                     i += 2; // ?? is the escaped ? operator, not a placeholder
                 } else {
-                    count++;
+                    if (count == found.length) {
+                        found = java.util.Arrays.copyOf(found, count * 2);
+                    }
+                    found[count++] = i;
                     i++;
                 }
             } else {
                 i++;
             }
         }
-        return count;
+        return java.util.Arrays.copyOf(found, count);
     }
 
     private static int skipQuoted(String sql, int start, char quote, boolean backslashEscapes) {

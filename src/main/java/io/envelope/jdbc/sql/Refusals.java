@@ -177,4 +177,33 @@ final class Refusals {
                 + " without a column list is refused: the catalog reports no columns for it (or the VALUES rows "
                 + "do not match them), so encrypted positions cannot be located. List the columns explicitly.");
     }
+
+    static SQLException notWidenable(EncryptedColumn c, int candidates) {
+        return EnvelopeException.refused("a lookup on encrypted column " + c.qualifiedName()
+                + " has " + candidates + " candidate ciphertexts (several key versions, or accept-plaintext), but "
+                + "its value sits where the driver cannot widen it to all of them (? = column, IS [NOT] DISTINCT "
+                + "FROM, a parenthesised value), so it is refused rather than miss rows. "
+                + "Write it as column = ?, column <> ? or column IN (?, ...).");
+    }
+
+    static SQLException keyVersionsChanged(EncryptedColumn c, int prepared, int now) {
+        return EnvelopeException.refused("a lookup on encrypted column " + c.qualifiedName()
+                + " now has " + now + " candidate ciphertexts (a key version was added), but the statement was "
+                + "prepared for " + prepared + ", so it is refused rather than miss rows. "
+                + "Prepare the statement again.");
+    }
+
+    static SQLException literalKind(EncryptedColumn c, String operation) {
+        return EnvelopeException.refused("a value in " + operation + " for encrypted column "
+                + c.qualifiedName() + " is refused: only plain literals ('text', numbers, 'text'::type) can be "
+                + "encrypted in place, not expressions, escapes (E'...') or dollar quoting. "
+                + "Bind the value as a ? parameter of a PreparedStatement.");
+    }
+
+    static SQLException copy(String from, String into) {
+        return EnvelopeException.refused("INSERT ... SELECT of " + from + " into " + into
+                + " is refused: a ciphertext is bound to its own table and column, and only the driver can encrypt "
+                + "a value. INSERT ... SELECT may only copy an encrypted column into the same table's same column; "
+                + "copy other values through the application (read, then insert with ? parameters).");
+    }
 }

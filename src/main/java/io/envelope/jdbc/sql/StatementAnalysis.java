@@ -69,6 +69,7 @@ final class StatementAnalysis {
         this.statement = statement;
         this.ctx = ctx;
         this.rules = new ExpressionRules(ctx);
+        ctx.sql(sql);
     }
 
     Outcome analyse() throws SQLException {
@@ -109,9 +110,15 @@ final class StatementAnalysis {
         boolean anyTarget = java.util.Arrays.stream(targets).anyMatch(t -> t != null);
         // Documented choice: a statement on configured tables with nothing to encrypt or decrypt and no
         // configured write target passes through; one with a write target keeps it for getGeneratedKeys().
-        StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null
+        MatchShape[] shapes = new MatchShape[targets.length];
+        for (Map.Entry<Integer, MatchShape> s : ctx.shapes().entrySet()) {
+            if (s.getKey() >= 1 && s.getKey() <= shapes.length) {
+                shapes[s.getKey() - 1] = s.getValue();
+            }
+        }
+        StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
-                : StatementPlan.encrypted(sql, targets,
+                : StatementPlan.encrypted(sql, targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
     }
@@ -355,14 +362,12 @@ final class StatementAnalysis {
                 }
             }
         } else if (source != null) {
-            if (table != null) {
-                for (String name : columns) {
-                    if (table.column(name) != null) {
-                        throw Refusals.notYet("INSERT ... SELECT", table.column(name));
-                    }
-                }
+            boolean encryptedTarget = table != null && columns.stream().anyMatch(n -> table.column(n) != null);
+            if (encryptedTarget || namesConfiguredTable(source)) {
+                insertSelect(source, table, columns);
+            } else {
+                rules.nestedSelect(source, null);
             }
-            rules.nestedSelect(source, null);
         }
         if (insert.getSetUpdateSets() != null) {
             updateSets(insert.getSetUpdateSets(), target, scope, null, "INSERT ... SET");
@@ -385,6 +390,50 @@ final class StatementAnalysis {
         FromScope returningScope = new FromScope(ctx, null);
         returningScope.add(insert.getTable());
         return returning(insert.getReturningClause(), returningScope);
+    }
+
+    /**
+     * INSERT ... SELECT that involves encrypted columns: allowed only as a copy, each encrypted target column
+     * receiving the same table's same column (same key, same AAD place: the ciphertext stays valid), and no
+     * encrypted column flowing into a plaintext one. The SELECT is analysed with the normal rules.
+     */
+    private void insertSelect(Select source, EncryptedTable table, List<String> columns) throws SQLException {
+        EncryptedColumn anyTarget = table == null ? null
+                : columns.stream().map(table::column).filter(c -> c != null).findFirst().orElse(null);
+        if (!(source instanceof PlainSelect select)) {
+            throw anyTarget != null ? Refusals.notYet("INSERT ... SELECT with UNION or VALUES", anyTarget)
+                    : Refusals.notYet("INSERT ... SELECT with UNION or VALUES", first());
+        }
+        SelectList.Result result = select(select);
+        if (!result.widthKnown() || result.positions().size() != columns.size()) {
+            throw Refusals.insertColumns(table != null ? table.identity() : first());
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            EncryptedColumn target = table == null ? null : table.column(columns.get(i));
+            EncryptedColumn from = result.positions().get(i);
+            if (target == from) {
+                continue; // a copy of the same column (or plaintext into plaintext)
+            }
+            String into = target != null ? "encrypted column " + target.qualifiedName()
+                    : "unencrypted column " + (table != null ? table.identity() + "." : "") + columns.get(i);
+            throw Refusals.copy(from != null ? "encrypted column " + from.qualifiedName() : "a value", into);
+        }
+    }
+
+    private boolean namesConfiguredTable(Object node) throws SQLException {
+        boolean[] found = {false};
+        AstWalker.walk(node, (n, ancestors) -> {
+            if (n instanceof Column) {
+                return false;
+            }
+            if (n instanceof Table t && t.getName() != null) {
+                found[0] |= ctx.schema().table(t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName()),
+                        ctx.normalize(t.getName())) != null;
+                return false;
+            }
+            return !found[0];
+        });
+        return found[0];
     }
 
     private static List<List<Expression>> rows(Values values) {
@@ -434,7 +483,7 @@ final class StatementAnalysis {
                 throw Refusals.store(column, operation);
             }
             // SET email = email, or = EXCLUDED.email: the same ciphertext under the same key, nothing to encrypt.
-        } else {
+        } else if (!ctx.literal(x, column, ParameterTarget.Use.STORE, null)) {
             rules.refuseValue(x, column, operation);
         }
     }

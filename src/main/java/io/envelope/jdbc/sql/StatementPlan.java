@@ -1,44 +1,122 @@
 package io.envelope.jdbc.sql;
 
+import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The outcome of analysing one SQL string, cached by that string: which parameters to encrypt, which result
- * columns to decrypt, and the SQL to send. Immutable and shared between connections.
+ * columns to decrypt, which literals to replace by ciphertext, and how each lookup value can be widened to
+ * several candidates. Immutable and shared between connections (a plan with literals is never cached).
  */
 public final class StatementPlan {
+
+    /**
+     * What the driver supplies to {@link #render}: how many candidates a lookup on a column has (every
+     * non-retired key version, plus the plaintext form under {@code accept-plaintext}), and the SQL literal texts
+     * of an encrypted literal (one for a stored value, one per candidate for a lookup).
+     */
+    public interface Candidates {
+        int width(EncryptedColumn column) throws SQLException;
+
+        List<String> literals(EncryptedLiteral literal) throws SQLException;
+    }
+
+    /**
+     * The SQL actually prepared for a plan, and where each JDBC parameter of the application's SQL went in it:
+     * parameter {@code i} binds target parameters {@code first(i) … first(i) + width(i) - 1}.
+     */
+    public static final class Rendered {
+        private final String sql;
+        private final int[] first;  // null: identity
+        private final int[] width;
+        private final int shift;    // how many parameters the rendering added in total
+
+        Rendered(String sql, int[] first, int[] width) {
+            this.sql = sql;
+            this.first = first;
+            this.width = width;
+            int added = 0;
+            if (width != null) {
+                for (int w : width) {
+                    added += w - 1;
+                }
+            }
+            this.shift = added;
+        }
+
+        public String sql() {
+            return sql;
+        }
+
+        /** The target statement's index of the application's parameter {@code index} (its first, if widened). */
+        public int first(int index) {
+            if (first == null) {
+                return index;
+            }
+            return index >= 1 && index <= first.length ? first[index - 1] : index + shift;
+        }
+
+        /** How many target parameters the application's parameter {@code index} became (1 unless widened). */
+        public int width(int index) {
+            return width == null || index < 1 || index > width.length ? 1 : width[index - 1];
+        }
+
+        /** True when the SQL and the parameter numbering are the application's own. */
+        public boolean isIdentity() {
+            return first == null;
+        }
+    }
 
     private final String sql;
     private final boolean passThrough;
     private final ParameterTarget[] parameters;
+    private final MatchShape[] shapes;
+    private final List<EncryptedLiteral> literals;
     private final ResultShape results;
     private final EncryptedTable writeTarget;
 
-    private StatementPlan(String sql, boolean passThrough, ParameterTarget[] parameters, ResultShape results,
-                          EncryptedTable writeTarget) {
+    private StatementPlan(String sql, boolean passThrough, ParameterTarget[] parameters, MatchShape[] shapes,
+                          List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget) {
         this.sql = sql;
         this.passThrough = passThrough;
         this.parameters = parameters;
+        this.shapes = shapes;
+        this.literals = literals;
         this.results = results;
         this.writeTarget = writeTarget;
     }
 
     /** A statement that touches no encrypted column: sent as it is, results returned as they are. */
     public static StatementPlan passThrough(String sql) {
-        return new StatementPlan(sql, true, new ParameterTarget[0], ResultShape.NONE, null);
+        return new StatementPlan(sql, true, new ParameterTarget[0], new MatchShape[0], List.of(), ResultShape.NONE,
+                null);
     }
 
     /**
-     * @param sql         the SQL to send (the original text unless analysis rewrote it)
+     * @param sql         the SQL as the application wrote it
      * @param parameters  index 0 is JDBC parameter 1; null entries are parameters sent as they are
      * @param results     the encrypted columns of the result (for SELECT and RETURNING)
      * @param writeTarget the configured table an INSERT/UPDATE writes, for {@code getGeneratedKeys()}; or null
      */
     public static StatementPlan encrypted(String sql, ParameterTarget[] parameters, ResultShape results,
                                           EncryptedTable writeTarget) {
-        return new StatementPlan(sql, false, parameters.clone(), results, writeTarget);
+        return encrypted(sql, parameters, new MatchShape[parameters.length], List.of(), results, writeTarget);
     }
 
+    static StatementPlan encrypted(String sql, ParameterTarget[] parameters, MatchShape[] shapes,
+                                   List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget) {
+        List<EncryptedLiteral> sorted = new ArrayList<>(literals);
+        sorted.sort(Comparator.comparingInt(EncryptedLiteral::start));
+        return new StatementPlan(sql, false, parameters.clone(), shapes.clone(), List.copyOf(sorted), results,
+                writeTarget);
+    }
+
+    /** The SQL as the application wrote it (send {@link #render}'s SQL: it may differ). */
     public String sql() {
         return sql;
     }
@@ -53,9 +131,19 @@ public final class StatementPlan {
         return index >= 1 && index <= parameters.length ? parameters[index - 1] : null;
     }
 
+    /** Where a MATCH parameter sits, which says how it can be widened; null for other parameters. */
+    public MatchShape shape(int index) {
+        return index >= 1 && index <= shapes.length ? shapes[index - 1] : null;
+    }
+
     /** The number of parameters analysis saw (the highest {@code ?} position). */
     public int parameterCount() {
         return parameters.length;
+    }
+
+    /** The literals for encrypted columns in the SQL text, in text order (never printed). */
+    public List<EncryptedLiteral> literals() {
+        return literals;
     }
 
     public ResultShape results() {
@@ -65,5 +153,127 @@ public final class StatementPlan {
     /** The configured table an INSERT or UPDATE writes, or null. */
     public EncryptedTable writeTarget() {
         return writeTarget;
+    }
+
+    /** True when the SQL may have to change before it is sent (literals, or lookups that may be widened). */
+    public boolean mayRewrite() {
+        if (!literals.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] != null && parameters[i].use() == ParameterTarget.Use.MATCH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The SQL to send: each encrypted literal replaced by its ciphertext literal(s), and each lookup parameter
+     * widened to as many placeholders as its column has candidates. With one candidate everywhere and no
+     * literal, the application's SQL is returned unchanged (the common case costs nothing).
+     *
+     * @throws SQLException a refusal when a lookup has several candidates where the SQL cannot be widened
+     */
+    public Rendered render(Candidates candidates) throws SQLException {
+        if (!mayRewrite()) {
+            return new Rendered(sql, null, null);
+        }
+        int count = parameters.length;
+        int[] widths = new int[count];
+        boolean widened = false;
+        for (int i = 0; i < count; i++) {
+            widths[i] = 1;
+            ParameterTarget t = parameters[i];
+            if (t != null && t.use() == ParameterTarget.Use.MATCH) {
+                int w = Math.max(1, candidates.width(t.column()));
+                if (w > 1 && shapes[i] == MatchShape.FIXED) {
+                    throw Refusals.notWidenable(t.column(), w);
+                }
+                widths[i] = w;
+                widened |= w > 1;
+            }
+        }
+        if (!widened && literals.isEmpty()) {
+            return new Rendered(sql, null, null);
+        }
+        int[] positions = PlaceholderCounter.positions(sql);
+        if (positions.length != count) {
+            throw Refusals.parameterNumbering(parameters.length == 0 ? null : firstColumn());
+        }
+        // Edits in text order: literals and widened placeholders never overlap (a literal holds no ?).
+        StringBuilder out = new StringBuilder(sql.length() + 64);
+        int[] first = new int[count];
+        int copied = 0;
+        int li = 0;
+        int next = 1;
+        for (int p = 0; p <= count; p++) {
+            int until = p < count ? positions[p] : sql.length();
+            while (li < literals.size() && literals.get(li).start() < until) {
+                EncryptedLiteral l = literals.get(li++);
+                out.append(sql, copied, l.start());
+                out.append(renderLiteral(l, candidates.literals(l)));
+                copied = l.end();
+            }
+            if (p == count) {
+                break;
+            }
+            out.append(sql, copied, positions[p]);
+            copied = positions[p] + 1;
+            first[p] = next;
+            next += widths[p];
+            out.append(widen(shapes[p], widths[p], "?"));
+        }
+        out.append(sql, copied, sql.length());
+        return new Rendered(out.toString(), first, widths);
+    }
+
+    private EncryptedColumn firstColumn() {
+        for (ParameterTarget t : parameters) {
+            if (t != null) {
+                return t.column();
+            }
+        }
+        return null;
+    }
+
+    private static String renderLiteral(EncryptedLiteral l, List<String> texts) throws SQLException {
+        if (texts.isEmpty()) {
+            throw new IllegalStateException("no ciphertext for a literal");
+        }
+        if (l.use() == ParameterTarget.Use.STORE || texts.size() == 1) {
+            return texts.get(0);
+        }
+        if (l.shape() == MatchShape.FIXED) {
+            throw Refusals.notWidenable(l.column(), texts.size());
+        }
+        return widenItems(l.shape(), texts);
+    }
+
+    private static String widen(MatchShape shape, int width, String item) {
+        if (width <= 1) {
+            return item;
+        }
+        List<String> items = new ArrayList<>(width);
+        for (int i = 0; i < width; i++) {
+            items.add(item);
+        }
+        return widenItems(shape, items);
+    }
+
+    private static String widenItems(MatchShape shape, List<String> items) {
+        String list = String.join(", ", items);
+        return switch (shape) {
+            case EQUALS -> "ANY (ARRAY[" + list + "])";
+            case NOT_EQUALS -> "ALL (ARRAY[" + list + "])";
+            case LIST_ITEM -> list;
+            case FIXED -> throw new IllegalStateException("FIXED cannot be widened");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "StatementPlan[" + (passThrough ? "pass-through" : parameters.length + " parameters, "
+                + literals.size() + " literals") + "]"; // never the SQL: it may carry a literal
     }
 }
