@@ -76,7 +76,7 @@ public final class KeyRing implements AutoCloseable {
         this.table = new KeyTable(keyTable, createKeyTable, connections);
         this.unwrapper = new KeyUnwrapper(kms, keyTable);
         this.rowCache = new KeyCache<>(ttl, clock, "the key rows of table");
-        this.keyCache = new KeyCache<>(ttl, clock, "the data key of table");
+        this.keyCache = new KeyCache<>(ttl, clock, "the data key of table", true);
     }
 
     /** The key randomized values of this table are written under: the highest active version (created if none). */
