@@ -272,6 +272,9 @@ public final class KeyRing implements AutoCloseable {
             generated = kms.generateDataKey(context);
         } catch (SQLException | RuntimeException e) {
             KeyAudit.generateFailed(table.name(), tableIdentity, version, kms.masterKeyId(), e);
+            if (KeyUnwrapper.namesTheKmsCall(e)) {
+                throw (SQLException) e;
+            }
             throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
                     + " under KMS key " + kms.masterKeyId() + " failed", e);
         }
