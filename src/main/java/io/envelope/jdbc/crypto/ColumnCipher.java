@@ -1,6 +1,7 @@
 package io.envelope.jdbc.crypto;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeMetrics;
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.config.PlaintextType;
@@ -125,6 +126,7 @@ public final class ColumnCipher {
             // destroyed while we were working: the sub-keys may have been derived from wiped bytes
             throw destroyed(key, "encrypt");
         }
+        EnvelopeMetrics.encrypted();
         return out;
     }
 
@@ -194,6 +196,7 @@ public final class ColumnCipher {
             }
             plaintext = unpadded;
         }
+        EnvelopeMetrics.decrypted();
         return Canonical.decode(plaintext, effective, place);
     }
 

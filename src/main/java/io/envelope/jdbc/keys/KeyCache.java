@@ -1,5 +1,7 @@
 package io.envelope.jdbc.keys;
 
+import io.envelope.jdbc.EnvelopeMetrics;
+
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +33,8 @@ final class KeyCache<K, V> {
     private final Duration ttl;
     private final Clock clock;
     private final String what;
+    /** Whether lookups count as data key cache hits and misses in {@link EnvelopeMetrics}. */
+    private final boolean counted;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
     private final SingleFlight<K, V> loads = new SingleFlight<>();
     /** Bumped by {@link #clear()}, so a load that started before it does not store its (older) result. */
@@ -40,9 +44,17 @@ final class KeyCache<K, V> {
      * @param what what the values are ("data key", "key rows"), for error messages
      */
     KeyCache(Duration ttl, Clock clock, String what) {
+        this(ttl, clock, what, false);
+    }
+
+    /**
+     * @param counted whether {@link #get} counts hits and misses in {@link EnvelopeMetrics} (the data key cache)
+     */
+    KeyCache(Duration ttl, Clock clock, String what, boolean counted) {
         this.ttl = ttl;
         this.clock = clock;
         this.what = what;
+        this.counted = counted;
     }
 
     /** Whether anything is kept at all (TTL above zero). */
@@ -54,7 +66,13 @@ final class KeyCache<K, V> {
     V get(K key, Loader<V> loader) throws SQLException {
         Entry<V> entry = fresh(key);
         if (entry != null) {
+            if (counted) {
+                EnvelopeMetrics.cacheHit();
+            }
             return entry.value();
+        }
+        if (counted) {
+            EnvelopeMetrics.cacheMiss();
         }
         return loads.run(key, what + " " + key, () -> {
             Entry<V> again = fresh(key);

@@ -76,7 +76,7 @@ public final class KeyRing implements AutoCloseable {
         this.table = new KeyTable(keyTable, createKeyTable, connections);
         this.unwrapper = new KeyUnwrapper(kms, keyTable);
         this.rowCache = new KeyCache<>(ttl, clock, "the key rows of table");
-        this.keyCache = new KeyCache<>(ttl, clock, "the data key of table");
+        this.keyCache = new KeyCache<>(ttl, clock, "the data key of table", true);
     }
 
     /** The key randomized values of this table are written under: the highest active version (created if none). */
@@ -272,6 +272,9 @@ public final class KeyRing implements AutoCloseable {
             generated = kms.generateDataKey(context);
         } catch (SQLException | RuntimeException e) {
             KeyAudit.generateFailed(table.name(), tableIdentity, version, kms.masterKeyId(), e);
+            if (KeyUnwrapper.namesTheKmsCall(e)) {
+                throw (SQLException) e;
+            }
             throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
                     + " under KMS key " + kms.masterKeyId() + " failed", e);
         }

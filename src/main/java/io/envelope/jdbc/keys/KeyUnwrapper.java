@@ -50,6 +50,9 @@ final class KeyUnwrapper {
             plaintext = kms.decrypt(row.kmsKeyId(), row.encryptedKey(), context);
         } catch (SQLException | RuntimeException e) {
             KeyAudit.unwrapFailed(row.tableName(), row.keyVersion(), row.kmsKeyId(), e);
+            if (namesTheKmsCall(e)) {
+                throw (SQLException) e;
+            }
             throw EnvelopeException.key("KMS Decrypt of the data key of table " + row.tableName() + " key version "
                     + row.keyVersion() + " under KMS key " + row.kmsKeyId() + " failed", e);
         }
@@ -70,5 +73,15 @@ final class KeyUnwrapper {
                 Arrays.fill(plaintext, (byte) 0);
             }
         }
+    }
+
+    /**
+     * Whether a provider's error already names the KMS operation, key, table and version and the KMS error code
+     * (the aws-kms provider's do): it is passed on as it is rather than wrapped in a message that would hide the
+     * error code one cause deeper.
+     */
+    static boolean namesTheKmsCall(Exception e) {
+        return e instanceof SQLException && e.getMessage() != null
+                && e.getMessage().startsWith(EnvelopeException.PREFIX + "KMS ");
     }
 }

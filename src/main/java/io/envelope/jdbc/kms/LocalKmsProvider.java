@@ -221,20 +221,51 @@ public final class LocalKmsProvider implements KmsProvider {
 
     @Override
     public GeneratedDataKey generateDataKey(EncryptionContext context) throws SQLException {
+        long started = System.nanoTime();
         byte[] dataKey = new byte[KEY_BYTES];
         RANDOM.nextBytes(dataKey);
-        return new GeneratedDataKey(dataKey, wrap(dataKey, context, "GenerateDataKey"), masterKeyId);
+        try {
+            GeneratedDataKey generated = new GeneratedDataKey(dataKey, wrap(dataKey, context, "GenerateDataKey"),
+                    masterKeyId);
+            KmsAudit.call(PROVIDER_NAME, "GenerateDataKey", masterKeyId, context, null, started);
+            return generated;
+        } catch (SQLException | RuntimeException e) {
+            Arrays.fill(dataKey, (byte) 0);
+            KmsAudit.call(PROVIDER_NAME, "GenerateDataKey", masterKeyId, context, "failed", started);
+            throw e;
+        }
     }
 
     @Override
     public byte[] decrypt(String kmsKeyId, byte[] wrapped, EncryptionContext context) throws SQLException {
-        checkOwnKey("Decrypt", kmsKeyId, context);
-        return unwrap(wrapped, context, "Decrypt");
+        long started = System.nanoTime();
+        try {
+            checkOwnKey("Decrypt", kmsKeyId, context);
+            byte[] plaintext = unwrap(wrapped, context, "Decrypt");
+            KmsAudit.call(PROVIDER_NAME, "Decrypt", kmsKeyId, context, null, started);
+            return plaintext;
+        } catch (SQLException | RuntimeException e) {
+            KmsAudit.call(PROVIDER_NAME, "Decrypt", kmsKeyId, context, "failed", started);
+            throw e;
+        }
     }
 
     @Override
     public byte[] reEncrypt(String fromKmsKeyId, byte[] wrapped, String toKmsKeyId, EncryptionContext context)
             throws SQLException {
+        long started = System.nanoTime();
+        try {
+            byte[] rewrapped = reEncryptUnaudited(fromKmsKeyId, wrapped, toKmsKeyId, context);
+            KmsAudit.call(PROVIDER_NAME, "ReEncrypt", fromKmsKeyId + " -> " + toKmsKeyId, context, null, started);
+            return rewrapped;
+        } catch (SQLException | RuntimeException e) {
+            KmsAudit.call(PROVIDER_NAME, "ReEncrypt", fromKmsKeyId + " -> " + toKmsKeyId, context, "failed", started);
+            throw e;
+        }
+    }
+
+    private byte[] reEncryptUnaudited(String fromKmsKeyId, byte[] wrapped, String toKmsKeyId,
+                                      EncryptionContext context) throws SQLException {
         checkOwnKey("ReEncrypt", fromKmsKeyId, context);
         if (!masterKeyId.equals(toKmsKeyId)) {
             throw EnvelopeException.key("ReEncrypt of the data key of table " + context.tableIdentity()

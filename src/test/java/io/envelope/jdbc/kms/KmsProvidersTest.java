@@ -23,10 +23,13 @@ class KmsProvidersTest {
     }
 
     @Test
-    void awsKmsIsNotInThisBuildYet() {
-        assertThatThrownBy(() -> KmsProviders.create(
-                new KmsConfig("aws-kms", "alias/x", null, null, null, List.of(), null, null)))
+    void awsKmsWithAnUnreachableEndpointFailsClearlyAtCreation() {
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "secret-example");
+        // port 1 on loopback: nothing listens, connections are refused at once
+        assertThatThrownBy(() -> KmsProviders.create(new KmsConfig("aws-kms", "alias/x", "us-east-1",
+                "http://127.0.0.1:1", null, List.of(), null, null)))
                 .isInstanceOf(SQLException.class)
-                .hasMessageStartingWith("envelope-jdbc: kms.provider: 'aws-kms' is not available in this build");
+                .hasMessageStartingWith("envelope-jdbc: KMS DescribeKey of kms.key-id 'alias/x' failed: Unreachable");
     }
 }

@@ -1,0 +1,89 @@
+package io.envelope.jdbc;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Process-wide counters of envelope-jdbc: KMS calls (by operation and outcome), data key cache hits and misses,
+ * value encryptions and decryptions. Read with {@link #snapshot()}; export them to whatever metrics system the
+ * application uses (a gauge per field). Counting is a single {@link LongAdder} increment, no allocation on the
+ * value path; the counters are never reset, so compare two snapshots for a rate.
+ *
+ * <p>A KMS call is one API operation as the application sees it (the SDK's retries inside it are not counted
+ * separately). A cache miss is a lookup of an unwrapped data key that had to wait for a KMS Decrypt (its own, or
+ * one already running for the same key).
+ */
+public final class EnvelopeMetrics {
+
+    private static final ConcurrentHashMap<String, LongAdder> KMS_CALLS = new ConcurrentHashMap<>();
+    private static final LongAdder KMS_FAILURES = new LongAdder();
+    private static final LongAdder CACHE_HITS = new LongAdder();
+    private static final LongAdder CACHE_MISSES = new LongAdder();
+    private static final LongAdder ENCRYPTIONS = new LongAdder();
+    private static final LongAdder DECRYPTIONS = new LongAdder();
+
+    private EnvelopeMetrics() {
+    }
+
+    /**
+     * The counters at one moment.
+     *
+     * @param kmsCalls       KMS calls by operation ({@code GenerateDataKey}, {@code Decrypt}, {@code ReEncrypt},
+     *                       {@code DescribeKey}), failed ones included
+     * @param kmsFailures    KMS calls that failed (after the SDK's retries)
+     * @param cacheHits      data keys served from the in-memory cache
+     * @param cacheMisses    data key lookups that needed a KMS Decrypt
+     * @param encryptions    column values encrypted
+     * @param decryptions    column values decrypted
+     */
+    public record Snapshot(Map<String, Long> kmsCalls, long kmsFailures, long cacheHits, long cacheMisses,
+                           long encryptions, long decryptions) {
+
+        /** Every KMS call, whatever the operation. */
+        public long kmsCallsTotal() {
+            return kmsCalls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** The calls of one operation, 0 if none. */
+        public long kmsCalls(String operation) {
+            return kmsCalls.getOrDefault(operation, 0L);
+        }
+    }
+
+    /** The current values of every counter. */
+    public static Snapshot snapshot() {
+        Map<String, Long> calls = new TreeMap<>();
+        KMS_CALLS.forEach((operation, adder) -> calls.put(operation, adder.sum()));
+        return new Snapshot(Collections.unmodifiableMap(calls), KMS_FAILURES.sum(), CACHE_HITS.sum(),
+                CACHE_MISSES.sum(), ENCRYPTIONS.sum(), DECRYPTIONS.sum());
+    }
+
+    // ---- recording (internal API: called by the providers, the key ring and the column cipher) -------------
+
+    /** Counts one KMS call. */
+    public static void kmsCall(String operation, boolean failed) {
+        KMS_CALLS.computeIfAbsent(operation, o -> new LongAdder()).increment();
+        if (failed) {
+            KMS_FAILURES.increment();
+        }
+    }
+
+    public static void cacheHit() {
+        CACHE_HITS.increment();
+    }
+
+    public static void cacheMiss() {
+        CACHE_MISSES.increment();
+    }
+
+    public static void encrypted() {
+        ENCRYPTIONS.increment();
+    }
+
+    public static void decrypted() {
+        DECRYPTIONS.increment();
+    }
+}
