@@ -11,7 +11,7 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the example apps check with plain pgJDBC: the database holds ciphertext, never the plaintext. */
-final class Ciphertext {
+public final class Ciphertext {
 
     private Ciphertext() {
     }
@@ -20,7 +20,7 @@ final class Ciphertext {
      * Asserts that every non-null stored value of {@code table.column} is in envelope format (format version byte
      * 0x01 first) and that none of them contains {@code plaintext}'s bytes. Returns how many values were checked.
      */
-    static int assertStoredAsCiphertext(EncryptedDatabase db, String table, String column, String... plaintexts)
+    public static int assertStoredAsCiphertext(EncryptedDatabase db, String table, String column, String... plaintexts)
             throws SQLException {
         int checked = 0;
         try (Connection plain = db.plain(); Statement s = plain.createStatement();

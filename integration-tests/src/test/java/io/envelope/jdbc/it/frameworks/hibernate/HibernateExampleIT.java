@@ -161,7 +161,7 @@ class HibernateExampleIT {
                     cb.equal(root.get("riskScore"), 104)));
             Patient byCriteria = s.createQuery(q).getSingleResult();
             assertThat(byCriteria.getEmail()).isEqualTo("query4@example.com");
-            assertThat(byCriteria.getBirthDate()).isEqualTo(LocalDate.of(1984, 9, 5));
+            assertThat(byCriteria.getBirthDate()).isEqualTo(LocalDate.of(1984, 9, 21));
 
             int updated = s.createMutationQuery("update Patient p set p.notes = :notes where p.email = :email")
                     .setParameter("notes", "bulk-updated").setParameter("email", "query0@example.com")
@@ -248,7 +248,7 @@ class HibernateExampleIT {
             first.getTransaction().commit();
             b.setNotes("second writer");
             assertThatThrownBy(() -> second.getTransaction().commit())
-                    .hasRootCauseInstanceOf(org.hibernate.StaleObjectStateException.class)
+                    .hasRootCauseInstanceOf(org.hibernate.StaleStateException.class)
                     .isInstanceOfAny(OptimisticLockException.class, jakarta.persistence.RollbackException.class);
         }
         inTransaction(sessions, s -> {
