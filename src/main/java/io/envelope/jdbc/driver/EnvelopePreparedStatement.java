@@ -136,6 +136,12 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         return metaData == null ? null : new EnvelopeResultSetMetaData(metaData, plan.results());
     }
 
+    @Override
+    public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
+        java.sql.ParameterMetaData metaData = preparedStatementDelegate.getParameterMetaData();
+        return metaData == null || plan.isPassThrough() ? metaData : new EnvelopeParameterMetaData(metaData, plan);
+    }
+
     // ---- recording --------------------------------------------------------------------------------------------
 
     /** The encrypted column parameter {@code index} binds to, or null when it goes to the target as it is. */

@@ -1,7 +1,6 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.config.ColumnConfig;
-import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ResultShape;
 
@@ -9,8 +8,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
 /**
- * Describes an encrypted result column by its plaintext type (what the getters return), so frameworks that map
- * columns by metadata see a {@code date} column as a date, not as {@code bytea}. Other columns are the target's.
+ * Describes an encrypted result column by its plaintext type (what the getters return), as pgJDBC describes a
+ * plaintext column of that type, so frameworks that map columns by metadata see a {@code date} column as a date,
+ * not as {@code bytea}. Other columns are the target's.
  */
 final class EnvelopeResultSetMetaData extends DelegatingResultSetMetaData {
 
@@ -21,92 +21,58 @@ final class EnvelopeResultSetMetaData extends DelegatingResultSetMetaData {
         this.shape = shape;
     }
 
-    private PlaintextType plaintextType(int column) {
+    private ColumnConfig encrypted(int column) {
         EncryptedColumn encrypted = shape.column(column);
-        return encrypted == null ? null : encrypted.config().type();
+        return encrypted == null ? null : encrypted.config();
     }
 
     @Override
     public int getColumnType(int column) throws SQLException {
-        PlaintextType type = plaintextType(column);
-        return type == null ? delegate.getColumnType(column) : type.sqlType();
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getColumnType(column) : PlaintextDescriptions.sqlType(c.type());
     }
 
     @Override
     public String getColumnTypeName(int column) throws SQLException {
-        PlaintextType type = plaintextType(column);
-        return type == null ? delegate.getColumnTypeName(column) : type.sqlTypeName();
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getColumnTypeName(column) : PlaintextDescriptions.typeName(c.type());
     }
 
     @Override
     public String getColumnClassName(int column) throws SQLException {
-        PlaintextType type = plaintextType(column);
-        if (type == null) {
-            return delegate.getColumnClassName(column);
-        }
-        return switch (type) {
-            case TEXT -> String.class.getName();
-            case BYTES -> byte[].class.getName();
-            case SMALLINT, INT -> Integer.class.getName();
-            case BIGINT -> Long.class.getName();
-            case DECIMAL -> java.math.BigDecimal.class.getName();
-            case DOUBLE -> Double.class.getName();
-            case REAL -> Float.class.getName();
-            case BOOLEAN -> Boolean.class.getName();
-            case DATE -> java.sql.Date.class.getName();
-            case TIME -> java.sql.Time.class.getName();
-            case TIMESTAMP, TIMESTAMPTZ -> java.sql.Timestamp.class.getName();
-            case UUID -> java.util.UUID.class.getName();
-        };
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getColumnClassName(column) : PlaintextDescriptions.className(c.type());
     }
 
     @Override
     public int getPrecision(int column) throws SQLException {
-        EncryptedColumn encrypted = shape.column(column);
-        if (encrypted == null) {
-            return delegate.getPrecision(column);
-        }
-        ColumnConfig config = encrypted.config();
-        return switch (config.type()) {
-            case DECIMAL -> config.precision() == null ? 0 : config.precision();
-            case SMALLINT -> 5;
-            case INT -> 10;
-            case BIGINT -> 19;
-            case DOUBLE -> 17;
-            case REAL -> 8;
-            case BOOLEAN -> 1;
-            case DATE -> 13;
-            case TIME -> 15;
-            case TIMESTAMP -> 29;
-            case TIMESTAMPTZ -> 35;
-            case UUID -> 36;
-            default -> delegate.getPrecision(column);
-        };
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getPrecision(column) : PlaintextDescriptions.precision(c);
     }
 
     @Override
     public int getScale(int column) throws SQLException {
-        EncryptedColumn encrypted = shape.column(column);
-        if (encrypted == null) {
-            return delegate.getScale(column);
-        }
-        ColumnConfig config = encrypted.config();
-        return switch (config.type()) {
-            case DECIMAL -> config.scale();
-            case TIME, TIMESTAMP, TIMESTAMPTZ -> 6;
-            default -> 0;
-        };
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getScale(column) : PlaintextDescriptions.scale(c);
+    }
+
+    @Override
+    public int getColumnDisplaySize(int column) throws SQLException {
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.getColumnDisplaySize(column) : PlaintextDescriptions.displaySize(c);
     }
 
     @Override
     public boolean isSigned(int column) throws SQLException {
-        PlaintextType type = plaintextType(column);
-        if (type == null) {
-            return delegate.isSigned(column);
-        }
-        return switch (type) {
-            case SMALLINT, INT, BIGINT, DECIMAL, DOUBLE, REAL -> true;
-            default -> false;
-        };
+        ColumnConfig c = encrypted(column);
+        return c == null ? delegate.isSigned(column) : PlaintextDescriptions.signed(c.type());
+    }
+
+    @Override
+    public boolean isCaseSensitive(int column) throws SQLException {
+        ColumnConfig c = encrypted(column);
+        // pgJDBC: text-like types are case sensitive, others not
+        return c == null ? delegate.isCaseSensitive(column)
+                : c.type() == io.envelope.jdbc.config.PlaintextType.TEXT;
     }
 }

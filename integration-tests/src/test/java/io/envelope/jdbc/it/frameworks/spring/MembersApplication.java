@@ -1,0 +1,12 @@
+package io.envelope.jdbc.it.frameworks.spring;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A plain Spring Boot application (JdbcTemplate + Spring Data JPA). Nothing in its code knows about
+ * envelope-jdbc: only {@code spring.datasource.url} and {@code envelope.config} differ from an app without
+ * encryption (see config-examples/application.yml).
+ */
+@SpringBootApplication
+public class MembersApplication {
+}

@@ -1,0 +1,99 @@
+package io.envelope.jdbc.driver;
+
+import io.envelope.jdbc.config.ColumnConfig;
+import io.envelope.jdbc.sql.ParameterTarget;
+import io.envelope.jdbc.sql.StatementPlan;
+
+import java.sql.ParameterMetaData;
+import java.sql.SQLException;
+
+/**
+ * A prepared statement's parameter metadata where a parameter bound to an encrypted column is described by the
+ * column's plaintext type (what the application binds), as pgJDBC describes a parameter of that type. The server
+ * would say {@code bytea}/{@code text}; frameworks that ask before {@code setNull} (Spring's JdbcTemplate) or to
+ * choose a setter then bind what the application meant. Other parameters are the target's own.
+ */
+final class EnvelopeParameterMetaData implements ParameterMetaData {
+
+    private final ParameterMetaData delegate;
+    private final StatementPlan plan;
+
+    EnvelopeParameterMetaData(ParameterMetaData delegate, StatementPlan plan) {
+        this.delegate = delegate;
+        this.plan = plan;
+    }
+
+    private ColumnConfig encrypted(int param) {
+        ParameterTarget target = plan.parameter(param);
+        return target == null ? null : target.column().config();
+    }
+
+    @Override
+    public int getParameterCount() throws SQLException {
+        return delegate.getParameterCount();
+    }
+
+    @Override
+    public int isNullable(int param) throws SQLException {
+        return delegate.isNullable(param);
+    }
+
+    @Override
+    public boolean isSigned(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.isSigned(param) : PlaintextDescriptions.signed(c.type());
+    }
+
+    @Override
+    public int getPrecision(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.getPrecision(param) : PlaintextDescriptions.precision(c);
+    }
+
+    @Override
+    public int getScale(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.getScale(param) : PlaintextDescriptions.scale(c);
+    }
+
+    @Override
+    public int getParameterType(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.getParameterType(param) : PlaintextDescriptions.sqlType(c.type());
+    }
+
+    @Override
+    public String getParameterTypeName(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.getParameterTypeName(param) : PlaintextDescriptions.typeName(c.type());
+    }
+
+    @Override
+    public String getParameterClassName(int param) throws SQLException {
+        ColumnConfig c = encrypted(param);
+        return c == null ? delegate.getParameterClassName(param) : PlaintextDescriptions.className(c.type());
+    }
+
+    @Override
+    public int getParameterMode(int param) throws SQLException {
+        return delegate.getParameterMode(param);
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return "EnvelopeParameterMetaData@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}
