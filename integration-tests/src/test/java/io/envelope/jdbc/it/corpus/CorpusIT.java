@@ -232,6 +232,7 @@ class CorpusIT {
                     case "decimal" -> Types.NUMERIC;
                     case "long" -> Types.BIGINT;
                     case "int" -> Types.INTEGER;
+                    case "json" -> Types.OTHER;
                     default -> throw new IllegalArgumentException("null of unknown type " + v);
                 });
                 default -> throw new IllegalArgumentException("unknown parameter type " + type);
@@ -248,6 +249,7 @@ class CorpusIT {
                         + (o.rows != null ? o.rows.size() + " rows" : "update count " + o.count));
             }
             String message = o.error.getMessage();
+            System.out.println("refused " + e.id() + ": " + message);
             assertThat(message).as(e.id() + ": refusal comes from envelope-jdbc, not the database")
                     .startsWith("envelope-jdbc:");
             assertThat(message.toLowerCase(Locale.ROOT)).as(e.id() + ": refusal reason")
