@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +30,45 @@ import java.util.stream.Collectors;
  */
 public final class KeyRing implements AutoCloseable {
 
-    /** Cache key of an unwrapped data key: its place and its wrapped form (a re-created or re-wrapped row is a new entry). */
-    private record DataKeyId(String tableIdentity, int version, String wrapped) {
+    /**
+     * Cache key of an unwrapped data key: its place and its wrapped form (a re-created or re-wrapped row is a new
+     * entry). Built on every decryption, so it compares the wrapped bytes as they are (no encoding) and hashes
+     * them once.
+     */
+    private static final class DataKeyId {
+        private final String tableIdentity;
+        private final int version;
+        private final byte[] wrapped;
+        private final int hash;
+
+        private DataKeyId(String tableIdentity, int version, byte[] wrapped) {
+            this.tableIdentity = tableIdentity;
+            this.version = version;
+            this.wrapped = wrapped;
+            this.hash = 31 * (31 * tableIdentity.hashCode() + version) + Arrays.hashCode(wrapped);
+        }
+
         static DataKeyId of(KeyRow row) {
-            return new DataKeyId(row.tableName(), row.keyVersion(),
-                    Base64.getEncoder().encodeToString(row.encryptedKey()));
+            return new DataKeyId(row.tableName(), row.keyVersion(), row.encryptedKey());
+        }
+
+        String tableIdentity() {
+            return tableIdentity;
+        }
+
+        int version() {
+            return version;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof DataKeyId id && id.hash == hash && id.version == version
+                    && id.tableIdentity.equals(tableIdentity) && Arrays.equals(id.wrapped, wrapped);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
 
         @Override
