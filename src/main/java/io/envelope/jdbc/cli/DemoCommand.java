@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                         "'" + rs.getString(5) + "'", String.valueOf(rs.getObject(6, LocalDate.class))});
             }
         }
-        printTable(table);
+        TextTable.print(out, table);
         out.println();
     }
 
@@ -206,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
                         hex(rs.getBytes(4)), hex(rs.getBytes(5)), hex(rs.getBytes(6))});
             }
         }
-        printTable(table);
+        TextTable.print(out, table);
         out.println();
     }
 
@@ -225,31 +225,7 @@ final class DemoCommand implements Callable<Integer> {
                         rs.getString(5), wrapped.length + " bytes, wrapped"});
             }
         }
-        printTable(table);
-    }
-
-    private void printTable(List<String[]> rows) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], String.valueOf(row[i]).length());
-            }
-        }
-        for (int r = 0; r < rows.size(); r++) {
-            StringBuilder line = new StringBuilder("  ");
-            for (int i = 0; i < widths.length; i++) {
-                line.append(String.format(Locale.ROOT, "%-" + widths[i] + "s", rows.get(r)[i]));
-                line.append(i + 1 < widths.length ? " | " : "");
-            }
-            out.println(line.toString().stripTrailing());
-            if (r == 0) {
-                StringBuilder rule = new StringBuilder("  ");
-                for (int i = 0; i < widths.length; i++) {
-                    rule.append("-".repeat(widths[i])).append(i + 1 < widths.length ? "-+-" : "");
-                }
-                out.println(rule);
-            }
-        }
+        TextTable.print(out, table);
     }
 
     private static String hex(byte[] bytes) {

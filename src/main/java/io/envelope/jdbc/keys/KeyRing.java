@@ -238,6 +238,31 @@ public final class KeyRing implements AutoCloseable {
         KeyAudit.destroyed(table.name(), tableIdentity, version, row.kmsKeyId());
     }
 
+    /**
+     * Re-wraps one key row under another master key through the KMS (aws-kms: ReEncrypt, so the data key never
+     * leaves the KMS), bound to the same table and version; no row data changes. The row must be allowed (its
+     * master key is the configured one or in {@code allowed-key-ids}). A row already under {@code toKmsKeyId} is
+     * left alone, so an interrupted rewrap can simply run again.
+     *
+     * @return true when the row was re-wrapped, false when it already was
+     */
+    public boolean rewrap(KeyRow row, String toKmsKeyId) throws SQLException {
+        checkOpen();
+        if (row.kmsKeyId().equals(toKmsKeyId)) {
+            return false;
+        }
+        unwrapper.checkAllowed(row);
+        byte[] rewrapped = kms.reEncrypt(row.kmsKeyId(), row.encryptedKey(), toKmsKeyId,
+                new io.envelope.jdbc.kms.EncryptionContext(row.tableName(), row.keyVersion()));
+        if (table.updateWrapping(row, toKmsKeyId, rewrapped) != 1) {
+            throw EnvelopeException.key("re-wrapping key version " + row.keyVersion() + " of table "
+                    + row.tableName() + ": the row changed while it was being re-wrapped (another rewrap or"
+                    + " rotation at the same time?); run the command again");
+        }
+        rowCache.remove(row.tableName());
+        return true;
+    }
+
     /** Drops every cached key row list and unwrapped key, so the next call reads the key table and the KMS afresh. */
     public void invalidate() {
         rowCache.clear();

@@ -115,6 +115,28 @@ final class KeyTable {
         });
     }
 
+    /**
+     * Replaces a row's wrapped key and master key id, only if the row still holds the wrapped key it was read
+     * with (so two rewraps at once cannot overwrite each other's work); returns the number of rows changed.
+     */
+    int updateWrapping(KeyRow row, String newKmsKeyId, byte[] newWrapped) throws SQLException {
+        return withConnection("re-wrapping key version " + row.keyVersion() + " of table " + row.tableName(),
+                (c, d) -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + name
+                            + " SET kms_key_id = ?, encrypted_key = ? WHERE table_name = ? AND key_version = ?"
+                            + " AND kms_key_id = ? AND encrypted_key = ?")) {
+                        ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                        ps.setString(1, newKmsKeyId);
+                        ps.setBytes(2, newWrapped);
+                        ps.setString(3, row.tableName());
+                        ps.setInt(4, row.keyVersion());
+                        ps.setString(5, row.kmsKeyId());
+                        ps.setBytes(6, row.encryptedKey());
+                        return ps.executeUpdate();
+                    }
+                });
+    }
+
     /** Deletes one version if it is retiring or retired; returns the number of rows deleted. */
     int deleteUnlessActive(String tableIdentity, int version) throws SQLException {
         return withConnection("destroying key version " + version + " of table " + tableIdentity, (c, d) -> {

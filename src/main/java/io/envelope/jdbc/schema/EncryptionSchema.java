@@ -73,7 +73,7 @@ public final class EncryptionSchema {
     }
 
     /** Splits {@code schema.table} (either part may be double-quoted and contain dots) into one or two parts. */
-    static String[] splitQualifiedName(String qualified) {
+    public static String[] splitQualifiedName(String qualified) {
         boolean quoted = false;
         for (int i = 0; i < qualified.length(); i++) {
             char c = qualified.charAt(i);

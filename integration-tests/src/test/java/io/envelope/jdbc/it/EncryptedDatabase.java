@@ -119,6 +119,19 @@ public final class EncryptedDatabase {
         return values;
     }
 
+    /** One row's stored value of an encrypted column as bytes, whether stored as bytea or as base64 text. */
+    public byte[] rawBytesOrText(String table, String column, int id) throws SQLException {
+        try (Connection c = plain(); var ps = c.prepareStatement(
+                "SELECT " + column + " FROM " + table + " WHERE id = ?")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Object value = rs.getObject(1);
+                return value instanceof String text ? java.util.Base64.getDecoder().decode(text) : (byte[]) value;
+            }
+        }
+    }
+
     /** The number of rows in the key table for a table identity. */
     public int keyRows(String tableIdentity) throws SQLException {
         try (Connection c = plain(); var ps = c.prepareStatement(

@@ -1,0 +1,178 @@
+package io.envelope.jdbc.cli;
+
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.config.EnvelopeConfig;
+import io.envelope.jdbc.keys.KeyRing;
+import io.envelope.jdbc.keys.KeyRow;
+import io.envelope.jdbc.keys.KeyStatus;
+import io.envelope.jdbc.kms.AwsKmsProvider;
+import io.envelope.jdbc.kms.KmsProvider;
+import io.envelope.jdbc.kms.KmsProviders;
+import io.envelope.jdbc.schema.EncryptedTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code keys}: the key table's data keys (contract §4, §8). */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "List, rotate, re-wrap and destroy data keys.",
+        subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Rewrap.class,
+                KeysCommand.Destroy.class})
+final class KeysCommand {
+
+    /** {@code keys list}: versions, status, KMS key and creation time of every data key. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the key table.")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Override
+        public Integer call() throws Exception {
+            EnvelopeConfig config = database.loadConfig();
+            try (KmsProvider kms = KmsProviders.create(config.kms()); KeyRing ring = database.keyRing(config, kms)) {
+                List<String[]> table = new ArrayList<>();
+                table.add(new String[] {"table", "version", "status", "provider", "kms key", "created (UTC)"});
+                for (KeyRow row : ring.rows()) {
+                    table.add(new String[] {row.tableName(), Integer.toString(row.keyVersion()),
+                            row.status().dbValue(), row.kmsProvider(), row.kmsKeyId(),
+                            String.valueOf(row.createdAt())});
+                }
+                TextTable.print(System.out, table);
+                System.out.println((table.size() - 1) + " key version(s) in " + config.keyTable());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code keys rotate --table T}: a new active version. */
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Add a new active key version for a table.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--table", required = true, description = "The configured table.")
+        String table;
+
+        @Override
+        public Integer call() throws Exception {
+            EnvelopeConfig config = database.loadConfig();
+            try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
+                 KeyRing ring = database.keyRing(config, kms)) {
+                EncryptedTable target = database.configuredTable(config, connection, table);
+                KeyRow added = ring.addVersion(target.identity());
+                PrintStream out = System.out;
+                out.println("Added key version " + added.keyVersion() + " (active) for " + target.identity()
+                        + ", wrapped under " + added.kmsKeyId() + ".");
+                out.println("Randomized writes move to version " + added.keyVersion() + " within one key-cache ttl ("
+                        + config.keyCacheTtl() + ") in every running process; deterministic writes stay on the lowest"
+                        + " active version, so lookups and unique constraints stay exact. Every old value stays"
+                        + " readable.");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code keys rewrap --kms-key K}: every data key re-wrapped under another KMS key; no row data changes. */
+    @Command(name = "rewrap", mixinStandardHelpOptions = true,
+            description = "Re-wrap every data key under another KMS key (KMS ReEncrypt); no row data changes.")
+    static final class Rewrap implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--kms-key", required = true,
+                description = "The KMS key to wrap under: key ARN, key id or alias (aws-kms).")
+        String kmsKey;
+
+        @Override
+        public Integer call() throws Exception {
+            EnvelopeConfig config = database.loadConfig();
+            try (KmsProvider kms = KmsProviders.create(config.kms()); KeyRing ring = database.keyRing(config, kms)) {
+                String target = kms instanceof AwsKmsProvider aws ? aws.resolveKeyArn(kmsKey) : kmsKey;
+                List<KeyRow> rows = ring.rows();
+                int done = 0;
+                int already = 0;
+                for (KeyRow row : rows) {
+                    if (ring.rewrap(row, target)) {
+                        done++;
+                        System.out.println("re-wrapped " + row.tableName() + " v" + row.keyVersion() + ": "
+                                + row.kmsKeyId() + " -> " + target);
+                    } else {
+                        already++;
+                    }
+                }
+                System.out.println(done + " data key(s) re-wrapped under " + target + ", " + already
+                        + " already were. Now set kms.key-id to " + target + " (or add it to kms.allowed-key-ids)"
+                        + " in the configuration and restart the applications; keep the old key enabled until"
+                        + " then.");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code keys destroy --table T --version N}: crypto-shredding of one retired or retiring version. */
+    @Command(name = "destroy", mixinStandardHelpOptions = true,
+            description = "Delete a retired or retiring key version: values under it become unreadable for good.")
+    static final class Destroy implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--table", required = true, description = "The configured table.")
+        String table;
+
+        @Option(names = "--version", required = true, description = "The key version to destroy.")
+        int version;
+
+        @Option(names = "--yes", description = "Do not ask for confirmation.")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            EnvelopeConfig config = database.loadConfig();
+            try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
+                 KeyRing ring = database.keyRing(config, kms)) {
+                EncryptedTable target = database.configuredTable(config, connection, table);
+                KeyRow row = ring.rows().stream()
+                        .filter(r -> r.tableName().equals(target.identity()) && r.keyVersion() == version)
+                        .findFirst().orElse(null);
+                if (row == null) {
+                    throw EnvelopeException.key("key version " + version + " of " + target.identity()
+                            + " does not exist");
+                }
+                if (row.status() == KeyStatus.ACTIVE) {
+                    throw EnvelopeException.key("key version " + version + " of " + target.identity()
+                            + " is active; only a retiring or retired version can be destroyed (run reencrypt first)");
+                }
+                System.out.println("Destroying key version " + version + " of " + target.identity() + " ("
+                        + row.status().dbValue() + "): every value still encrypted under it becomes unreadable for"
+                        + " good (crypto-shredding). This cannot be undone.");
+                if (!yes && !confirmed(target.identity())) {
+                    System.out.println("Not confirmed; nothing was deleted.");
+                    return 1;
+                }
+                ring.destroy(target.identity(), version);
+                System.out.println("Key version " + version + " of " + target.identity() + " destroyed.");
+            }
+            return 0;
+        }
+
+        private static boolean confirmed(String identity) throws IOException {
+            System.out.print("Type the table name (" + identity + ") to confirm: ");
+            System.out.flush();
+            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return identity.equals(answer == null ? null : answer.trim());
+        }
+    }
+
+    private KeysCommand() {
+    }
+}
