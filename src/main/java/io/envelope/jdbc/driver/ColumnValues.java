@@ -196,7 +196,7 @@ final class ColumnValues implements StatementPlan.Candidates {
         if (stored == null || !cipher.isEnvelopeFormat(stored)) {
             if (column.config().acceptPlaintext()) {
                 AUDIT.info("plaintext value read from {} (accept-plaintext migration window)", column.qualifiedName());
-                return storage == ColumnStorage.BINARY ? stored : text;
+                return plaintextAsStored(column, storage, stored, text);
             }
             throw EnvelopeException.data("a stored value of " + column.qualifiedName()
                     + " is not in envelope format; it was not written through envelope-jdbc, or it was altered"
@@ -205,6 +205,18 @@ final class ColumnValues implements StatementPlan.Candidates {
         int version = cipher.keyVersionOf(stored);
         DataKey key = keyRing.key(column.table().identity(), version);
         return cipher.decrypt(stored, key);
+    }
+
+    /**
+     * A not-yet-migrated plaintext value as the getters take it: the text of a character column; the bytes of a
+     * bytea column for a {@code bytes} column, else their UTF-8 text (the form {@link #plaintextForm} matches).
+     */
+    private static Object plaintextAsStored(EncryptedColumn column, ColumnStorage storage, byte[] stored, String text) {
+        if (storage != ColumnStorage.BINARY) {
+            return text;
+        }
+        return column.config().type() == io.envelope.jdbc.config.PlaintextType.BYTES
+                ? stored : new String(stored, StandardCharsets.UTF_8);
     }
 
     private DataKey writeKey(ParameterTarget target) throws SQLException {
