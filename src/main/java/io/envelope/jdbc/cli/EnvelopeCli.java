@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = EnvelopeCli.Version.class,
         description = "Transparent column encryption for JDBC with KMS envelope encryption.",
-        subcommands = {DemoCommand.class, KeysCommand.class, VerifyCommand.class})
+        subcommands = {DemoCommand.class, KeysCommand.class, MigrateCommand.class, ReencryptCommand.class,
+                VerifyCommand.class})
 public final class EnvelopeCli {
 
     public static void main(String[] args) {

@@ -1,15 +1,10 @@
 package io.envelope.jdbc.it.cli;
 
-import io.envelope.jdbc.cli.EnvelopeCli;
 import io.envelope.jdbc.driver.EnvelopeRuntimes;
 import io.envelope.jdbc.it.EncryptedDatabase;
-import io.envelope.jdbc.it.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,14 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeyCommandsIT {
 
     private EncryptedDatabase db;
-
-    /** What one command printed and returned. */
-    record Run(int exitCode, String out, String err) {
-        /** The command's error line (stderr also carries the audit log of slf4j-simple). */
-        String errorLine() {
-            return err.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("");
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -44,7 +31,7 @@ class KeyCommandsIT {
 
     @Test
     void keysListShowsEveryVersion() {
-        Run run = cli("keys", "list");
+        CliRunner.Run run = cli("keys", "list");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains(db.schema() + ".accounts").contains("active").contains("local:")
                 .contains("1 key version(s)");
@@ -52,7 +39,7 @@ class KeyCommandsIT {
 
     @Test
     void rotateAddsAnActiveVersionAndOldValuesStayReadable() throws Exception {
-        Run run = cli("keys", "rotate", "--table", "accounts");
+        CliRunner.Run run = cli("keys", "rotate", "--table", "accounts");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Added key version 2 (active) for " + db.schema() + ".accounts");
         EnvelopeRuntimes.clear();
@@ -70,7 +57,7 @@ class KeyCommandsIT {
         byte[] iban = db.rawBytesOrText("accounts", "iban", 3);
         assertThat(version(memo)).isEqualTo(2);
         assertThat(version(iban)).isEqualTo(1);
-        Run verify = cli("verify", "--table", "accounts");
+        CliRunner.Run verify = cli("verify", "--table", "accounts");
         assertThat(verify.exitCode()).as(verify.out()).isZero();
         assertThat(verify.out()).contains("3 rows").contains("every value decrypts").contains("1=").contains("2=1");
     }
@@ -78,7 +65,7 @@ class KeyCommandsIT {
     @Test
     void verifyReportsATamperedValueAndExitsNonZero() throws Exception {
         db.executePlain("UPDATE accounts SET iban = set_byte(iban, 40, get_byte(iban, 40) # 1) WHERE id = 2");
-        Run run = cli("verify", "--table", "accounts");
+        CliRunner.Run run = cli("verify", "--table", "accounts");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("1 value(s) FAIL").contains("row 2, iban")
                 .doesNotContain("FR1420041010050500013M02606");
@@ -86,33 +73,33 @@ class KeyCommandsIT {
 
     @Test
     void destroyRefusesAnActiveVersionAndShredsARetiredOne() throws Exception {
-        Run refused = cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes");
+        CliRunner.Run refused = cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.errorLine()).contains("envelope-jdbc:").contains("active");
         assertThat(cli("keys", "rotate", "--table", "accounts").exitCode()).isZero();
         db.executePlain("UPDATE " + db.keyTable() + " SET status = 'retired' WHERE key_version = 1");
-        Run destroyed = cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes");
+        CliRunner.Run destroyed = cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes");
         assertThat(destroyed.exitCode()).as(destroyed.err()).isZero();
         assertThat(destroyed.out()).contains("unreadable for good").contains("destroyed");
         assertThat(db.keyRows(db.schema() + ".accounts")).isEqualTo(1);
-        Run verify = cli("verify", "--table", "accounts");
+        CliRunner.Run verify = cli("verify", "--table", "accounts");
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.out()).contains("FAIL");
     }
 
     @Test
     void rewrapUnderTheSameLocalKeyIsANoOpAndUnderAnotherIsRefused() {
-        Run same = cli("keys", "rewrap", "--kms-key", currentKeyId());
+        CliRunner.Run same = cli("keys", "rewrap", "--kms-key", currentKeyId());
         assertThat(same.exitCode()).as(same.err()).isZero();
         assertThat(same.out()).contains("0 data key(s) re-wrapped").contains("1 already were");
-        Run other = cli("keys", "rewrap", "--kms-key", "local:00000000000000000000000000000000");
+        CliRunner.Run other = cli("keys", "rewrap", "--kms-key", "local:00000000000000000000000000000000");
         assertThat(other.exitCode()).isNotZero();
         assertThat(other.errorLine()).startsWith("error: envelope-jdbc:").contains("ReEncrypt");
     }
 
     @Test
     void anUnknownTableIsAOneLineError() {
-        Run run = cli("keys", "rotate", "--table", "nope");
+        CliRunner.Run run = cli("keys", "rotate", "--table", "nope");
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.errorLine()).startsWith("error: envelope-jdbc:").contains("nope");
         assertThat(run.err().lines().filter(l -> !l.contains("io.envelope.jdbc.")).count()).as(run.err()).isEqualTo(1);
@@ -124,26 +111,8 @@ class KeyCommandsIT {
         return listed.substring(at, at + "local:".length() + 32);
     }
 
-    private Run cli(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--config";
-        all[args.length + 1] = db.configFile().toString();
-        all[args.length + 2] = "--url";
-        all[args.length + 3] = TestDatabase.withSchema(TestDatabase.jdbcUrl(), db.schema());
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = EnvelopeCli.run(all);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private CliRunner.Run cli(String... args) {
+        return CliRunner.run(db, args);
     }
 
     private void insert(int id, String iban, String memo) throws Exception {
