@@ -293,6 +293,13 @@ final class ExpressionRules {
             }
         }
         String op = in.isNot() ? "NOT IN" : "IN";
+        if (column == null && right instanceof Select sub) {
+            for (EncryptedColumn c : query(sub, scope).positions()) {
+                if (c != null) {
+                    throw Refusals.plaintextColumn(c, "the plaintext value left of " + op);
+                }
+            }
+        }
         if (column == null) {
             value(in.getLeftExpression(), scope, clause);
             value(right, scope, clause);

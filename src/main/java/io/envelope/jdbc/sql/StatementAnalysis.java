@@ -316,7 +316,14 @@ final class StatementAnalysis {
         for (WithItem<?> item : items) {
             String name = item.getAlias() == null ? null : ctx.normalize(item.getAlias().getName());
             FromScope.Entry entry;
-            boolean select = item.getSelect() != null;
+            if (item.getWithItemList() != null) {
+                for (var column : item.getWithItemList()) {
+                    if (column.getExpression() instanceof Column c) {
+                        ctx.examined(c); // WITH x(a, b): names being defined, not references
+                    }
+                }
+            }
+            boolean select = item.getParenthesedStatement() instanceof ParenthesedSelect;
             if (item.isRecursive() || !select) {
                 if (namesConfiguredTable(item)) {
                     if (item.isRecursive()) {
@@ -327,7 +334,7 @@ final class StatementAnalysis {
                 rules.opaque(item, outer);
                 entry = new FromScope.Entry(name, null, null, null, List.of());
             } else {
-                SelectList.Result r = query(item.getSelect(), outer, frame);
+                SelectList.Result r = query((ParenthesedSelect) item.getParenthesedStatement(), outer, frame);
                 entry = derivedEntry(name, r, item.getWithItemList());
             }
             if (name != null) {
