@@ -458,7 +458,8 @@ final class ExpressionRules {
             if (node instanceof Table t) {
                 FromScope.Entry e = inner.add(t);
                 if (e.configured != null) {
-                    throw Refusals.notYet("a subquery, CTE, UNION or derived table", e.configured.identity());
+                    throw Refusals.notYet("a table function, VALUES list in FROM, recursive or data-modifying CTE",
+                            e.configured.identity());
                 }
                 return false;
             }

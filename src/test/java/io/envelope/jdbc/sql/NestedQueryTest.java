@@ -49,6 +49,10 @@ class NestedQueryTest {
                 Arguments.of("select count(t.email) from (select email from customers) t", "", "#-1"),
                 Arguments.of("select t.id from (select id from customers where email = ?) t where t.id = ?",
                         "1=email/MATCH", "#1"),
+                Arguments.of("select c.id, x.ssn from customers c, lateral (select d.ssn from customers d "
+                        + "where d.email = c.email and d.id <> ?) x where x.ssn = ?", "2=ssn/MATCH", "2=ssn #2"),
+                Arguments.of("select v.a, c.email from (values (1, 'x'), (2, 'y')) as v(a, b) join customers c on c.id = v.a",
+                        "", "2=email #2"),
                 // ---- CTEs
                 Arguments.of("with active as (select id, email from customers where name = ?) "
                         + "select id, email from active where id < 100 order by id", "", "2=email #2"),
@@ -146,6 +150,9 @@ class NestedQueryTest {
                 Arguments.of("select m from (select email as m from customers) t window w as (partition by m)",
                         "cannot check", "public.customers.email"),
                 Arguments.of("select a from (select email from customers) as t(a, b)", "alias list", "t"),
+                Arguments.of("select c.id from customers c, lateral (select d.ssn from customers d where d.ssn = c.email) x",
+                        "public.customers.ssn", "public.customers.email"),
+                Arguments.of("select * from (values ((select email from customers limit 1))) v", "public.customers", "VALUES list"),
                 // ---- CTEs
                 Arguments.of("with a as (select id, email from customers) select email from a order by email",
                         "ORDER BY", "public.customers.email"),
