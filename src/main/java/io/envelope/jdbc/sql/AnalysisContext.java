@@ -28,6 +28,8 @@ final class AnalysisContext {
     private String sql = "";
     private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean carriesEncryptedLiteral;
+    private final java.util.Map<String, EncryptedColumn> encryptedAliases = new java.util.HashMap<>();
+    private final java.util.Map<Object, SelectList.Result> queries = new IdentityHashMap<>();
 
     AnalysisContext(EncryptionSchema schema, Catalog catalog) {
         this.schema = schema;
@@ -45,6 +47,20 @@ final class AnalysisContext {
     List<String> columnNames(String schemaName, String table) throws SQLException {
         List<String> names = catalog.columnNames(schemaName, table);
         return names == null ? List.of() : names;
+    }
+
+    /** A derived table's / CTE's output name that carries an encrypted column: the safety net checks it too. */
+    void encryptedAlias(String name, EncryptedColumn column) {
+        encryptedAliases.putIfAbsent(name, column);
+    }
+
+    java.util.Map<String, EncryptedColumn> encryptedAliases() {
+        return encryptedAliases;
+    }
+
+    /** Each query node is analysed once (a scalar subquery is seen by several rules); its result is kept. */
+    java.util.Map<Object, SelectList.Result> queries() {
+        return queries;
     }
 
     void examined(Column column) {

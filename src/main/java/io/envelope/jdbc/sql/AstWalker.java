@@ -70,7 +70,8 @@ final class AstWalker {
         if (node == null || !seen.add(node)) {
             return;
         }
-        if (node instanceof Collection<?> || node instanceof Map<?, ?> || node.getClass().isArray()) {
+        if (node instanceof Collection<?> || node instanceof Map<?, ?> || node instanceof Map.Entry<?, ?>
+                || node.getClass().isArray()) {
             boolean astCollection = node.getClass().getName().startsWith(AST_PACKAGE);
             if (astCollection && !visitor.enter(node, List.copyOf(path))) {
                 return;
@@ -122,6 +123,13 @@ final class AstWalker {
             List<Object> all = new ArrayList<>(m.keySet());
             all.addAll(m.values());
             return all;
+        }
+        if (container instanceof Map.Entry<?, ?> entry) {
+            // JsonExpression keeps its path operands (a ? parameter, a column) as Map.Entry keys.
+            List<Object> both = new ArrayList<>();
+            both.add(entry.getKey());
+            both.add(entry.getValue());
+            return both;
         }
         if (container instanceof Object[] array) {
             return java.util.Arrays.stream(array).filter(x -> x != null).toList();

@@ -60,10 +60,25 @@ import java.util.List;
  */
 final class ExpressionRules {
 
+    /** Analyses a nested query (subquery, derived table, CTE body) with the normal rules: its result columns. */
+    interface Queries {
+        SelectList.Result query(Select select, FromScope outer) throws SQLException;
+    }
+
     private final AnalysisContext ctx;
+    private Queries queries;
 
     ExpressionRules(AnalysisContext ctx) {
         this.ctx = ctx;
+    }
+
+    void queries(Queries queries) {
+        this.queries = queries;
+    }
+
+    /** The result of a nested query, analysed once per node. */
+    SelectList.Result query(Select select, FromScope outer) throws SQLException {
+        return queries.query(select, outer);
     }
 
     /** Strips redundant parentheses: {@code (email)} is still the column. */
@@ -79,9 +94,20 @@ final class ExpressionRules {
         }
     }
 
-    /** The encrypted column an expression is, when it is exactly a column reference; else null. */
+    /**
+     * The encrypted column an expression is, when it is exactly a column reference or a scalar subquery whose
+     * one result column is that encrypted column; else null.
+     */
     EncryptedColumn encryptedColumn(Expression e, FromScope scope) throws SQLException {
-        return unwrap(e) instanceof Column c ? scope.resolve(c) : null;
+        Expression x = unwrap(e);
+        if (x instanceof Column c) {
+            return scope.resolve(c);
+        }
+        if (x instanceof Select s) {
+            SelectList.Result r = query(s, scope);
+            return r.widthKnown() && r.positions().size() == 1 ? r.positions().get(0) : null;
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- predicates (WHERE, JOIN ON, HAVING)
@@ -192,6 +218,9 @@ final class ExpressionRules {
                             MatchShape shape) throws SQLException {
         if (other instanceof JdbcParameter p) {
             ctx.target(p, column, ParameterTarget.Use.MATCH, shape);
+        } else if (castParameter(other, column) != null) {
+            // jOOQ's cast(? as varchar): on a text column the cast to a character type changes nothing.
+            ctx.target(castParameter(other, column), column, ParameterTarget.Use.MATCH, MatchShape.FIXED);
         } else if (other instanceof net.sf.jsqlparser.expression.JdbcNamedParameter
                 || other instanceof net.sf.jsqlparser.expression.NumericBind) {
             throw Refusals.parameterNumbering(column);
@@ -203,10 +232,34 @@ final class ExpressionRules {
         } else if (other instanceof AnyComparisonExpression) {
             throw Refusals.notYet(operation + " with ANY/ALL (array parameter)", column);
         } else if (other instanceof Select) {
-            throw Refusals.notYet(operation + " with a subquery", column);
+            throw Refusals.subqueryValue(column, operation);
         } else if (!ctx.literal(other, column, ParameterTarget.Use.MATCH, shape)) {
             refuseValue(other, column, operation);
         }
+    }
+
+    private static final java.util.Set<String> CHARACTER_TYPES =
+            java.util.Set.of("varchar", "character varying", "text");
+
+    /**
+     * The ? of {@code cast(? as varchar)} / {@code ?::text} compared with a column whose plaintext type is text:
+     * a cast of a text value to an unbounded character type is the value itself. Null for anything else
+     * (other types, {@code varchar(n)} and {@code char(n)}, which truncate or pad, non-text columns).
+     */
+    static JdbcParameter castParameter(Expression e, EncryptedColumn column) {
+        if (!(e instanceof CastExpression cast)
+                || column.config().type() != io.envelope.jdbc.config.PlaintextType.TEXT
+                || !(unwrap(cast.getLeftExpression()) instanceof JdbcParameter p)
+                || cast.getColDataType() == null || cast.getColDataType().getDataType() == null
+                || cast.getColDataType().getArrayData() != null && !cast.getColDataType().getArrayData().isEmpty()
+                || cast.getColDataType().getArgumentsStringList() != null
+                && !cast.getColDataType().getArgumentsStringList().isEmpty()
+                || cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty()) {
+            return null;
+        }
+        String type = cast.getColDataType().getDataType().toLowerCase(java.util.Locale.ROOT).trim()
+                .replaceAll("\\s+", " ");
+        return CHARACTER_TYPES.contains(type) ? p : null;
     }
 
     /** Refuses a non-parameter value for an encrypted column, as a literal when it carries one. */
@@ -240,6 +293,13 @@ final class ExpressionRules {
             }
         }
         String op = in.isNot() ? "NOT IN" : "IN";
+        if (column == null && right instanceof Select sub) {
+            for (EncryptedColumn c : query(sub, scope).positions()) {
+                if (c != null) {
+                    throw Refusals.plaintextColumn(c, "the plaintext value left of " + op);
+                }
+            }
+        }
         if (column == null) {
             value(in.getLeftExpression(), scope, clause);
             value(right, scope, clause);
@@ -248,8 +308,20 @@ final class ExpressionRules {
         if (column.mode() != EncryptionMode.DETERMINISTIC) {
             throw Refusals.randomizedComparison(column, op);
         }
-        if (right instanceof Select) {
-            throw Refusals.notYet(op + " (subquery)", column);
+        if (right instanceof Select sub) {
+            // column IN (SELECT same_column ...): ciphertexts of one deterministic column, one key: allowed.
+            SelectList.Result r = query(sub, scope);
+            if (!r.widthKnown() || r.positions().size() != 1) {
+                throw Refusals.notYet(op + " (subquery) of unknown or multi-column width", column);
+            }
+            EncryptedColumn from = r.positions().get(0);
+            if (from == null) {
+                throw Refusals.subqueryValue(column, op);
+            }
+            if (from != column) {
+                throw Refusals.twoColumns(column, from);
+            }
+            return;
         }
         if (right instanceof ExpressionList<?> list) {
             for (Expression item : list) {
@@ -276,7 +348,16 @@ final class ExpressionRules {
         }
         AstWalker.walk(e, (node, ancestors) -> {
             if (node instanceof Select s) {
-                nestedSelect(s, scope);
+                SelectList.Result r = query(s, scope);
+                Object parent = ancestors.isEmpty() ? null : ancestors.get(ancestors.size() - 1);
+                if (!(parent instanceof net.sf.jsqlparser.expression.operators.relational.ExistsExpression)) {
+                    // The subquery's value is used here: an encrypted result column is as if the column sat here.
+                    for (EncryptedColumn column : r.positions()) {
+                        if (column != null) {
+                            allowedAsValue(column, ancestors, clause);
+                        }
+                    }
+                }
                 return false;
             }
             if (node instanceof Column c) {
@@ -360,11 +441,16 @@ final class ExpressionRules {
 
     // ---------------------------------------------------------------- subqueries
 
+    /** A subquery, derived table or CTE body, analysed with the normal rules. */
+    void nestedSelect(Select select, FromScope outer) throws SQLException {
+        query(select, outer);
+    }
+
     /**
-     * A subquery, derived table or CTE body. This round, it may not involve a configured table at all, and it
-     * may not refer to an encrypted column of the enclosing query; everything else in it is plaintext.
+     * A FROM item that is no table and no subquery (table function, VALUES list, ...): it may not involve a
+     * configured table at all, and may not refer to an encrypted column of the enclosing query.
      */
-    void nestedSelect(Object select, FromScope outer) throws SQLException {
+    void opaque(Object select, FromScope outer) throws SQLException {
         FromScope inner = new FromScope(ctx, outer);
         List<Column> columns = new ArrayList<>();
         List<AllTableColumns> stars = new ArrayList<>();
@@ -372,7 +458,8 @@ final class ExpressionRules {
             if (node instanceof Table t) {
                 FromScope.Entry e = inner.add(t);
                 if (e.configured != null) {
-                    throw Refusals.notYet("a subquery, CTE, UNION or derived table", e.configured.identity());
+                    throw Refusals.notYet("a table function, VALUES list in FROM, recursive or data-modifying CTE",
+                            e.configured.identity());
                 }
                 return false;
             }

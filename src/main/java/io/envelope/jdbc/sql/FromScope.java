@@ -24,14 +24,46 @@ final class FromScope {
         final String schema;       // normalised schema as written, or null (current schema)
         final String name;         // normalised table name, or null for a derived table
         final EncryptedTable configured;
-        final List<String> columns; // physical order from the catalog; empty when unknown
+        final List<String> columns; // physical order from the catalog, or a derived table's output names
+        /** A derived table's / CTE's output columns by position (null entries are plaintext); null for tables. */
+        final List<EncryptedColumn> derived;
 
         Entry(String alias, String schema, String name, EncryptedTable configured, List<String> columns) {
+            this(alias, schema, name, configured, columns, null);
+        }
+
+        Entry(String alias, String schema, String name, EncryptedTable configured, List<String> columns,
+              List<EncryptedColumn> derived) {
             this.alias = alias;
             this.schema = schema;
             this.name = name;
             this.configured = configured;
             this.columns = columns;
+            this.derived = derived;
+        }
+
+        /** The encrypted column at each output position (a table's columns in catalog order). */
+        EncryptedColumn at(int index) {
+            return derived != null ? derived.get(index) : encrypted(columns.get(index));
+        }
+
+        /**
+         * True when a derived table has several output columns of this name and one of them is encrypted: a
+         * reference to it cannot be resolved safely (the database rejects it as ambiguous anyway).
+         */
+        boolean ambiguous(String column) {
+            if (derived == null) {
+                return false;
+            }
+            int count = 0;
+            boolean anyEncrypted = false;
+            for (int i = 0; i < columns.size(); i++) {
+                if (column.equals(columns.get(i))) {
+                    count++;
+                    anyEncrypted |= derived.get(i) != null;
+                }
+            }
+            return count > 1 && anyEncrypted;
         }
 
         boolean columnsKnown() {
@@ -43,6 +75,10 @@ final class FromScope {
         }
 
         EncryptedColumn encrypted(String column) {
+            if (derived != null) {
+                int i = columns.indexOf(column);
+                return i < 0 ? null : derived.get(i);
+            }
             return configured == null ? null : configured.column(column);
         }
 
@@ -54,13 +90,97 @@ final class FromScope {
         }
     }
 
+    /** The CTEs visible at one query level: WITH names, innermost first, then the enclosing levels'. */
+    static final class Ctes {
+        final Ctes parent;
+        final java.util.Map<String, Entry> named = new java.util.HashMap<>();
+
+        Ctes(Ctes parent) {
+            this.parent = parent;
+        }
+
+        Entry find(String name) {
+            for (Ctes c = this; c != null; c = c.parent) {
+                Entry e = c.named.get(name);
+                if (e != null) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
     private final AnalysisContext ctx;
     private final FromScope outer;
+    private final Ctes ctes;
     private final List<Entry> entries = new ArrayList<>();
 
     FromScope(AnalysisContext ctx, FromScope outer) {
+        this(ctx, outer, outer == null ? null : outer.ctes);
+    }
+
+    FromScope(AnalysisContext ctx, FromScope outer, Ctes ctes) {
         this.ctx = ctx;
         this.outer = outer;
+        this.ctes = ctes;
+    }
+
+    FromScope outer() {
+        return outer;
+    }
+
+    Ctes ctes() {
+        return ctes;
+    }
+
+    /**
+     * Adds a table reference of a FROM list: an unqualified name of a visible CTE means the CTE (it shadows a
+     * configured table of the same name, as in PostgreSQL); otherwise the table.
+     */
+    Entry addFromItem(Table table) throws SQLException {
+        if (table.getName() != null && table.getSchemaName() == null && ctes != null) {
+            Entry cte = ctes.find(ctx.normalize(table.getName()));
+            if (cte != null) {
+                String alias = table.getAlias() != null ? ctx.normalize(table.getAlias().getName()) : cte.alias;
+                if (table.getAlias() != null && table.getAlias().getAliasColumns() != null
+                        && !table.getAlias().getAliasColumns().isEmpty()) {
+                    return addDerived(alias, renamed(cte.columns, table.getAlias()), cte.derived);
+                }
+                Entry entry = new Entry(alias, null, null, null, cte.columns, cte.derived);
+                entries.add(entry);
+                return entry;
+            }
+        }
+        return add(table);
+    }
+
+    /** Output names after an alias column list {@code AS t(a, b)}; extra outputs keep their names. */
+    List<String> renamed(List<String> names, net.sf.jsqlparser.expression.Alias alias) throws SQLException {
+        List<String> result = new ArrayList<>(names);
+        var list = alias.getAliasColumns();
+        if (list == null) {
+            return result;
+        }
+        if (list.size() > names.size()) {
+            throw Refusals.aliasColumns(ctx.normalize(alias.getName()));
+        }
+        for (int i = 0; i < list.size(); i++) {
+            result.set(i, ctx.normalize(list.get(i).name));
+        }
+        return result;
+    }
+
+    /** Adds a derived table or CTE reference whose output columns (names and encrypted columns) are known. */
+    Entry addDerived(String alias, List<String> names, List<EncryptedColumn> positions) {
+        Entry entry = new Entry(alias, null, null, null, List.copyOf(names),
+                java.util.Collections.unmodifiableList(new ArrayList<>(positions)));
+        entries.add(entry);
+        for (int i = 0; i < names.size(); i++) {
+            if (positions.get(i) != null) {
+                ctx.encryptedAlias(names.get(i), positions.get(i));
+            }
+        }
+        return entry;
     }
 
     List<Entry> entries() {
@@ -137,6 +257,9 @@ final class FromScope {
         if (qualifier != null && qualifier.getName() != null) {
             Entry e = entryFor(qualifier);
             if (e != null) {
+                if (e.ambiguous(name)) {
+                    throw Refusals.ambiguous(name, e.display(), firstEncrypted(e, name));
+                }
                 return e.encrypted(name);
             }
             // A qualifier that names no FROM item: fail closed if it spells a configured table directly.
@@ -158,6 +281,11 @@ final class FromScope {
             }
         }
         if (!candidates.isEmpty()) {
+            for (Entry e : candidates) {
+                if (e.ambiguous(name)) {
+                    throw Refusals.ambiguous(name, e.display(), firstEncrypted(e, name));
+                }
+            }
             List<Entry> encrypting = candidates.stream().filter(e -> e.encrypted(name) != null).toList();
             if (encrypting.isEmpty()) {
                 return null;
@@ -175,6 +303,10 @@ final class FromScope {
                 // A whole-row reference (row_to_json(c), c = ?) would carry the row's ciphertexts undecrypted.
                 throw Refusals.wholeRow(e.configured.identity(), e.configured.columns().iterator().next());
             }
+            if (namesEntry && e.derived != null && e.derived.stream().anyMatch(c -> c != null)) {
+                EncryptedColumn c = e.derived.stream().filter(x -> x != null).findFirst().orElseThrow();
+                throw Refusals.wholeRow(e.alias == null ? "(derived table)" : e.alias, c);
+            }
         }
         if (outer == null) {
             return null;
@@ -185,5 +317,14 @@ final class FromScope {
             throw Refusals.unresolvable(name, outside);
         }
         return outside;
+    }
+
+    private static EncryptedColumn firstEncrypted(Entry e, String name) {
+        for (int i = 0; i < e.columns.size(); i++) {
+            if (name.equals(e.columns.get(i)) && e.derived.get(i) != null) {
+                return e.derived.get(i);
+            }
+        }
+        return null;
     }
 }

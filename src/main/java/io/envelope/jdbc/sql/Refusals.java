@@ -206,4 +206,39 @@ final class Refusals {
                 + "a value. INSERT ... SELECT may only copy an encrypted column into the same table's same column; "
                 + "copy other values through the application (read, then insert with ? parameters).");
     }
+
+    static SQLException copyColumn(EncryptedColumn from, EncryptedColumn into, String operation) {
+        return EnvelopeException.refused(operation + " copying encrypted column " + from.qualifiedName()
+                + " into encrypted column " + into.qualifiedName()
+                + " is refused: a ciphertext is bound to its own table and column (its own key), so it would not "
+                + "decrypt in the other column. Copy the value through the application (read it, then write it "
+                + "with a ? parameter).");
+    }
+
+    static SQLException subqueryValue(EncryptedColumn c, String operation) {
+        return EnvelopeException.refused(operation + " on encrypted column " + c.qualifiedName()
+                + " with a subquery whose result is not that same encrypted column is refused: ciphertext never "
+                + "equals plaintext or another column's ciphertext. Compare with ? parameters, or with a subquery "
+                + "selecting the same column of the same table.");
+    }
+
+    static SQLException setOperation(String op, int position, EncryptedColumn c, String other) {
+        return EnvelopeException.refused(op + " combining encrypted column " + c.qualifiedName() + " with "
+                + other + " at result position " + position
+                + " is refused: one result column must hold one column's ciphertexts (one key) in every branch, "
+                + "or it could not be decrypted. Select the same column in every branch, or combine the results "
+                + "in the application.");
+    }
+
+    static SQLException aliasColumns(String alias) {
+        return EnvelopeException.refused("the column alias list of " + alias
+                + " names more columns than its query returns, so encrypted result columns cannot be located; "
+                + "the statement is refused.");
+    }
+
+    static SQLException recursiveCte(String table) {
+        return EnvelopeException.refused("a recursive CTE (WITH RECURSIVE) that involves configured table " + table
+                + " is refused: envelope-jdbc does not analyse recursive queries and will not send what it cannot "
+                + "check. Rewrite it without recursion, or run it on tables without encrypted columns.");
+    }
 }

@@ -20,7 +20,12 @@ import java.util.Map;
 final class SelectList {
 
     /** The analysed list. {@code positions.get(i)} is result column i+1, null when plaintext. */
-    record Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames) {
+    record Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames,
+                  List<String> names) {
+
+        Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames) {
+            this(positions, widthKnown, outputNames, List.of());
+        }
 
         ResultShape shape() {
             return new ResultShape(positions.toArray(new EncryptedColumn[0]), widthKnown ? positions.size() : -1);
@@ -36,7 +41,10 @@ final class SelectList {
         }
     }
 
-    static final Result EMPTY = new Result(List.of(), true, Map.of());
+    static final Result EMPTY = new Result(List.of(), true, Map.of(), List.of());
+
+    /** PostgreSQL's name for an output column without alias that is no column reference. */
+    static final String UNNAMED = "?column?";
 
     private SelectList() {
     }
@@ -44,6 +52,7 @@ final class SelectList {
     static Result analyse(List<SelectItem<?>> items, FromScope scope, ExpressionRules rules, AnalysisContext ctx,
                           String clause) throws SQLException {
         List<EncryptedColumn> positions = new ArrayList<>();
+        List<String> columnNames = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         boolean widthKnown = true;
         boolean afterUnknownWidth = false;
@@ -64,7 +73,7 @@ final class SelectList {
                     afterUnknownWidth = true;
                     continue;
                 }
-                if (!expand(entry, positions, afterUnknownWidth)) {
+                if (!expand(entry, positions, columnNames, afterUnknownWidth)) {
                     widthKnown = false;
                     afterUnknownWidth = true;
                 }
@@ -75,7 +84,7 @@ final class SelectList {
                     if (entry.configured != null && (hasExcept || hasReplace)) {
                         throw Refusals.starUnknown(entry.configured.identity());
                     }
-                    if (!expand(entry, positions, afterUnknownWidth)) {
+                    if (!expand(entry, positions, columnNames, afterUnknownWidth)) {
                         widthKnown = false;
                         afterUnknownWidth = true;
                     }
@@ -91,17 +100,20 @@ final class SelectList {
                 positions.add(column);
                 String name = item.getAlias() != null ? item.getAlias().getName()
                         : ExpressionRules.unwrap(e) instanceof Column c ? c.getColumnName() : null;
+                columnNames.add(name != null ? ctx.normalize(name)
+                        : ExpressionRules.unwrap(e) instanceof net.sf.jsqlparser.expression.Function f
+                        && f.getName() != null ? ctx.normalize(f.getName()) : UNNAMED);
                 if (name != null && !afterUnknownWidth) {
                     names.putIfAbsent(ctx.normalize(name), positions.size());
                 }
             }
         }
-        return new Result(positions, widthKnown, names);
+        return new Result(positions, widthKnown, names, columnNames);
     }
 
     /** Appends a FROM item's columns; false when its width is unknown (nothing appended). */
-    private static boolean expand(FromScope.Entry entry, List<EncryptedColumn> positions, boolean afterUnknownWidth)
-            throws SQLException {
+    private static boolean expand(FromScope.Entry entry, List<EncryptedColumn> positions, List<String> names,
+                                  boolean afterUnknownWidth) throws SQLException {
         if (!entry.columnsKnown()) {
             if (entry.configured != null) {
                 throw Refusals.starUnknown(entry.configured.identity());
@@ -111,8 +123,13 @@ final class SelectList {
         if (afterUnknownWidth && entry.configured != null && !entry.configured.columns().isEmpty()) {
             throw Refusals.starUnknown(entry.configured.identity());
         }
-        for (String name : entry.columns) {
-            positions.add(entry.encrypted(name));
+        for (int i = 0; i < entry.columns.size(); i++) {
+            EncryptedColumn c = entry.at(i);
+            if (afterUnknownWidth && c != null) {
+                throw Refusals.starUnknown(c.table().identity());
+            }
+            positions.add(c);
+            names.add(entry.columns.get(i));
         }
         return true;
     }

@@ -69,6 +69,7 @@ final class StatementAnalysis {
         this.statement = statement;
         this.ctx = ctx;
         this.rules = new ExpressionRules(ctx);
+        this.rules.queries(this::query);
         ctx.sql(sql);
     }
 
@@ -84,24 +85,18 @@ final class StatementAnalysis {
         }
         SelectList.Result results;
         EncryptedTable writeTarget = null;
-        if (statement instanceof PlainSelect select) {
-            results = select(select);
-        } else if (statement instanceof SetOperationList) {
-            throw Refusals.notYet("UNION/INTERSECT/EXCEPT", first());
-        } else if (statement instanceof Values) {
-            throw Refusals.notYet("VALUES", first());
-        } else if (statement instanceof Select) {
-            throw Refusals.notYet("a parenthesised query", first());
+        if (statement instanceof Select select) {
+            results = query(select, null);
         } else if (statement instanceof Insert insert) {
-            FromScope scope = new FromScope(ctx, null);
+            FromScope scope = new FromScope(ctx, null, withItems(insert.getWithItemsList(), null, null));
             results = insert(insert, scope);
             writeTarget = scope.entries().get(0).configured;
         } else if (statement instanceof Update update) {
-            FromScope scope = new FromScope(ctx, null);
+            FromScope scope = new FromScope(ctx, null, withItems(update.getWithItemsList(), null, null));
             results = update(update, scope);
             writeTarget = scope.entries().get(0).configured;
         } else if (statement instanceof Delete delete) {
-            results = delete(delete);
+            results = delete(delete, withItems(delete.getWithItemsList(), null, null));
         } else {
             throw Refusals.statementKind(statement.getClass().getSimpleName(), first());
         }
@@ -157,9 +152,114 @@ final class StatementAnalysis {
 
     // ---------------------------------------------------------------- SELECT
 
-    private SelectList.Result select(PlainSelect select) throws SQLException {
-        withItems(select.getWithItemsList());
-        FromScope scope = new FromScope(ctx, null);
+    /** A query (SELECT, set operation, parenthesised query, VALUES) at any depth, analysed once per node. */
+    SelectList.Result query(Select select, FromScope outer) throws SQLException {
+        return query(select, outer, outer == null ? null : outer.ctes());
+    }
+
+    private SelectList.Result query(Select select, FromScope outer, FromScope.Ctes ctes) throws SQLException {
+        SelectList.Result done = ctx.queries().get(select);
+        if (done != null) {
+            return done;
+        }
+        FromScope.Ctes local = withItems(select.getWithItemsList(), outer, ctes);
+        SelectList.Result result;
+        if (select instanceof PlainSelect plain) {
+            result = plainSelect(plain, outer, local);
+        } else if (select instanceof SetOperationList set) {
+            result = setOperation(set, outer, local);
+        } else if (select instanceof ParenthesedSelect parenthesed) {
+            result = query(parenthesed.getSelect(), outer, local);
+            orderBy(parenthesed.getOrderByElements(), result, new FromScope(ctx, null, local));
+        } else if (select instanceof Values values) {
+            result = values(values, new FromScope(ctx, outer, local));
+        } else {
+            throw Refusals.statementKind(select.getClass().getSimpleName(), first());
+        }
+        ctx.queries().put(select, result);
+        return result;
+    }
+
+    /**
+     * UNION [ALL] / INTERSECT / EXCEPT: every branch is analysed with the normal rules; result position i holds
+     * encrypted column C only when every branch's position i is C (same table and column: same key). Set
+     * operations other than UNION ALL compare values, so a randomized column is refused there.
+     */
+    private SelectList.Result setOperation(SetOperationList set, FromScope outer, FromScope.Ctes ctes)
+            throws SQLException {
+        List<SelectList.Result> branches = new ArrayList<>();
+        for (Select branch : set.getSelects()) {
+            branches.add(query(branch, outer, ctes));
+        }
+        String comparing = null;
+        for (var op : set.getOperations()) {
+            if (!(op instanceof net.sf.jsqlparser.statement.select.UnionOp u && u.isAll())) {
+                comparing = op.toString().trim().toUpperCase(java.util.Locale.ROOT);
+                break;
+            }
+        }
+        String name = comparing != null ? comparing
+                : set.getOperations().isEmpty() ? "UNION ALL" : set.getOperations().get(0).toString().trim()
+                .toUpperCase(java.util.Locale.ROOT);
+        SelectList.Result first = branches.get(0);
+        boolean known = branches.stream().allMatch(SelectList.Result::widthKnown)
+                && branches.stream().allMatch(b -> b.positions().size() == first.positions().size());
+        if (!known) {
+            for (SelectList.Result b : branches) {
+                for (EncryptedColumn c : b.positions()) {
+                    if (c != null) {
+                        throw Refusals.setOperation(name, b.positions().indexOf(c) + 1, c,
+                                "branches of unknown or different width");
+                    }
+                }
+            }
+            return new SelectList.Result(List.of(), false, Map.of(), List.of());
+        }
+        for (int i = 0; i < first.positions().size(); i++) {
+            EncryptedColumn c = first.positions().get(i);
+            for (SelectList.Result b : branches) {
+                EncryptedColumn d = b.positions().get(i);
+                if (c != d) {
+                    EncryptedColumn enc = c != null ? c : d;
+                    EncryptedColumn other = c != null ? d : c;
+                    throw Refusals.setOperation(name, i + 1, enc,
+                            other != null ? "encrypted column " + other.qualifiedName() : "a plaintext value");
+                }
+            }
+            if (c != null && comparing != null && c.mode() != EncryptionMode.DETERMINISTIC) {
+                throw Refusals.randomizedGrouping(c, comparing);
+            }
+        }
+        SelectList.Result result = new SelectList.Result(first.positions(), true, first.outputNames(),
+                first.names());
+        orderBy(set.getOrderByElements(), result, new FromScope(ctx, null, ctes));
+        return result;
+    }
+
+    /** VALUES as a query: plaintext rows (an encrypted column can only reach them through a subquery: refused). */
+    private SelectList.Result values(Values values, FromScope scope) throws SQLException {
+        int width = -1;
+        for (List<Expression> row : rows(values)) {
+            for (Expression e : row) {
+                rules.value(e, scope, "VALUES");
+            }
+            width = width < 0 || width == row.size() ? row.size() : -2;
+        }
+        if (width < 0) {
+            return new SelectList.Result(List.of(), false, Map.of(), List.of());
+        }
+        List<EncryptedColumn> positions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= width; i++) {
+            positions.add(null);
+            names.add("column" + i);
+        }
+        return new SelectList.Result(positions, true, Map.of(), names);
+    }
+
+    private SelectList.Result plainSelect(PlainSelect select, FromScope outer, FromScope.Ctes ctes)
+            throws SQLException {
+        FromScope scope = new FromScope(ctx, outer, ctes);
         List<Join> joins = new ArrayList<>();
         from(select.getFromItem(), select.getJoins(), scope, joins);
         joinConditions(joins, scope);
@@ -202,17 +302,75 @@ final class StatementAnalysis {
         return results;
     }
 
-    private void withItems(List<WithItem<?>> items) throws SQLException {
-        if (items != null) {
-            for (WithItem<?> item : items) {
-                String name = item.getAlias() == null ? null : ctx.normalize(item.getAlias().getName());
-                if (name != null && ctx.schema().table(null, name) != null) {
-                    // A CTE that shadows a configured table would be mistaken for it below.
-                    throw Refusals.notYet("a CTE named like a configured table", ctx.schema().table(null, name).identity());
+    /**
+     * WITH: each non-recursive CTE is a named derived table, analysed with the normal rules (seeing the CTEs
+     * before it); an unqualified FROM reference to its name means it, shadowing a configured table of that
+     * name as in PostgreSQL. A recursive CTE or a data-modifying one may not involve a configured table.
+     */
+    private FromScope.Ctes withItems(List<WithItem<?>> items, FromScope outer, FromScope.Ctes ctes)
+            throws SQLException {
+        if (items == null || items.isEmpty()) {
+            return ctes;
+        }
+        FromScope.Ctes frame = new FromScope.Ctes(ctes);
+        for (WithItem<?> item : items) {
+            String name = item.getAlias() == null ? null : ctx.normalize(item.getAlias().getName());
+            FromScope.Entry entry;
+            if (item.getWithItemList() != null) {
+                for (var column : item.getWithItemList()) {
+                    if (column.getExpression() instanceof Column c) {
+                        ctx.examined(c); // WITH x(a, b): names being defined, not references
+                    }
                 }
-                rules.nestedSelect(item, null);
+            }
+            boolean select = item.getParenthesedStatement() instanceof ParenthesedSelect;
+            if (item.isRecursive() || !select) {
+                if (namesConfiguredTable(item)) {
+                    if (item.isRecursive()) {
+                        throw Refusals.recursiveCte(first());
+                    }
+                    throw Refusals.notYet("a data-modifying CTE", first());
+                }
+                rules.opaque(item, outer);
+                entry = new FromScope.Entry(name, null, null, null, List.of());
+            } else {
+                SelectList.Result r = query((ParenthesedSelect) item.getParenthesedStatement(), outer, frame);
+                entry = derivedEntry(name, r, item.getWithItemList());
+            }
+            if (name != null) {
+                frame.named.put(name, entry);
             }
         }
+        return frame;
+    }
+
+    /** The entry of a derived table or CTE from its query's result (renamed by a column list). */
+    private FromScope.Entry derivedEntry(String alias, SelectList.Result r,
+                                         List<net.sf.jsqlparser.statement.select.SelectItem<?>> columnList)
+            throws SQLException {
+        if (!r.widthKnown()) {
+            if (r.hasEncrypted()) {
+                throw Refusals.starUnknown(r.positions().stream().filter(c -> c != null).findFirst()
+                        .orElseThrow().table().identity());
+            }
+            return new FromScope.Entry(alias, null, null, null, List.of());
+        }
+        List<String> names = new ArrayList<>(r.names());
+        if (columnList != null && !columnList.isEmpty()) {
+            if (columnList.size() > names.size()) {
+                throw Refusals.aliasColumns(alias);
+            }
+            for (int i = 0; i < columnList.size(); i++) {
+                names.set(i, ctx.normalize(columnList.get(i).toString().trim()));
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (r.positions().get(i) != null) {
+                ctx.encryptedAlias(names.get(i), r.positions().get(i));
+            }
+        }
+        return new FromScope.Entry(alias, null, null, null, List.copyOf(names),
+                java.util.Collections.unmodifiableList(new ArrayList<>(r.positions())));
     }
 
     private void from(FromItem item, List<Join> joins, FromScope scope, List<Join> allJoins) throws SQLException {
@@ -230,12 +388,24 @@ final class StatementAnalysis {
             return;
         }
         if (item instanceof Table t) {
-            scope.add(t);
+            scope.addFromItem(t);
         } else if (item instanceof ParenthesedFromItem p) {
             from(p.getFromItem(), p.getJoins(), scope, allJoins);
+        } else if (item instanceof ParenthesedSelect derived) {
+            // A derived table sees the enclosing query levels (and LATERAL also the FROM items before it).
+            boolean lateral = item instanceof net.sf.jsqlparser.statement.select.LateralSubSelect;
+            SelectList.Result r = query(derived, lateral ? scope : scope.outer(), scope.ctes());
+            String alias = derived.getAlias() == null ? null : ctx.normalize(derived.getAlias().getName());
+            FromScope.Entry entry = derivedEntry(alias, r, null);
+            if (entry.derived != null && derived.getAlias() != null) {
+                List<String> names = scope.renamed(entry.columns, derived.getAlias());
+                scope.addDerived(alias, names, entry.derived);
+            } else {
+                scope.entries().add(entry);
+            }
         } else {
-            // Derived tables, LATERAL, table functions, VALUES lists: allowed only over unconfigured tables.
-            rules.nestedSelect(item, scope);
+            // Table functions, VALUES lists: allowed only over unconfigured tables.
+            rules.opaque(item, scope);
             scope.addUnknown(item.getAlias() == null ? null : item.getAlias().getName());
         }
     }
@@ -333,7 +503,6 @@ final class StatementAnalysis {
     // ---------------------------------------------------------------- INSERT
 
     private SelectList.Result insert(Insert insert, FromScope scope) throws SQLException {
-        withItems(insert.getWithItemsList());
         FromScope.Entry target = scope.add(insert.getTable());
         EncryptedTable table = target.configured;
         List<String> columns = new ArrayList<>();
@@ -350,7 +519,7 @@ final class StatementAnalysis {
             }
         }
         Select source = insert.getSelect();
-        FromScope valuesScope = new FromScope(ctx, null); // VALUES cannot see the target's columns
+        FromScope valuesScope = new FromScope(ctx, null, scope.ctes()); // VALUES cannot see the target's columns
         if (source instanceof Values values) {
             for (List<Expression> row : rows(values)) {
                 if (table != null && row.size() != columns.size()) {
@@ -364,9 +533,9 @@ final class StatementAnalysis {
         } else if (source != null) {
             boolean encryptedTarget = table != null && columns.stream().anyMatch(n -> table.column(n) != null);
             if (encryptedTarget || namesConfiguredTable(source)) {
-                insertSelect(source, table, columns);
+                insertSelect(source, table, columns, scope.ctes());
             } else {
-                rules.nestedSelect(source, null);
+                query(source, null, scope.ctes());
             }
         }
         if (insert.getSetUpdateSets() != null) {
@@ -387,7 +556,7 @@ final class StatementAnalysis {
             updateSets(insert.getDuplicateUpdateSets(), target, scope, null, "ON DUPLICATE KEY UPDATE");
         }
         // RETURNING sees the inserted row only (not EXCLUDED), so * expands over the target alone.
-        FromScope returningScope = new FromScope(ctx, null);
+        FromScope returningScope = new FromScope(ctx, null, scope.ctes());
         returningScope.add(insert.getTable());
         return returning(insert.getReturningClause(), returningScope);
     }
@@ -397,14 +566,9 @@ final class StatementAnalysis {
      * receiving the same table's same column (same key, same AAD place: the ciphertext stays valid), and no
      * encrypted column flowing into a plaintext one. The SELECT is analysed with the normal rules.
      */
-    private void insertSelect(Select source, EncryptedTable table, List<String> columns) throws SQLException {
-        EncryptedColumn anyTarget = table == null ? null
-                : columns.stream().map(table::column).filter(c -> c != null).findFirst().orElse(null);
-        if (!(source instanceof PlainSelect select)) {
-            throw anyTarget != null ? Refusals.notYet("INSERT ... SELECT with UNION or VALUES", anyTarget)
-                    : Refusals.notYet("INSERT ... SELECT with UNION or VALUES", first());
-        }
-        SelectList.Result result = select(select);
+    private void insertSelect(Select source, EncryptedTable table, List<String> columns, FromScope.Ctes ctes)
+            throws SQLException {
+        SelectList.Result result = query(source, null, ctes);
         if (!result.widthKnown() || result.positions().size() != columns.size()) {
             throw Refusals.insertColumns(table != null ? table.identity() : first());
         }
@@ -478,7 +642,7 @@ final class StatementAnalysis {
             EncryptedColumn source = scope.resolve(c);
             if (source != column) {
                 if (source != null) {
-                    throw Refusals.twoColumns(column, source);
+                    throw Refusals.copyColumn(source, column, operation);
                 }
                 throw Refusals.store(column, operation);
             }
@@ -496,7 +660,6 @@ final class StatementAnalysis {
     // ---------------------------------------------------------------- UPDATE / DELETE
 
     private SelectList.Result update(Update update, FromScope scope) throws SQLException {
-        withItems(update.getWithItemsList());
         FromScope.Entry target = scope.add(update.getTable());
         List<Join> joins = new ArrayList<>();
         if (update.getStartJoins() != null) {
@@ -544,14 +707,13 @@ final class StatementAnalysis {
         }
     }
 
-    private SelectList.Result delete(Delete delete) throws SQLException {
-        withItems(delete.getWithItemsList());
-        FromScope scope = new FromScope(ctx, null);
+    private SelectList.Result delete(Delete delete, FromScope.Ctes ctes) throws SQLException {
+        FromScope scope = new FromScope(ctx, null, ctes);
         scope.add(delete.getTable());
         List<Join> joins = new ArrayList<>();
         if (delete.getUsingList() != null) {
             for (Table t : delete.getUsingList()) {
-                scope.add(t);
+                scope.addFromItem(t);
             }
         }
         if (delete.getJoins() != null) {
@@ -586,6 +748,9 @@ final class StatementAnalysis {
                 continue;
             }
             String name = ctx.normalize(c.getColumnName());
+            if (ctx.encryptedAliases().containsKey(name)) {
+                throw Refusals.unexamined(ctx.encryptedAliases().get(name));
+            }
             for (EncryptedTable t : configuredTables) {
                 if (t.column(name) != null) {
                     throw Refusals.unexamined(t.column(name));

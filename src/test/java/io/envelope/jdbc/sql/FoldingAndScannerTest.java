@@ -55,8 +55,9 @@ class FoldingAndScannerTest {
                 .isInstanceOf(SQLFeatureNotSupportedException.class)
                 .hasMessageContaining("whole-row reference")
                 .hasMessageContaining("public.customers");
-        assertThatThrownBy(() -> analyzer.plan("select (select count(*) from customers) from orders", catalog))
+        assertThatThrownBy(() -> analyzer.plan("select row_to_json(t) from (select email from customers) t", catalog))
                 .isInstanceOf(SQLFeatureNotSupportedException.class)
-                .hasMessageContaining("subquery");
+                .hasMessageContaining("whole-row reference")
+                .hasMessageContaining("public.customers.email");
     }
 }

@@ -232,7 +232,7 @@ class LiteralRewriteTest {
                 Arguments.of("insert into customers (email) select email from audit", "public.customers.email"),
                 Arguments.of("insert into customers (email) select iban from billing.invoices", "billing.invoices.iban"),
                 Arguments.of("insert into audit (id, email) select id, email from customers", "public.customers.email"),
-                Arguments.of("insert into customers (email) select email from customers union select email from customers",
+                Arguments.of("insert into customers (email) select email from customers union all select ssn from customers",
                         "public.customers.email"),
                 Arguments.of("insert into customers (email) select email from customers order by email", "ORDER BY"),
                 Arguments.of("insert into customers (email) select lower(email) from customers", "function lower()"),
