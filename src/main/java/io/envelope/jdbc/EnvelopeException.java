@@ -19,6 +19,8 @@ public final class EnvelopeException {
     public static final String STATE_REFUSED = "0A000";
     /** SQLState for values that fail to decrypt or authenticate (data exception). */
     public static final String STATE_DATA = "22000";
+    /** SQLState for a value out of the range of the column's type (as PostgreSQL's "integer out of range"). */
+    public static final String STATE_OUT_OF_RANGE = "22003";
     /** SQLState for key and KMS failures. */
     public static final String STATE_KEY = "58000";
 
@@ -50,6 +52,16 @@ public final class EnvelopeException {
 
     public static SQLException data(String message, Throwable cause) {
         return new java.sql.SQLDataException(PREFIX + message, STATE_DATA, cause);
+    }
+
+    /** A value out of range for the declared type (SQLState 22003, as the database would report it). */
+    public static SQLException outOfRange(String message) {
+        return new java.sql.SQLDataException(PREFIX + message, STATE_OUT_OF_RANGE);
+    }
+
+    /** A data exception with a specific SQLState of class 22 (to match what the target driver reports). */
+    public static SQLException data(String message, String sqlState) {
+        return new java.sql.SQLDataException(PREFIX + message, sqlState);
     }
 
     /** A data key or KMS failure. */
