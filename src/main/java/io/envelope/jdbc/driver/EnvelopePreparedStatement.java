@@ -181,7 +181,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             String text = AssignmentCasts.pgJdbcText(value, calendar.getTimeZone());
             return type == PlaintextType.TEXT ? text : text.getBytes(StandardCharsets.UTF_8);
         }
-        if (type == PlaintextType.TIMESTAMPTZ) {
+        if (type == PlaintextType.TIMESTAMPTZ && !(value instanceof Time)) {
+            // a time of day is no timestamptz: it stays a LocalTime below, which the column refuses, as the server
+            // refuses pgJDBC's "13:45:30+00"
             return instant.atOffset(ZoneOffset.UTC);
         }
         var local = instant.atZone(calendar.getTimeZone().toZoneId());
