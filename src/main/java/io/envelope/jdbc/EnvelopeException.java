@@ -59,9 +59,22 @@ public final class EnvelopeException {
         return new java.sql.SQLDataException(PREFIX + message, STATE_OUT_OF_RANGE);
     }
 
-    /** A data exception with a specific SQLState of class 22 (to match what the target driver reports). */
-    public static SQLException data(String message, String sqlState) {
-        return new java.sql.SQLDataException(PREFIX + message, sqlState);
+    /**
+     * A getter's refused conversion, with the SQLState the target driver gives for the same call on a plaintext
+     * column (pgJDBC: 22003 "bad value", 42846 "cannot cast to boolean", 42821 "conversion ... not supported"),
+     * as the JDBC subclass of that state's class. The message names the place, never the value.
+     */
+    public static SQLException conversion(String message, String sqlState) {
+        if (sqlState.startsWith("22")) {
+            return new java.sql.SQLDataException(PREFIX + message, sqlState);
+        }
+        if (sqlState.startsWith("42")) {
+            return new java.sql.SQLSyntaxErrorException(PREFIX + message, sqlState);
+        }
+        if (sqlState.startsWith("0A")) {
+            return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, sqlState);
+        }
+        return new SQLException(PREFIX + message, sqlState);
     }
 
     /** A data key or KMS failure. */
