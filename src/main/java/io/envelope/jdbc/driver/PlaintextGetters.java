@@ -322,8 +322,11 @@ final class PlaintextGetters {
             return null;
         }
         if (!supports(target)) {
-            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": conversion of a "
-                    + type.configName() + " value to " + target.getName() + " is not supported");
+            // pgJDBC: 42821 (DATA_TYPE_MISMATCH) for a java.time target, a data exception otherwise
+            String message = "getObject on " + column.qualifiedName() + ": conversion of a "
+                    + type.configName() + " value to " + target.getName() + " is not supported";
+            throw target.getPackageName().equals("java.time")
+                    ? EnvelopeException.conversion(message, DATA_TYPE_MISMATCH) : EnvelopeException.data(message);
         }
         if (v == null) {
             return null;
