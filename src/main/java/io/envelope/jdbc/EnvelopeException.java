@@ -19,6 +19,8 @@ public final class EnvelopeException {
     public static final String STATE_REFUSED = "0A000";
     /** SQLState for values that fail to decrypt or authenticate (data exception). */
     public static final String STATE_DATA = "22000";
+    /** SQLState for a value out of the range of the column's type (as PostgreSQL's "integer out of range"). */
+    public static final String STATE_OUT_OF_RANGE = "22003";
     /** SQLState for key and KMS failures. */
     public static final String STATE_KEY = "58000";
 
@@ -50,6 +52,29 @@ public final class EnvelopeException {
 
     public static SQLException data(String message, Throwable cause) {
         return new java.sql.SQLDataException(PREFIX + message, STATE_DATA, cause);
+    }
+
+    /** A value out of range for the declared type (SQLState 22003, as the database would report it). */
+    public static SQLException outOfRange(String message) {
+        return new java.sql.SQLDataException(PREFIX + message, STATE_OUT_OF_RANGE);
+    }
+
+    /**
+     * A getter's refused conversion, with the SQLState the target driver gives for the same call on a plaintext
+     * column (pgJDBC: 22003 "bad value", 42846 "cannot cast to boolean", 42821 "conversion ... not supported"),
+     * as the JDBC subclass of that state's class. The message names the place, never the value.
+     */
+    public static SQLException conversion(String message, String sqlState) {
+        if (sqlState.startsWith("22")) {
+            return new java.sql.SQLDataException(PREFIX + message, sqlState);
+        }
+        if (sqlState.startsWith("42")) {
+            return new java.sql.SQLSyntaxErrorException(PREFIX + message, sqlState);
+        }
+        if (sqlState.startsWith("0A")) {
+            return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, sqlState);
+        }
+        return new SQLException(PREFIX + message, sqlState);
     }
 
     /** A data key or KMS failure. */

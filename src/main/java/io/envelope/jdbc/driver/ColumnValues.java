@@ -53,7 +53,7 @@ final class ColumnValues implements StatementPlan.Candidates {
             statement.setNull(index, storage == ColumnStorage.BINARY ? Types.BINARY : Types.VARCHAR);
             return;
         }
-        byte[] stored = column.cipher().encrypt(value, writeKey(target));
+        byte[] stored = column.cipher().encrypt(cast(column, value), writeKey(target));
         if (storage == ColumnStorage.BINARY) {
             statement.setBytes(index, stored);
         } else {
@@ -101,6 +101,7 @@ final class ColumnValues implements StatementPlan.Candidates {
     /** Stored forms (byte[] or String per storage) a lookup value must match, lowest key version first. */
     private List<Object> matchCandidates(EncryptedColumn column, ColumnStorage storage, Object value)
             throws SQLException {
+        value = cast(column, value);
         List<Object> out = new ArrayList<>();
         for (DataKey key : keyRing.matchKeys(column.table().identity())) {
             byte[] stored = column.cipher().encrypt(value, key);
@@ -154,7 +155,7 @@ final class ColumnValues implements StatementPlan.Candidates {
         ColumnStorage storage = catalog.storage(column);
         List<Object> forms;
         if (literal.use() == ParameterTarget.Use.STORE) {
-            byte[] stored = column.cipher().encrypt(literal.value(), writeKey(new ParameterTarget(column,
+            byte[] stored = column.cipher().encrypt(cast(column, literal.value()), writeKey(new ParameterTarget(column,
                     ParameterTarget.Use.STORE)));
             forms = List.of(storage == ColumnStorage.BINARY ? stored : BASE64.encodeToString(stored));
         } else {
@@ -217,6 +218,11 @@ final class ColumnValues implements StatementPlan.Candidates {
         }
         return column.config().type() == io.envelope.jdbc.config.PlaintextType.BYTES
                 ? stored : new String(stored, StandardCharsets.UTF_8);
+    }
+
+    /** The server's assignment cast to the column's plaintext type, done here since the server sees ciphertext. */
+    private static Object cast(EncryptedColumn column, Object value) throws SQLException {
+        return AssignmentCasts.cast(value, column.config(), column.qualifiedName());
     }
 
     private DataKey writeKey(ParameterTarget target) throws SQLException {

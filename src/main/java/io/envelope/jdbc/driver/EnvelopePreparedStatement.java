@@ -26,6 +26,7 @@ import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -175,7 +176,14 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             instant = ts.toInstant();
         }
         PlaintextType type = encrypted(index).config().type();
-        if (type == PlaintextType.TIMESTAMPTZ) {
+        if (type == PlaintextType.TEXT || type == PlaintextType.BYTES) {
+            // pgJDBC sends the calendar-relative string, which a text/bytea column stores as it is
+            String text = AssignmentCasts.pgJdbcText(value, calendar.getTimeZone());
+            return type == PlaintextType.TEXT ? text : text.getBytes(StandardCharsets.UTF_8);
+        }
+        if (type == PlaintextType.TIMESTAMPTZ && !(value instanceof Time)) {
+            // a time of day is no timestamptz: it stays a LocalTime below, which the column refuses, as the server
+            // refuses pgJDBC's "13:45:30+00"
             return instant.atOffset(ZoneOffset.UTC);
         }
         var local = instant.atZone(calendar.getTimeZone().toZoneId());
@@ -383,7 +391,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int index, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
         EncryptedColumn column = encrypted(index);
         if (column != null) {
-            record(index, objectValue(index, column, x));
+            record(index, scaled(objectValue(index, column, x), targetSqlType, scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
         }
@@ -403,10 +411,24 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int index, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
         EncryptedColumn column = encrypted(index);
         if (column != null) {
-            record(index, objectValue(index, column, x));
+            record(index, scaled(objectValue(index, column, x),
+                    targetSqlType == null || targetSqlType.getVendorTypeNumber() == null
+                            ? Types.OTHER : targetSqlType.getVendorTypeNumber(), scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
         }
+    }
+
+    /**
+     * setObject(BigDecimal, NUMERIC or DECIMAL, scale): the scale is applied half up, as pgJDBC does before it
+     * sends the value (the application asked for that rounding; it is not the column's).
+     */
+    private static Object scaled(Object value, int targetSqlType, int scale) {
+        if (value instanceof BigDecimal d && (targetSqlType == Types.NUMERIC || targetSqlType == Types.DECIMAL)
+                && scale >= 0) {
+            return d.setScale(scale, java.math.RoundingMode.HALF_UP);
+        }
+        return value;
     }
 
     /** setObject with a stream, reader or LOB reads it whole; other objects go to the column cipher as they are. */

@@ -315,7 +315,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private SQLException notImplementedByTarget(String getter, int columnIndex) {
         return new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + getter + " on encrypted column "
                 + shape.column(columnIndex).qualifiedName() + " is not supported (nor is it for a plaintext column"
-                + " by the target driver); use getString, getCharacterStream or getClob");
+                + " by the target driver); use getString, getCharacterStream or getClob", EnvelopeException.STATE_REFUSED);
     }
 
     @Override

@@ -116,7 +116,8 @@ final class PlaintextGetters {
             case "0", "false", "f", "no", "n", "off" -> {
                 return false;
             }
-            default -> throw badConversion("boolean");
+            default -> throw EnvelopeException.conversion("the " + type.configName() + " value of "
+                    + column.qualifiedName() + " cannot be converted to boolean", CANNOT_COERCE);
         }
     }
 
@@ -321,8 +322,11 @@ final class PlaintextGetters {
             return null;
         }
         if (!supports(target)) {
-            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": conversion of a "
-                    + type.configName() + " value to " + target.getName() + " is not supported");
+            // pgJDBC: 42821 (DATA_TYPE_MISMATCH) for a java.time target, a data exception otherwise
+            String message = "getObject on " + column.qualifiedName() + ": conversion of a "
+                    + type.configName() + " value to " + target.getName() + " is not supported";
+            throw target.getPackageName().equals("java.time")
+                    ? EnvelopeException.conversion(message, DATA_TYPE_MISMATCH) : EnvelopeException.data(message);
         }
         if (v == null) {
             return null;
@@ -357,13 +361,14 @@ final class PlaintextGetters {
         } else if (target == Timestamp.class) {
             result = getTimestamp(v, null);
         } else if (target == LocalDate.class) {
-            result = v instanceof LocalDate d ? d : getDate(v, null).toLocalDate();
+            result = v instanceof LocalDate d ? d : javaTime(() -> getDate(v, null).toLocalDate(), target);
         } else if (target == LocalTime.class) {
-            result = v instanceof LocalTime t ? t : localTime(v);
+            result = v instanceof LocalTime t ? t : javaTime(() -> localTime(v), target);
         } else if (target == LocalDateTime.class) {
-            result = v instanceof LocalDateTime dt ? dt : getTimestamp(v, null).toLocalDateTime();
+            result = v instanceof LocalDateTime dt ? dt
+                    : javaTime(() -> getTimestamp(v, null).toLocalDateTime(), target);
         } else if (target == OffsetDateTime.class) {
-            result = offsetDateTime(v);
+            result = javaTime(() -> offsetDateTime(v), target);
         } else {
             Calendar calendar = Calendar.getInstance();
             calendar.setTimeInMillis(getTimestamp(v, null).getTime());
@@ -457,6 +462,29 @@ final class PlaintextGetters {
             return parser.parse();
         } catch (RuntimeException e) {
             throw badConversion(target);
+        }
+    }
+
+    /** pgJDBC's SQLState for "Cannot cast to boolean" (PSQLState.CANNOT_COERCE). */
+    private static final String CANNOT_COERCE = "42846";
+    /** pgJDBC's SQLState for "conversion to {class} from {type} not supported" (PSQLState.DATA_TYPE_MISMATCH). */
+    private static final String DATA_TYPE_MISMATCH = "42821";
+
+    /** A conversion that may refuse: throws no SQLException of its own kind. */
+    private interface Conversion<T> {
+        T convert() throws SQLException;
+    }
+
+    /**
+     * A java.time target of getObject: pgJDBC decides by the column's type, not the value, and refuses an
+     * unconvertible one with 42821 (DATA_TYPE_MISMATCH); so does the wrapper.
+     */
+    private <T> T javaTime(Conversion<T> conversion, Class<?> target) throws SQLException {
+        try {
+            return conversion.convert();
+        } catch (SQLException e) {
+            throw EnvelopeException.conversion("getObject on " + column.qualifiedName() + ": the "
+                    + type.configName() + " value cannot be converted to " + target.getName(), DATA_TYPE_MISMATCH);
         }
     }
 
