@@ -64,8 +64,8 @@ final class PlaintextGetters {
             case BYTES -> "\\x" + HexFormat.of().formatHex((byte[]) v);
             case BOOLEAN -> ((Boolean) v) ? "t" : "f";
             case DECIMAL -> ((BigDecimal) v).toPlainString();
-            case DOUBLE -> floatText((Double) v, 15);
-            case REAL -> floatText(((Float) v).doubleValue(), 6);
+            case DOUBLE -> AssignmentCasts.floatText((Double) v, false);
+            case REAL -> AssignmentCasts.floatText((Float) v, true);
             case TIME -> TIME_TEXT.format((LocalTime) v);
             case TIMESTAMP -> TIMESTAMP_TEXT.format((LocalDateTime) v);
             case TIMESTAMPTZ -> timestamptzText((OffsetDateTime) v);
@@ -508,26 +508,5 @@ final class PlaintextGetters {
             offset.append(String.format(Locale.ROOT, ":%02d", (abs % 3600) / 60));
         }
         return TIMESTAMP_TEXT.format(local.toLocalDateTime()) + offset;
-    }
-
-    /** PostgreSQL's shortest text form of a float: plain digits, or exponent form outside its precision. */
-    private static String floatText(double value, int digits) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-        if (value == 0) {
-            return "0";
-        }
-        String shortest = digits == 6 ? Float.toString((float) value) : Double.toString(value);
-        BigDecimal exact = new BigDecimal(shortest).stripTrailingZeros();
-        int exponent = exact.precision() - exact.scale() - 1;
-        if (exponent < -4 || exponent >= digits) {
-            String mantissa = exact.movePointLeft(exponent).toPlainString();
-            return mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
-        }
-        return exact.toPlainString();
     }
 }
