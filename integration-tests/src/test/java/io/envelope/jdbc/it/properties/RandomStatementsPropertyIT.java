@@ -555,7 +555,11 @@ class RandomStatementsPropertyIT {
                             String asText = new String(stored, StandardCharsets.UTF_8);
                             String asLatin1 = new String(stored, StandardCharsets.ISO_8859_1);
                             for (String p : texts) {
-                                if (raw.contains(p) || asText.contains(p) || asLatin1.contains(p)) {
+                                // base64 text has 64 symbols, so a short plaintext occurs in it by chance:
+                                // it is searched there only from 8 characters on (the decoded bytes always); a
+                                // value stored unencrypted would already have failed the format checks above
+                                if ((p.length() >= 8 && raw.contains(p)) || asText.contains(p)
+                                        || asLatin1.contains(p)) {
                                     fail(t.name + "." + c.name + " holds a plaintext that was written");
                                 }
                             }
