@@ -24,6 +24,7 @@ public final class EnvelopeMetrics {
     private static final LongAdder CACHE_MISSES = new LongAdder();
     private static final LongAdder ENCRYPTIONS = new LongAdder();
     private static final LongAdder DECRYPTIONS = new LongAdder();
+    private static final ConcurrentHashMap<String, LongAdder> PLAINTEXT_READS = new ConcurrentHashMap<>();
 
     private EnvelopeMetrics() {
     }
@@ -38,9 +39,11 @@ public final class EnvelopeMetrics {
      * @param cacheMisses    data key lookups that needed a KMS Decrypt
      * @param encryptions    column values encrypted
      * @param decryptions    column values decrypted
+     * @param plaintextReads per column ({@code schema.table.column}), stored values read as plaintext inside an
+     *                       {@code accept-plaintext} migration window
      */
     public record Snapshot(Map<String, Long> kmsCalls, long kmsFailures, long cacheHits, long cacheMisses,
-                           long encryptions, long decryptions) {
+                           long encryptions, long decryptions, Map<String, Long> plaintextReads) {
 
         /** Every KMS call, whatever the operation. */
         public long kmsCallsTotal() {
@@ -57,8 +60,10 @@ public final class EnvelopeMetrics {
     public static Snapshot snapshot() {
         Map<String, Long> calls = new TreeMap<>();
         KMS_CALLS.forEach((operation, adder) -> calls.put(operation, adder.sum()));
+        Map<String, Long> plaintext = new TreeMap<>();
+        PLAINTEXT_READS.forEach((column, adder) -> plaintext.put(column, adder.sum()));
         return new Snapshot(Collections.unmodifiableMap(calls), KMS_FAILURES.sum(), CACHE_HITS.sum(),
-                CACHE_MISSES.sum(), ENCRYPTIONS.sum(), DECRYPTIONS.sum());
+                CACHE_MISSES.sum(), ENCRYPTIONS.sum(), DECRYPTIONS.sum(), Collections.unmodifiableMap(plaintext));
     }
 
     // ---- recording (internal API: called by the providers, the key ring and the column cipher) -------------
@@ -85,5 +90,12 @@ public final class EnvelopeMetrics {
 
     public static void decrypted() {
         DECRYPTIONS.increment();
+    }
+
+    /** Counts one plaintext value read from an accept-plaintext column; returns that column's count so far. */
+    public static long plaintextRead(String column) {
+        LongAdder adder = PLAINTEXT_READS.computeIfAbsent(column, c -> new LongAdder());
+        adder.increment();
+        return adder.sum();
     }
 }

@@ -32,6 +32,7 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("io.envelope.jdbc.audit");
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
+    private static final long PLAINTEXT_LOG_EVERY = 10_000;
     private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
     private final KeyRing keyRing;
@@ -196,7 +197,7 @@ final class ColumnValues implements StatementPlan.Candidates {
         ColumnCipher cipher = column.cipher();
         if (stored == null || !cipher.isEnvelopeFormat(stored)) {
             if (column.config().acceptPlaintext()) {
-                AUDIT.info("plaintext value read from {} (accept-plaintext migration window)", column.qualifiedName());
+                countPlaintextRead(column);
                 return plaintextAsStored(column, storage, stored, text);
             }
             throw EnvelopeException.data("a stored value of " + column.qualifiedName()
@@ -206,6 +207,19 @@ final class ColumnValues implements StatementPlan.Candidates {
         int version = cipher.keyVersionOf(stored);
         DataKey key = keyRing.key(column.table().identity(), version);
         return cipher.decrypt(stored, key);
+    }
+
+    /**
+     * Counts a plaintext value read inside an accept-plaintext window ({@link io.envelope.jdbc.EnvelopeMetrics}) and
+     * records the count in the audit log on the first one per column and every {@value #PLAINTEXT_LOG_EVERY}th after,
+     * rather than a line per value on the read path.
+     */
+    private static void countPlaintextRead(EncryptedColumn column) {
+        long count = io.envelope.jdbc.EnvelopeMetrics.plaintextRead(column.qualifiedName());
+        if (count == 1 || count % PLAINTEXT_LOG_EVERY == 0) {
+            AUDIT.info("plaintext values read from {} (accept-plaintext migration window): {} so far in this process;"
+                    + " run migrate to encrypt them", column.qualifiedName(), count);
+        }
     }
 
     /**

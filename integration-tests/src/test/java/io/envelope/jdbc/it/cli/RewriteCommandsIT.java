@@ -28,8 +28,17 @@ class RewriteCommandsIT {
         // legacy rows written before encryption was switched on
         db.executePlain("INSERT INTO people SELECT id, '+49-555-' || id, convert_to('note ' || id, 'UTF8')"
                 + " FROM generate_series(1, 2500) AS id", "INSERT INTO people VALUES (9999, NULL, NULL)");
-        // meanwhile the application finds legacy rows by their plaintext
+        // meanwhile the application finds legacy rows by their plaintext, reads them as they are, and each such
+        // read is counted
         assertThat(phoneLookup(db, "+49-555-7")).isEqualTo(7);
+        String notes = db.schema() + ".people.notes";
+        long before = io.envelope.jdbc.EnvelopeMetrics.snapshot().plaintextReads().getOrDefault(notes, 0L);
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT notes FROM people WHERE id = 42")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("note 42");
+        }
+        assertThat(io.envelope.jdbc.EnvelopeMetrics.snapshot().plaintextReads().get(notes)).isEqualTo(before + 1);
 
         CliRunner.Run run = CliRunner.run(db, "migrate", "--table", "people", "--batch-size", "700");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
