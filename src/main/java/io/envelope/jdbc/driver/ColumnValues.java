@@ -6,6 +6,7 @@ import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.EncryptedLiteral;
 import io.envelope.jdbc.sql.ParameterTarget;
 import io.envelope.jdbc.sql.StatementPlan;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place where values of encrypted columns cross between the application and the target driver:
@@ -37,6 +40,8 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     private final KeyRing keyRing;
     private final ConnectionCatalog catalog;
+    /** The last read key per table (see {@link #readKey}); a connection is mostly used by one thread at a time. */
+    private final Map<EncryptedTable, KeyRing.KeyLease> readLeases = new ConcurrentHashMap<>();
 
     ColumnValues(KeyRing keyRing, ConnectionCatalog catalog) {
         this.keyRing = keyRing;
@@ -205,8 +210,20 @@ final class ColumnValues implements StatementPlan.Candidates {
                     + " (set accept-plaintext: true only while migrating existing plaintext)");
         }
         int version = cipher.keyVersionOf(stored);
-        DataKey key = keyRing.key(column.table().identity(), version);
-        return cipher.decrypt(stored, key);
+        return cipher.decrypt(stored, readKey(column.table(), version));
+    }
+
+    /**
+     * The key of a table's version for decrypting, kept per table while its lease lasts (at most one TTL from
+     * when it was unwrapped), so reading a result asks the key ring once per table and version, not per value.
+     */
+    private DataKey readKey(EncryptedTable table, int version) throws SQLException {
+        KeyRing.KeyLease lease = readLeases.get(table);
+        if (lease == null || lease.key().version() != version || !keyRing.isCurrent(lease)) {
+            lease = keyRing.lease(table.identity(), version);
+            readLeases.put(table, lease);
+        }
+        return lease.key();
     }
 
     /**

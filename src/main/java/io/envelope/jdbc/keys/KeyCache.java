@@ -62,6 +62,15 @@ final class KeyCache<K, V> {
         return !ttl.isZero();
     }
 
+    /**
+     * Until when {@code value} — the very object cached for {@code key} — is served, or null when the key holds
+     * another value or nothing (with a zero TTL, always null).
+     */
+    Instant expiresAt(K key, V value) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.value() == value ? entry.expiresAt() : null;
+    }
+
     /** The cached value while it is fresh, else loaded (once, however many callers miss at the same time). */
     V get(K key, Loader<V> loader) throws SQLException {
         Entry<V> entry = fresh(key);

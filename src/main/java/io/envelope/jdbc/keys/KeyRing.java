@@ -9,6 +9,7 @@ import io.envelope.jdbc.kms.KmsProvider;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -169,6 +170,19 @@ public final class KeyRing implements AutoCloseable {
 
     /** The key of one version (any status: retired keys still decrypt), for decrypting a stored value that names it. */
     public DataKey key(String tableIdentity, int version) throws SQLException {
+        return lease(tableIdentity, version).key();
+    }
+
+    /**
+     * A data key with the time until which it may be used without asking the key ring again: the end of its
+     * cache entry (one TTL from when it was unwrapped; already past with a zero TTL). Lets the read path keep
+     * the key of the version it is decrypting for a whole result without breaking the TTL rule.
+     */
+    public record KeyLease(DataKey key, Instant expiresAt) {
+    }
+
+    /** The key of one version, for decrypting a stored value that names it, with its lease (see {@link KeyLease}). */
+    public KeyLease lease(String tableIdentity, int version) throws SQLException {
         KeyRow row = find(rowsOf(tableIdentity, false), version);
         if (row == null && rowCache.caching()) {
             // Perhaps created by another process since the row list was cached.
@@ -178,7 +192,14 @@ public final class KeyRing implements AutoCloseable {
             throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity + " has no key version "
                     + version + " (never created, or destroyed)");
         }
-        return dataKey(row);
+        DataKey key = dataKey(row);
+        Instant until = keyCache.expiresAt(DataKeyId.of(row), key);
+        return new KeyLease(key, until == null ? Instant.MIN : until);
+    }
+
+    /** Whether a lease may still be used (by this ring's clock). */
+    public boolean isCurrent(KeyLease lease) {
+        return clock.instant().isBefore(lease.expiresAt());
     }
 
     /** Every row of the key table, by table identity and version (read afresh; holds only wrapped keys). */
@@ -253,7 +274,7 @@ public final class KeyRing implements AutoCloseable {
         }
         unwrapper.checkAllowed(row);
         byte[] rewrapped = kms.reEncrypt(row.kmsKeyId(), row.encryptedKey(), toKmsKeyId,
-                new io.envelope.jdbc.kms.EncryptionContext(row.tableName(), row.keyVersion()));
+                new EncryptionContext(row.tableName(), row.keyVersion()));
         if (table.updateWrapping(row, toKmsKeyId, rewrapped) != 1) {
             throw EnvelopeException.key("re-wrapping key version " + row.keyVersion() + " of table "
                     + row.tableName() + ": the row changed while it was being re-wrapped (another rewrap or"

@@ -169,6 +169,28 @@ class KeyRingTest {
     }
 
     @Test
+    void aLeaseLastsUntilTheKeysCacheEntryEndsCountedFromUnwrap() throws SQLException {
+        ring().randomizedWriteKey(T);
+        KeyRing reader = ring(kms, TTL, clock);
+        KeyRing.KeyLease lease = reader.lease(T, 1);
+        assertThat(lease.key()).isSameAs(reader.key(T, 1));
+        clock.advance(TTL.minusSeconds(1));
+        assertThat(reader.isCurrent(lease)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(reader.isCurrent(lease)).as("one TTL after unwrap").isFalse();
+        KeyRing.KeyLease renewed = reader.lease(T, 1);
+        assertThat(kms.decryptCalls.get()).isEqualTo(2);
+        assertThat(reader.isCurrent(renewed)).isTrue();
+    }
+
+    @Test
+    void withAZeroTtlNoLeaseIsEverCurrent() throws SQLException {
+        ring().randomizedWriteKey(T);
+        KeyRing reader = ring(kms, Duration.ZERO, clock);
+        assertThat(reader.isCurrent(reader.lease(T, 1))).isFalse();
+    }
+
+    @Test
     void zeroTtlUnwrapsOnEveryCallAndSeesChangesAtOnce() throws SQLException {
         ring().randomizedWriteKey(T);
         KeyRing reader = ring(kms, Duration.ZERO, clock);
