@@ -6,6 +6,7 @@ import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.kms.KmsProvider;
+import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
@@ -67,10 +68,22 @@ final class DatabaseOptions {
         return DriverManager.getConnection(targetUrl(), properties);
     }
 
-    /** A key ring over the configured key table, for this command's run. */
-    KeyRing keyRing(EnvelopeConfig loaded, KmsProvider kms) {
-        return new KeyRing(loaded.keyTable(), loaded.createKeyTable(), kms, this::openTarget,
+    /** The configuration, its KMS provider and a key ring over its key table: what the key commands work with. */
+    record KeyAccess(EnvelopeConfig config, KmsProvider kms, KeyRing ring) implements AutoCloseable {
+        @Override
+        public void close() {
+            ring.close();
+            kms.close();
+        }
+    }
+
+    /** Loads the configuration and opens its KMS provider and key ring for this command's run. */
+    KeyAccess openKeys() throws SQLException {
+        EnvelopeConfig loaded = loadConfig();
+        KmsProvider kms = KmsProviders.create(loaded.kms());
+        KeyRing ring = new KeyRing(loaded.keyTable(), loaded.createKeyTable(), kms, this::openTarget,
                 loaded.keyCacheTtl(), Clock.systemUTC());
+        return new KeyAccess(loaded, kms, ring);
     }
 
     /**

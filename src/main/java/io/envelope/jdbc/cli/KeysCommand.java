@@ -1,13 +1,10 @@
 package io.envelope.jdbc.cli;
 
 import io.envelope.jdbc.EnvelopeException;
-import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyRow;
 import io.envelope.jdbc.keys.KeyStatus;
 import io.envelope.jdbc.kms.AwsKmsProvider;
-import io.envelope.jdbc.kms.KmsProvider;
-import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,17 +34,16 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            EnvelopeConfig config = database.loadConfig();
-            try (KmsProvider kms = KmsProviders.create(config.kms()); KeyRing ring = database.keyRing(config, kms)) {
+            try (DatabaseOptions.KeyAccess keys = database.openKeys()) {
                 List<String[]> table = new ArrayList<>();
                 table.add(new String[] {"table", "version", "status", "provider", "kms key", "created (UTC)"});
-                for (KeyRow row : ring.rows()) {
+                for (KeyRow row : keys.ring().rows()) {
                     table.add(new String[] {row.tableName(), Integer.toString(row.keyVersion()),
                             row.status().dbValue(), row.kmsProvider(), row.kmsKeyId(),
                             String.valueOf(row.createdAt())});
                 }
                 TextTable.print(System.out, table);
-                System.out.println((table.size() - 1) + " key version(s) in " + config.keyTable());
+                System.out.println((table.size() - 1) + " key version(s) in " + keys.config().keyTable());
             }
             return 0;
         }
@@ -65,16 +61,15 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            EnvelopeConfig config = database.loadConfig();
-            try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
-                 KeyRing ring = database.keyRing(config, kms)) {
-                EncryptedTable target = database.configuredTable(config, connection, table);
+            try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
+                KeyRing ring = keys.ring();
+                EncryptedTable target = database.configuredTable(keys.config(), connection, table);
                 KeyRow added = ring.addVersion(target.identity());
                 PrintStream out = System.out;
                 out.println("Added key version " + added.keyVersion() + " (active) for " + target.identity()
                         + ", wrapped under " + added.kmsKeyId() + ".");
                 out.println("Randomized writes move to version " + added.keyVersion() + " within one key-cache ttl ("
-                        + config.keyCacheTtl() + ") in every running process; deterministic writes stay on the lowest"
+                        + keys.config().keyCacheTtl() + ") in every running process; deterministic writes stay on the lowest"
                         + " active version, so lookups and unique constraints stay exact. Every old value stays"
                         + " readable.");
             }
@@ -95,9 +90,9 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            EnvelopeConfig config = database.loadConfig();
-            try (KmsProvider kms = KmsProviders.create(config.kms()); KeyRing ring = database.keyRing(config, kms)) {
-                String target = kms instanceof AwsKmsProvider aws ? aws.resolveKeyArn(kmsKey) : kmsKey;
+            try (DatabaseOptions.KeyAccess keys = database.openKeys()) {
+                KeyRing ring = keys.ring();
+                String target = keys.kms() instanceof AwsKmsProvider aws ? aws.resolveKeyArn(kmsKey) : kmsKey;
                 List<KeyRow> rows = ring.rows();
                 int done = 0;
                 int already = 0;
@@ -137,10 +132,9 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            EnvelopeConfig config = database.loadConfig();
-            try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
-                 KeyRing ring = database.keyRing(config, kms)) {
-                EncryptedTable target = database.configuredTable(config, connection, table);
+            try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
+                KeyRing ring = keys.ring();
+                EncryptedTable target = database.configuredTable(keys.config(), connection, table);
                 KeyRow row = ring.rows().stream()
                         .filter(r -> r.tableName().equals(target.identity()) && r.keyVersion() == version)
                         .findFirst().orElse(null);

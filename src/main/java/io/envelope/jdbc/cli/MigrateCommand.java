@@ -6,8 +6,6 @@ import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.crypto.ColumnCipher;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;
-import io.envelope.jdbc.kms.KmsProvider;
-import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import picocli.CommandLine.Command;
@@ -40,9 +38,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnvelopeConfig config = database.loadConfig();
-        try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
-             KeyRing ring = database.keyRing(config, kms)) {
+        try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
+            EnvelopeConfig config = keys.config();
+            KeyRing ring = keys.ring();
             EncryptedTable target = database.configuredTable(config, connection, table);
             List<EncryptedColumn> columns = target.columns().stream()
                     .filter(c -> c.config().acceptPlaintext()).toList();

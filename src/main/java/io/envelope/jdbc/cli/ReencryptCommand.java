@@ -7,8 +7,6 @@ import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyRow;
 import io.envelope.jdbc.keys.KeyStatus;
-import io.envelope.jdbc.kms.KmsProvider;
-import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import picocli.CommandLine.Command;
@@ -42,9 +40,9 @@ final class ReencryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnvelopeConfig config = database.loadConfig();
-        try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
-             KeyRing ring = database.keyRing(config, kms)) {
+        try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
+            EnvelopeConfig config = keys.config();
+            KeyRing ring = keys.ring();
             EncryptedTable target = database.configuredTable(config, connection, table);
             String identity = target.identity();
             List<KeyRow> rows = ring.rows().stream().filter(r -> r.tableName().equals(identity)).toList();

@@ -136,7 +136,7 @@ final class TableRewriter {
                         stored = (byte[]) old;
                     } else {
                         text = old.toString();
-                        stored = decodeBase64(text);
+                        stored = SqlText.decodeBase64(text);
                     }
                     byte[] replacement = rewrite.rewrite(column, stored, text);
                     if (replacement == null) {
@@ -171,10 +171,10 @@ final class TableRewriter {
     private String pageSql(List<EncryptedColumn> columns, boolean after) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<String> names = new ArrayList<>();
-        keyColumns.forEach(k -> names.add(quote(k)));
-        columns.forEach(c -> names.add(quote(c.name())));
-        sql.append(String.join(", ", names)).append(" FROM ").append(qualified());
-        String keys = String.join(", ", keyColumns.stream().map(TableRewriter::quote).toList());
+        keyColumns.forEach(k -> names.add(SqlText.quote(k)));
+        columns.forEach(c -> names.add(SqlText.quote(c.name())));
+        sql.append(String.join(", ", names)).append(" FROM ").append(SqlText.qualified(table));
+        String keys = String.join(", ", keyColumns.stream().map(SqlText::quote).toList());
         if (after) {
             sql.append(" WHERE (").append(keys).append(") > (")
                     .append(String.join(", ", keyColumns.stream().map(k -> "?").toList())).append(")");
@@ -183,17 +183,17 @@ final class TableRewriter {
     }
 
     private String updateSql(EncryptedColumn column) {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(qualified()).append(" SET ")
-                .append(quote(column.name())).append(" = ? WHERE ");
+        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" SET ")
+                .append(SqlText.quote(column.name())).append(" = ? WHERE ");
         for (String key : keyColumns) {
-            sql.append(quote(key)).append(" = ? AND ");
+            sql.append(SqlText.quote(key)).append(" = ? AND ");
         }
-        return sql.append(quote(column.name())).append(" = ?").toString();
+        return sql.append(SqlText.quote(column.name())).append(" = ?").toString();
     }
 
     private long count() throws SQLException {
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + qualified())) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + SqlText.qualified(table))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -205,22 +205,6 @@ final class TableRewriter {
         long left = Math.max(total - rows, 0);
         progress.printf("  %,d / %,d rows (%,.0f rows/s, about %,.0f s left)%n", rows, total, rate,
                 rate > 0 ? left / rate : 0.0);
-    }
-
-    private String qualified() {
-        return quote(table.schema()) + "." + quote(table.name());
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private static byte[] decodeBase64(String text) {
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException notBase64) {
-            return null;
-        }
     }
 
     /** The table's primary key columns in key order: the rewriter needs a stable, unencrypted row identity. */

@@ -3,8 +3,6 @@ package io.envelope.jdbc.cli;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.crypto.ColumnCipher;
 import io.envelope.jdbc.keys.KeyRing;
-import io.envelope.jdbc.kms.KmsProvider;
-import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -18,7 +16,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,16 +43,16 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnvelopeConfig config = database.loadConfig();
-        try (Connection connection = database.openTarget(); KmsProvider kms = KmsProviders.create(config.kms());
-             KeyRing ring = database.keyRing(config, kms)) {
+        try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
+            EnvelopeConfig config = keys.config();
+            KeyRing ring = keys.ring();
             EncryptedTable target = database.configuredTable(config, connection, table);
             connection.setAutoCommit(false); // lets the driver stream with a fetch size
             Tally tally = new Tally();
             long started = System.nanoTime();
             try (Statement statement = connection.createStatement()) {
                 statement.setFetchSize(FETCH_SIZE);
-                try (ResultSet rs = statement.executeQuery("SELECT * FROM " + quoted(target))) {
+                try (ResultSet rs = statement.executeQuery("SELECT * FROM " + SqlText.qualified(target))) {
                     List<Cell> cells = encryptedCells(rs.getMetaData(), target);
                     while (rs.next()) {
                         tally.rows++;
@@ -113,7 +110,7 @@ final class VerifyCommand implements Callable<Integer> {
             stored = rs.getBytes(cell.position());
         } else {
             String text = rs.getString(cell.position());
-            stored = text == null ? null : decodeBase64(text);
+            stored = text == null ? null : SqlText.decodeBase64(text);
             if (text != null && stored == null) {
                 stored = new byte[0]; // not base64: certainly not in envelope format
             }
@@ -164,22 +161,6 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (tally.failures > tally.listed.size()) {
             System.out.printf("    ... and %,d more%n", tally.failures - tally.listed.size());
-        }
-    }
-
-    private static String quoted(EncryptedTable table) {
-        return quote(table.schema()) + "." + quote(table.name());
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    private static byte[] decodeBase64(String text) {
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 }
