@@ -31,7 +31,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     }
 
     private void resolveSchema(String currentSchema) throws SQLException {
-        EncryptionSchema schema = runtime.schema(currentSchema, folding);
+        EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
         this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
         this.values = new ColumnValues(runtime.keyRing(), catalog);
     }

@@ -9,8 +9,10 @@ import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.SqlAnalyzer;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -55,9 +57,23 @@ final class EnvelopeRuntime implements AutoCloseable {
         return layouts;
     }
 
-    /** The configured tables resolved for a connection whose current schema is {@code currentSchema}. */
-    EncryptionSchema schema(String currentSchema, IdentifierCase folding) {
-        return schemas.computeIfAbsent(currentSchema, s -> new EncryptionSchema(config, s, folding));
+    /**
+     * The configured tables resolved for a connection whose current schema is {@code currentSchema}, with the views
+     * that read their encrypted columns; built once, by the first connection that opens on that schema (which
+     * runs the one view query, see {@link EncryptedViews}).
+     */
+    EncryptionSchema schema(String currentSchema, IdentifierCase folding, Connection firstConnection)
+            throws SQLException {
+        EncryptionSchema cached = schemas.get(currentSchema);
+        if (cached != null) {
+            return cached;
+        }
+        EncryptionSchema tablesOnly = new EncryptionSchema(config, currentSchema, folding);
+        List<EncryptionSchema.EncryptedView> views = EncryptedViews.find(firstConnection, tablesOnly);
+        EncryptionSchema resolved = views.isEmpty() ? tablesOnly
+                : new EncryptionSchema(config, currentSchema, folding, views);
+        EncryptionSchema raced = schemas.putIfAbsent(currentSchema, resolved);
+        return raced != null ? raced : resolved;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,8 +22,32 @@ public final class EncryptionSchema {
     private final String currentSchema;
     private final Map<String, EncryptedTable> tablesByIdentity;
     private final Set<String> bareTableNames;
+    private final Map<String, List<String>> encryptedViews;
+
+    /**
+     * A view that reads encrypted columns of configured tables: the database would hand their ciphertext out
+     * through it, so SQL naming it is refused (views are outside the wrapper's promise, contract §6).
+     *
+     * @param schema         the view's schema, as the catalog spells it
+     * @param name           the view's name
+     * @param encryptedReads the encrypted columns it reads, {@code schema.table.column}
+     */
+    public record EncryptedView(String schema, String name, List<String> encryptedReads) {
+        public String identity() {
+            return schema + "." + name;
+        }
+    }
 
     public EncryptionSchema(EnvelopeConfig config, String currentSchema, IdentifierCase folding) {
+        this(config, currentSchema, folding, List.of());
+    }
+
+    /**
+     * @param views the views that read encrypted columns (as the database reported them when this schema was
+     *              resolved)
+     */
+    public EncryptionSchema(EnvelopeConfig config, String currentSchema, IdentifierCase folding,
+                            List<EncryptedView> views) {
         this.folding = folding;
         this.currentSchema = currentSchema;
         Map<String, EncryptedTable> tables = new LinkedHashMap<>();
@@ -36,7 +61,23 @@ public final class EncryptionSchema {
             bare.add(name);
         }
         this.tablesByIdentity = Collections.unmodifiableMap(tables);
+        Map<String, List<String>> viewReads = new LinkedHashMap<>();
+        for (EncryptedView view : views) {
+            viewReads.put(view.identity(), List.copyOf(view.encryptedReads()));
+            bare.add(view.name());
+        }
+        this.encryptedViews = Collections.unmodifiableMap(viewReads);
         this.bareTableNames = Collections.unmodifiableSet(bare);
+    }
+
+    /**
+     * The encrypted columns a view reads, when the reference names a view that reads any; else null.
+     *
+     * @param schema normalised schema name, or null for an unqualified reference (resolved to the current schema)
+     * @param name   normalised view name
+     */
+    public List<String> encryptedReadsOfView(String schema, String name) {
+        return encryptedViews.get((schema == null ? currentSchema : schema) + "." + name);
     }
 
     public IdentifierCase folding() {
@@ -67,7 +108,10 @@ public final class EncryptionSchema {
         return tablesByIdentity.values();
     }
 
-    /** The normalised bare names of the configured tables, for the cheap token scan that gates analysis. */
+    /**
+     * The normalised bare names of the configured tables (and of the views that read their encrypted columns),
+     * for the cheap token scan that gates analysis.
+     */
     public Set<String> bareTableNames() {
         return bareTableNames;
     }

@@ -133,11 +133,15 @@ final class StatementAnalysis {
                 return false;
             }
             if (node instanceof Table t && t.getName() != null) {
-                EncryptedTable configured = ctx.schema().table(
-                        t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName()),
-                        ctx.normalize(t.getName()));
+                String schemaName = t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName());
+                EncryptedTable configured = ctx.schema().table(schemaName, ctx.normalize(t.getName()));
                 if (configured != null) {
                     configuredTables.add(configured);
+                } else {
+                    List<String> viewReads = ctx.schema().encryptedReadsOfView(schemaName, ctx.normalize(t.getName()));
+                    if (viewReads != null) {
+                        throw Refusals.encryptedView(ctx.normalize(t.getName()), viewReads);
+                    }
                 }
                 return false;
             }
