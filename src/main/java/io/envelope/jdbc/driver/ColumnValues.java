@@ -145,6 +145,12 @@ final class ColumnValues implements StatementPlan.Candidates {
         return storage == ColumnStorage.BINARY ? text.getBytes(StandardCharsets.UTF_8) : text;
     }
 
+    /** PostgreSQL's name for how the column stores values, for typing a widened lookup's array. */
+    @Override
+    public String storedType(EncryptedColumn column) throws SQLException {
+        return catalog.storage(column) == ColumnStorage.BINARY ? "bytea" : "text";
+    }
+
     /** How many ciphertexts a lookup on {@code column} must match right now (for preparing its SQL). */
     @Override
     public int width(EncryptedColumn column) throws SQLException {

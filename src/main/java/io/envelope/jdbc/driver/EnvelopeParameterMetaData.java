@@ -17,10 +17,13 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
 
     private final ParameterMetaData delegate;
     private final StatementPlan plan;
+    /** Where the application's parameters sit in the SQL sent (lookups may be widened), or null: same places. */
+    private final StatementPlan.Rendered rendered;
 
-    EnvelopeParameterMetaData(ParameterMetaData delegate, StatementPlan plan) {
+    EnvelopeParameterMetaData(ParameterMetaData delegate, StatementPlan plan, StatementPlan.Rendered rendered) {
         this.delegate = delegate;
         this.plan = plan;
+        this.rendered = rendered;
     }
 
     private ColumnConfig encrypted(int param) {
@@ -28,55 +31,69 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
         return target == null ? null : target.column().config();
     }
 
+    /** The target statement's parameter that application parameter {@code param} is (the first, if widened). */
+    private int target(int param) throws SQLException {
+        if (rendered == null) {
+            return param;
+        }
+        if (param < 1 || param > plan.parameterCount()) {
+            throw new java.sql.SQLDataException(io.envelope.jdbc.EnvelopeException.PREFIX + "parameter index "
+                    + param + " is out of range: the statement has " + plan.parameterCount() + " parameters",
+                    "22023");
+        }
+        return rendered.first(param);
+    }
+
+    /** The application's parameters, not the (possibly widened) ones of the SQL sent. */
     @Override
     public int getParameterCount() throws SQLException {
-        return delegate.getParameterCount();
+        return rendered == null ? delegate.getParameterCount() : plan.parameterCount();
     }
 
     @Override
     public int isNullable(int param) throws SQLException {
-        return delegate.isNullable(param);
+        return delegate.isNullable(target(param));
     }
 
     @Override
     public boolean isSigned(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.isSigned(param) : PlaintextDescriptions.signed(c.type());
+        return c == null ? delegate.isSigned(target(param)) : PlaintextDescriptions.signed(c.type());
     }
 
     @Override
     public int getPrecision(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getPrecision(param) : PlaintextDescriptions.precision(c);
+        return c == null ? delegate.getPrecision(target(param)) : PlaintextDescriptions.precision(c);
     }
 
     @Override
     public int getScale(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getScale(param) : PlaintextDescriptions.scale(c);
+        return c == null ? delegate.getScale(target(param)) : PlaintextDescriptions.scale(c);
     }
 
     @Override
     public int getParameterType(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterType(param) : PlaintextDescriptions.sqlType(c.type());
+        return c == null ? delegate.getParameterType(target(param)) : PlaintextDescriptions.sqlType(c.type());
     }
 
     @Override
     public String getParameterTypeName(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterTypeName(param) : PlaintextDescriptions.typeName(c.type());
+        return c == null ? delegate.getParameterTypeName(target(param)) : PlaintextDescriptions.typeName(c.type());
     }
 
     @Override
     public String getParameterClassName(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterClassName(param) : PlaintextDescriptions.className(c.type());
+        return c == null ? delegate.getParameterClassName(target(param)) : PlaintextDescriptions.className(c.type());
     }
 
     @Override
     public int getParameterMode(int param) throws SQLException {
-        return delegate.getParameterMode(param);
+        return delegate.getParameterMode(target(param));
     }
 
     @Override

@@ -140,7 +140,8 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     @Override
     public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
         java.sql.ParameterMetaData metaData = preparedStatementDelegate.getParameterMetaData();
-        return metaData == null || plan.isPassThrough() ? metaData : new EnvelopeParameterMetaData(metaData, plan);
+        return metaData == null || plan.isPassThrough() ? metaData
+                : new EnvelopeParameterMetaData(metaData, plan, rendered);
     }
 
     // ---- recording --------------------------------------------------------------------------------------------

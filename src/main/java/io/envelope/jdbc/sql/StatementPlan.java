@@ -24,6 +24,15 @@ public final class StatementPlan {
         int width(EncryptedColumn column) throws SQLException;
 
         List<String> literals(EncryptedLiteral literal) throws SQLException;
+
+        /**
+         * The SQL type of the column's stored values ({@code bytea}, {@code text}), written on a widened
+         * {@code ARRAY[?, ?]} so the server can type its parameters before they are bound (a describe, e.g.
+         * {@code getParameterMetaData()}); null to leave the array untyped.
+         */
+        default String storedType(EncryptedColumn column) throws SQLException {
+            return null;
+        }
     }
 
     /**
@@ -222,7 +231,8 @@ public final class StatementPlan {
             copied = positions[p] + 1;
             first[p] = next;
             next += widths[p];
-            out.append(widen(shapes[p], widths[p], "?"));
+            out.append(widen(shapes[p], widths[p], "?",
+                    widths[p] > 1 ? candidates.storedType(parameters[p].column()) : null));
         }
         out.append(sql, copied, sql.length());
         return new Rendered(out.toString(), first, widths);
@@ -247,10 +257,10 @@ public final class StatementPlan {
         if (l.shape() == MatchShape.FIXED) {
             throw Refusals.notWidenable(l.column(), texts.size());
         }
-        return widenItems(l.shape(), texts);
+        return widenItems(l.shape(), texts, null); // each literal carries its own type
     }
 
-    private static String widen(MatchShape shape, int width, String item) {
+    private static String widen(MatchShape shape, int width, String item, String storedType) {
         if (width <= 1) {
             return item;
         }
@@ -258,14 +268,15 @@ public final class StatementPlan {
         for (int i = 0; i < width; i++) {
             items.add(item);
         }
-        return widenItems(shape, items);
+        return widenItems(shape, items, storedType);
     }
 
-    private static String widenItems(MatchShape shape, List<String> items) {
+    private static String widenItems(MatchShape shape, List<String> items, String storedType) {
         String list = String.join(", ", items);
+        String cast = storedType == null ? "" : "::" + storedType + "[]";
         return switch (shape) {
-            case EQUALS -> "ANY (ARRAY[" + list + "])";
-            case NOT_EQUALS -> "ALL (ARRAY[" + list + "])";
+            case EQUALS -> "ANY (ARRAY[" + list + "]" + cast + ")";
+            case NOT_EQUALS -> "ALL (ARRAY[" + list + "]" + cast + ")";
             case LIST_ITEM -> list;
             case FIXED -> throw new IllegalStateException("FIXED cannot be widened");
         };

@@ -94,6 +94,24 @@ class KeyVersionLookupIT {
     }
 
     @Test
+    void parameterMetadataDescribesTheApplicationsParametersWhenALookupIsWidened() throws Exception {
+        try (Connection c = db.connect()) {
+            insert(c, 1, "a@x", "k1");
+            rotate();
+            try (PreparedStatement ps = c.prepareStatement("select id from t where email = ? and id > ?")) {
+                java.sql.ParameterMetaData metaData = ps.getParameterMetaData();
+                assertThat(metaData.getParameterCount()).as("2 application parameters, 3 in the SQL sent")
+                        .isEqualTo(2);
+                assertThat(metaData.getParameterType(1)).isEqualTo(java.sql.Types.VARCHAR);
+                assertThat(metaData.getParameterType(2)).isEqualTo(java.sql.Types.INTEGER);
+                ps.setString(1, "a@x");
+                ps.setInt(2, 0);
+                assertThat(ids(ps)).containsExactly(1);
+            }
+        }
+    }
+
+    @Test
     void lookupsMatchValuesWrittenUnderEveryNonRetiredVersion() throws Exception {
         try (Connection c = db.connect()) {
             insert(c, 1, "a@x", "k1");
