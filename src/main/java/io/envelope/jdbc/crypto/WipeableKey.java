@@ -9,7 +9,7 @@ import java.util.Arrays;
  * bytes into their own state when a Cipher or Mac is initialised with it; those copies are outside our reach (see
  * SECURITY.md). After {@link #destroy()}, {@link #getEncoded()} fails, so a destroyed key can never be used.
  */
-final class WipeableKey implements SecretKey {
+public final class WipeableKey implements SecretKey {
 
     private static final long serialVersionUID = 1L;
 
@@ -18,7 +18,7 @@ final class WipeableKey implements SecretKey {
     private volatile boolean destroyed;
 
     /** Copies {@code raw}; the caller wipes its own array. */
-    WipeableKey(byte[] raw, String algorithm) {
+    public WipeableKey(byte[] raw, String algorithm) {
         this.key = raw.clone();
         this.algorithm = algorithm;
     }

@@ -70,6 +70,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
      * needs to change.
      */
     StatementPlan.Rendered render(StatementPlan plan) throws SQLException {
+        keys.statementStarts();
         return plan.render(values);
     }
 

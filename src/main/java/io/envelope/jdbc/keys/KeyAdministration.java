@@ -170,7 +170,7 @@ public final class KeyAdministration {
             for (Map.Entry<String, List<KeyRow>> table : byTable(s.table.allRows(c.connection())).entrySet()) {
                 List<KeyRow> rows = table.getValue();
                 DataKey newest = ring.dataKey(KeyRowStates.newest(rows));
-                if (KeyRowStates.problem(table.getKey(), rows, newest) == null) {
+                if (KeyRowStates.verify(table.getKey(), rows, newest).ok()) {
                     report.add(table.getKey() + ": " + rows.size() + " key version(s) already authenticated");
                     continue;
                 }
@@ -196,7 +196,7 @@ public final class KeyAdministration {
                 return new RowCheck(tableIdentity, rows.size(), authenticated, null);
             }
             return new RowCheck(tableIdentity, rows.size(), true,
-                    KeyRowStates.problem(tableIdentity, rows, ring.dataKey(KeyRowStates.newest(rows))));
+                    KeyRowStates.verify(tableIdentity, rows, ring.dataKey(KeyRowStates.newest(rows))).problem());
         }
     }
 
@@ -232,7 +232,7 @@ public final class KeyAdministration {
                 String how = "imported";
                 if (!authenticated) {
                     toWrite = rows.stream().map(r -> r.withState(null, null)).toList();
-                } else if (KeyRowStates.problem(table, rows, newest) != null) {
+                } else if (!KeyRowStates.verify(table, rows, newest).ok()) {
                     long seq = rows.stream().map(KeyRow::stateSeq).filter(Objects::nonNull)
                             .mapToLong(Long::longValue).max().orElse(0) + 1;
                     toWrite = KeyRowStates.seal(table, seq, rows, newest);
@@ -276,11 +276,15 @@ public final class KeyAdministration {
         return outcomes;
     }
 
-    /** A table's rows read afresh, verified when the key table is authenticated. */
+    /** A table's rows read afresh; when the key table is authenticated, refused if any row fails verification. */
     private List<KeyRow> verified(Connection c, String tableIdentity) throws SQLException {
         RowSnapshot snapshot = new RowSnapshot(tableIdentity, s.table.rowsOf(c, tableIdentity));
         if (!snapshot.isEmpty()) {
             s.verify(snapshot, ring);
+            if (!snapshot.refused.isEmpty()) {
+                throw s.refusal(tableIdentity, snapshot.refused.keySet().iterator().next(),
+                        "no change is built on rows that fail verification");
+            }
         }
         return snapshot.rows;
     }
@@ -293,7 +297,8 @@ public final class KeyAdministration {
                        String what) throws SQLException {
         List<KeyRow> rows = after;
         if (s.table.location().authenticated() && !after.isEmpty()) {
-            long seq = before.isEmpty() ? 1 : KeyRowStates.sequence(before) + 1;
+            Long last = KeyRowStates.sequence(before);
+            long seq = last == null ? 1 : last + 1;
             DataKey key = newestKey != null ? newestKey : ring.dataKey(KeyRowStates.newest(after));
             rows = KeyRowStates.seal(tableIdentity, seq, after, key);
         }

@@ -36,7 +36,7 @@ final class KeyHistory {
             return newest;
         }
         for (KeyRow row : read.rows) {
-            if (retired.contains(row.keyVersion()) && row.status() != KeyStatus.RETIRED) {
+            if (!read.refused(row) && retired.contains(row.keyVersion()) && row.status() != KeyStatus.RETIRED) {
                 String reason = "key version " + row.keyVersion() + " was retired and is now " + row.status().dbValue();
                 KeyAudit.rowsRefused(keyTable, table, reason);
                 throw EnvelopeException.key("audit: key table " + keyTable + ": table " + table + " " + reason
@@ -45,7 +45,7 @@ final class KeyHistory {
             }
         }
         for (KeyRow row : read.rows) {
-            if (row.status() == KeyStatus.RETIRED) {
+            if (!read.refused(row) && row.status() == KeyStatus.RETIRED) {
                 retired.add(row.keyVersion());
             }
         }

@@ -131,27 +131,50 @@ public final class KeyRing implements AutoCloseable {
         statementKeys.clear();
     }
 
-    /** The key randomized values of this table are written under: the highest active version (created if none). */
+    /**
+     * The key randomized values of this table are written under: the highest active version (created if none). A
+     * refused key row above it could be the real highest active version, so the write is refused then.
+     */
     public DataKey randomizedWriteKey(String tableIdentity) throws SQLException {
-        List<KeyRow> active = writable(tableIdentity);
+        RowSnapshot snapshot = writable(tableIdentity);
+        List<KeyRow> active = active(snapshot);
         KeyRow row = active.get(active.size() - 1);
+        for (int version : snapshot.refused.keySet()) {
+            if (version > row.keyVersion()) {
+                throw s.refusal(tableIdentity, version, "it may be the highest active version, so randomized writes"
+                        + " are refused rather than written under version " + row.keyVersion());
+            }
+        }
         s.history(tableIdentity).randomizedWrite(row.keyVersion());
         return dataKey(row);
     }
 
-    /** The key deterministic values of this table are written under: the lowest active version (created if none). */
+    /**
+     * The key deterministic values of this table are written under: the lowest active version (created if none). A
+     * refused key row below it could be the real lowest active version, so the write is refused then.
+     */
     public DataKey deterministicWriteKey(String tableIdentity) throws SQLException {
-        return dataKey(writable(tableIdentity).get(0));
+        RowSnapshot snapshot = writable(tableIdentity);
+        KeyRow row = active(snapshot).get(0);
+        for (int version : snapshot.refused.keySet()) {
+            if (version < row.keyVersion()) {
+                throw s.refusal(tableIdentity, version, "it may be the lowest active version, so deterministic writes"
+                        + " are refused rather than written under version " + row.keyVersion());
+            }
+        }
+        return dataKey(row);
     }
 
     /**
      * Every non-retired version (active and retiring), lowest first, for deterministic lookups that must match any
-     * of them. Creates the table's first key when it has none. A table whose versions are all retired is an error.
+     * of them; a refused row is matched too, whatever it claims (matching one version more never finds a wrong
+     * row, matching one less could miss rows). Creates the table's first key when it has none. A table whose
+     * versions are all retired is an error.
      */
     public List<DataKey> matchKeys(String tableIdentity) throws SQLException {
-        List<KeyRow> matching = nonRetired(honoured(tableIdentity, false));
+        List<KeyRow> matching = matching(honoured(tableIdentity, false));
         if (matching.isEmpty() && s.caching()) {
-            matching = nonRetired(honoured(tableIdentity, true));
+            matching = matching(honoured(tableIdentity, true));
         }
         if (matching.isEmpty()) {
             throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
@@ -300,7 +323,7 @@ public final class KeyRing implements AutoCloseable {
     }
 
     /** The rows of a table to honour: verified (authenticated key tables), checked against this process's history. */
-    private List<KeyRow> honoured(String tableIdentity, boolean reread) throws SQLException {
+    private RowSnapshot honoured(String tableIdentity, boolean reread) throws SQLException {
         RowSnapshot snapshot = reread ? reread(tableIdentity) : rows(tableIdentity);
         if (snapshot.isEmpty()) {
             snapshot = s.firstKey(tableIdentity, this);
@@ -308,21 +331,25 @@ public final class KeyRing implements AutoCloseable {
         if (!snapshot.verified) {
             s.verify(snapshot, this);
         }
-        return s.history(tableIdentity).honour(snapshot).rows;
+        return s.history(tableIdentity).honour(snapshot);
     }
 
-    /** The active rows of a table, lowest first, creating its first key if it has none; an error if none is active. */
-    private List<KeyRow> writable(String tableIdentity) throws SQLException {
-        List<KeyRow> active = active(honoured(tableIdentity, false));
-        if (active.isEmpty() && s.caching()) {
-            active = active(honoured(tableIdentity, true));
+    /** A table's honoured rows with at least one active, verified version (its first key created if it has none). */
+    private RowSnapshot writable(String tableIdentity) throws SQLException {
+        RowSnapshot snapshot = honoured(tableIdentity, false);
+        if (active(snapshot).isEmpty() && s.caching()) {
+            snapshot = honoured(tableIdentity, true);
         }
-        if (active.isEmpty()) {
+        if (active(snapshot).isEmpty()) {
+            if (!snapshot.refused.isEmpty()) {
+                throw s.refusal(tableIdentity, snapshot.refused.keySet().iterator().next(),
+                        "no other version is active, so writes are refused");
+            }
             throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
-                    + " has no active key version to write under (versions: " + describe(rows(tableIdentity).rows)
+                    + " has no active key version to write under (versions: " + describe(snapshot.rows)
                     + "); add one with keys rotate");
         }
-        return active;
+        return snapshot;
     }
 
     /** A table's rows: cached for one TTL (or, with a zero TTL, for the current statement). */
@@ -433,13 +460,15 @@ public final class KeyRing implements AutoCloseable {
         }
     }
 
-    static List<KeyRow> active(List<KeyRow> rows) {
-        return rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE)
+    /** The verified active rows, lowest version first. */
+    private static List<KeyRow> active(RowSnapshot snapshot) {
+        return snapshot.rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE && !snapshot.refused(r))
                 .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
     }
 
-    static List<KeyRow> nonRetired(List<KeyRow> rows) {
-        return rows.stream().filter(r -> r.status() != KeyStatus.RETIRED)
+    /** The rows lookups match: verified non-retired rows and every refused row, lowest version first. */
+    private static List<KeyRow> matching(RowSnapshot snapshot) {
+        return snapshot.rows.stream().filter(r -> r.status() != KeyStatus.RETIRED || snapshot.refused(r))
                 .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
     }
 

@@ -80,8 +80,9 @@ final class KeyRingState {
     }
 
     /**
-     * Verifies a snapshot of an authenticated key table with the unwrapped key of its newest version (refused and
-     * audited when it fails); a key table of the 0.1.0 layout is reported once and used as it is.
+     * Verifies a snapshot of an authenticated key table with the unwrapped key of its newest version; rows that fail
+     * are audited and marked refused (never honoured as written). A key table of the 0.1.0 layout is reported once
+     * and used as it is.
      */
     void verify(RowSnapshot snapshot, KeyRing via) throws SQLException {
         if (!table.location().authenticated()) {
@@ -89,18 +90,22 @@ final class KeyRingState {
                 unauthenticatedReported = true;
                 KeyAudit.unauthenticatedKeyTable(table.name());
             }
-            snapshot.verified = true;
+            snapshot.verified(null);
             return;
         }
-        KeyRow newest = KeyRowStates.newest(snapshot.rows);
-        String problem = KeyRowStates.problem(snapshot.table, snapshot.rows, via.dataKey(newest));
-        if (problem != null) {
-            KeyAudit.rowsRefused(table.name(), snapshot.table, problem);
-            throw EnvelopeException.key("audit: key table " + table.name() + ": the key rows of table " + snapshot.table
-                    + " are refused: " + problem + ". Restore them from your key export (keys import) or, if the"
-                    + " change was yours, re-authenticate the current rows with keys upgrade");
-        }
-        snapshot.verified = true;
+        KeyRowStates.Verdict verdict = KeyRowStates.verify(snapshot.table, snapshot.rows,
+                via.dataKey(KeyRowStates.newest(snapshot.rows)));
+        verdict.refused().forEach((version, reason) ->
+                KeyAudit.rowsRefused(table.name(), snapshot.table, "key version " + version + ": " + reason));
+        snapshot.verified(verdict);
+    }
+
+    /** The error for a write or change that a refused key row makes impossible to decide safely. */
+    SQLException refusal(String tableIdentity, int version, String consequence) {
+        return EnvelopeException.key("audit: key table " + table.name() + ": key version " + version + " of table "
+                + tableIdentity + " is refused (its row fails verification; see the audit log), and " + consequence
+                + ". Restore the key rows from your key export (keys import) or, if the change was yours,"
+                + " re-authenticate the current rows with keys upgrade");
     }
 
     /**
@@ -151,7 +156,6 @@ final class KeyRingState {
             RowSnapshot snapshot = new RowSnapshot(tableIdentity, rows);
             if (inserted && Arrays.equals(stored.encryptedKey(), generated.wrapped())) {
                 via.keep(stored, generated.key());
-                snapshot.verified = true;
                 KeyAudit.keyCreated(table.name(), tableIdentity, 1, generated.kmsKeyId());
             } else {
                 generated.key().destroy();
