@@ -41,10 +41,17 @@ final class KeyRefresher {
     private final Clock clock;
     private final Duration ttl;
     private final ScheduledExecutorService executor;
+    private final Duration wipeGrace;
     private volatile boolean closed;
 
     KeyRefresher(KeyCache<String, RowSnapshot> rows, KeyCache<DataKeyId, DataKey> keys, KeyUnwrapper unwrapper,
                  RowSource rowSource, Clock clock, Duration ttl) {
+        this(rows, keys, unwrapper, rowSource, clock, ttl, WIPE_GRACE);
+    }
+
+    KeyRefresher(KeyCache<String, RowSnapshot> rows, KeyCache<DataKeyId, DataKey> keys, KeyUnwrapper unwrapper,
+                 RowSource rowSource, Clock clock, Duration ttl, Duration wipeGrace) {
+        this.wipeGrace = wipeGrace;
         this.rows = rows;
         this.keys = keys;
         this.unwrapper = unwrapper;
@@ -63,7 +70,7 @@ final class KeyRefresher {
 
     private void keyStored(DataKeyId id, DataKey key, Instant expiresAt) {
         schedule(refreshTime(expiresAt), () -> refreshKey(id, key, expiresAt, 0));
-        schedule(expiresAt.plus(WIPE_GRACE), () -> {
+        schedule(expiresAt.plus(wipeGrace), () -> {
             keys.removeIfHolds(id, key);
             key.destroy();
         });

@@ -41,8 +41,8 @@ final class RefreshExecutor {
         }
     }
 
-    /** Whether the executor runs (tests). */
-    static synchronized boolean running() {
-        return executor != null;
+    /** How many key rings use the executor (tests). */
+    static synchronized int users() {
+        return users;
     }
 }

@@ -93,7 +93,7 @@ public final class LocalKmsProvider implements KmsProvider {
     }
 
     /** A provider over a key read just now; the read bytes are overwritten once the provider holds its copy. */
-    private static LocalKmsProvider ofWiped(byte[] key, String source) throws SQLException {
+    static LocalKmsProvider ofWiped(byte[] key, String source) throws SQLException {
         try {
             return new LocalKmsProvider(key, source);
         } finally {
