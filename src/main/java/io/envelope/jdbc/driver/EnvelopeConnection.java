@@ -186,6 +186,16 @@ public final class EnvelopeConnection extends DelegatingConnection {
         resolveSchema(currentSchema(delegate));
     }
 
+    /** Closes the target connection, and wipes the keys this connection's last statement held (ttl 0s). */
+    @Override
+    public void close() throws SQLException {
+        try {
+            super.close();
+        } finally {
+            keys.close();
+        }
+    }
+
     @Override
     public String toString() {
         return "EnvelopeConnection[" + delegate + "]";
