@@ -3,6 +3,7 @@ package io.envelope.jdbc;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeConnector;
+import io.envelope.jdbc.keys.ConnectionSource;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -59,8 +60,9 @@ public class EnvelopeDataSource implements DataSource {
     public Connection getConnection(String username, String pass) throws SQLException {
         if (target != null) {
             EnvelopeConfig config = ConfigLoader.load(configProperties(), Map.of());
-            return EnvelopeConnector.connect(config, target,
-                    () -> username == null ? target.getConnection() : target.getConnection(username, pass));
+            // Key work that must commit on its own borrows from the same pool, briefly (see KeyConnections).
+            return EnvelopeConnector.connect(config, target, ConnectionSource.pooled(
+                    () -> username == null ? target.getConnection() : target.getConnection(username, pass)));
         }
         if (url == null) {
             throw EnvelopeException.config("EnvelopeDataSource has no url; set it to a jdbc:envelope: URL");

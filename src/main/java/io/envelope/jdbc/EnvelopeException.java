@@ -13,10 +13,26 @@ public final class EnvelopeException {
 
     public static final String PREFIX = "envelope-jdbc: ";
 
-    /** SQLState for configuration errors: connection could not be established. */
+    /**
+     * SQLState for configuration errors raised by {@code connect()}: the connection could not be established. Class
+     * 08 is what pools treat as "this connection is broken", which is right only where no connection exists yet, so
+     * it is used for nothing that can be raised on an open connection.
+     */
     public static final String STATE_CONFIG = "08001";
-    /** SQLState for SQL the wrapper refuses to send (feature not supported on ciphertext). */
-    public static final String STATE_REFUSED = "0A000";
+    /**
+     * SQLState for a configuration that does not fit the database, found on first use of an open connection (an
+     * encrypted column missing or of a type that cannot hold ciphertext): class 42, as the database reports a
+     * missing column or a type mismatch, so a pool keeps the connection.
+     */
+    public static final String STATE_CONFIG_IN_USE = "42000";
+    /**
+     * SQLState for SQL the wrapper refuses to send (feature not supported on ciphertext): class 0A with an
+     * implementation-defined subclass. Not the standard {@code 0A000}: HikariCP treats that one (with class 08,
+     * 57P01-57P03, 01002, JZ0C0 and JZ0C1) as a fatal connection error and closes the physical connection, though
+     * a refusal is an application error on a healthy connection. No common pool treats this state as fatal
+     * (HikariCP, Apache DBCP 2, c3p0 and Agroal look at class 08 and the fixed states above only).
+     */
+    public static final String STATE_REFUSED = "0AX01";
     /** SQLState for values that fail to decrypt or authenticate (data exception). */
     public static final String STATE_DATA = "22000";
     /** SQLState for a value out of the range of the column's type (as PostgreSQL's "integer out of range"). */
@@ -27,13 +43,24 @@ public final class EnvelopeException {
     private EnvelopeException() {
     }
 
-    /** A configuration error, raised by {@code connect()} / {@code getConnection()}. */
+    /**
+     * A configuration error, raised by {@code connect()} / {@code getConnection()} before any connection is handed
+     * out: the connection cannot be established (JDBC's class for SQLState class 08).
+     */
     public static SQLException config(String message) {
-        return new java.sql.SQLInvalidAuthorizationSpecException(PREFIX + message, STATE_CONFIG);
+        return new java.sql.SQLNonTransientConnectionException(PREFIX + message, STATE_CONFIG);
     }
 
     public static SQLException config(String message, Throwable cause) {
-        return new java.sql.SQLInvalidAuthorizationSpecException(PREFIX + message, STATE_CONFIG, cause);
+        return new java.sql.SQLNonTransientConnectionException(PREFIX + message, STATE_CONFIG, cause);
+    }
+
+    /**
+     * A configuration that does not fit the database, found while an open connection is in use (so never class 08,
+     * which would make a pool throw the healthy connection away).
+     */
+    public static SQLException configInUse(String message) {
+        return new java.sql.SQLSyntaxErrorException(PREFIX + message, STATE_CONFIG_IN_USE);
     }
 
     /** SQL that names a configured table and cannot be made safe: refused before it is sent. */

@@ -25,6 +25,7 @@ public final class EnvelopeMetrics {
     private static final LongAdder ENCRYPTIONS = new LongAdder();
     private static final LongAdder DECRYPTIONS = new LongAdder();
     private static final ConcurrentHashMap<String, LongAdder> PLAINTEXT_READS = new ConcurrentHashMap<>();
+    private static final LongAdder KEY_REFRESH_FAILURES = new LongAdder();
 
     private EnvelopeMetrics() {
     }
@@ -97,5 +98,17 @@ public final class EnvelopeMetrics {
         LongAdder adder = PLAINTEXT_READS.computeIfAbsent(column, c -> new LongAdder());
         adder.increment();
         return adder.sum();
+    }
+
+    /**
+     * Background key refreshes (re-reading key rows or re-unwrapping a cached key ahead of its TTL) that failed and
+     * will be retried while the cached key lasts; each is also in the audit log.
+     */
+    public static long keyRefreshFailures() {
+        return KEY_REFRESH_FAILURES.sum();
+    }
+
+    public static void keyRefreshFailed() {
+        KEY_REFRESH_FAILURES.increment();
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code keys}: the key table's data keys (contract §4, §8). */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "List, rotate, re-wrap and destroy data keys.",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Rewrap.class,
-                KeysCommand.Destroy.class})
+                KeysCommand.Destroy.class, KeyBackupCommands.Export.class, KeyBackupCommands.Import.class,
+                KeyBackupCommands.Upgrade.class})
 final class KeysCommand {
 
     /** {@code keys list}: versions, status, KMS key and creation time of every data key. */

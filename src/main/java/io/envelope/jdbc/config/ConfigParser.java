@@ -35,7 +35,8 @@ final class ConfigParser {
     static final int MAX_SCALE = 1000;
 
     private static final List<String> ROOT_KEYS = List.of(
-            "version", "kms", "key-table", "create-key-table", "key-cache", "min-format-version", "tables");
+            "version", "kms", "key-table", "create-key-table", "key-table-owner", "key-cache", "min-format-version",
+            "tables");
     private static final List<String> AWS_KEYS = List.of(
             "provider", "key-id", "region", "endpoint", "profile", "allowed-key-ids");
     private static final List<String> LOCAL_KEYS = List.of("provider", "master-key-file", "master-key-env");
@@ -76,12 +77,13 @@ final class ConfigParser {
         KmsConfig kms = kms(context.mapping(top.required("kms"), "kms"));
         String keyTable = keyTable(top);
         boolean createKeyTable = optionalBoolean(top, "create-key-table", true);
+        String keyTableOwner = optionalString(top, "key-table-owner");
         Duration ttl = keyCache(top);
         int minFormatVersion = optionalInteger(top, "min-format-version", 1, Integer.MAX_VALUE, 1);
         Map<String, TableConfig> tables = tables(top);
         top.rejectUnknown(ROOT_KEYS);
         return new EnvelopeConfig(version, kms, keyTable, createKeyTable, ttl, minFormatVersion, tables,
-                context.origin());
+                context.origin(), keyTableOwner);
     }
 
     private Node compose(String yamlText) throws SQLException {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param minFormatVersion  stored values of an older format version are refused (default 1)
  * @param tables            the configured tables, keyed by the name as written, in file order
  * @param origin            where the file came from (a path or {@code classpath:NAME}), for messages
+ * @param keyTableOwner     on PostgreSQL, the role that must own the key table; null (the default): the connecting
+ *                          role or a role it is a member of
  */
 public record EnvelopeConfig(
         int version,
@@ -24,12 +26,19 @@ public record EnvelopeConfig(
         Duration keyCacheTtl,
         int minFormatVersion,
         Map<String, TableConfig> tables,
-        String origin) {
+        String origin,
+        String keyTableOwner) {
 
     public static final String DEFAULT_KEY_TABLE = "envelope_data_keys";
     public static final Duration DEFAULT_KEY_CACHE_TTL = Duration.ofMinutes(10);
 
     public EnvelopeConfig {
         tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+    }
+
+    /** A configuration without {@code key-table-owner}. */
+    public EnvelopeConfig(int version, KmsConfig kms, String keyTable, boolean createKeyTable, Duration keyCacheTtl,
+                          int minFormatVersion, Map<String, TableConfig> tables, String origin) {
+        this(version, kms, keyTable, createKeyTable, keyCacheTtl, minFormatVersion, tables, origin, null);
     }
 }

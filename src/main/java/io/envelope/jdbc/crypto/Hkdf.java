@@ -1,7 +1,6 @@
 package io.envelope.jdbc.crypto;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -19,8 +18,13 @@ final class Hkdf {
     static byte[] extract(byte[] salt, byte[] ikm) throws GeneralSecurityException {
         byte[] s = (salt == null || salt.length == 0) ? new byte[HASH_LEN] : salt;
         Mac mac = Mac.getInstance(HMAC);
-        mac.init(new SecretKeySpec(s, HMAC));
-        return mac.doFinal(ikm);
+        WipeableKey key = new WipeableKey(s, HMAC);
+        try {
+            mac.init(key);
+            return mac.doFinal(ikm);
+        } finally {
+            key.destroy();
+        }
     }
 
     /** HKDF-Expand(prk, info, length), length at most 255 * HashLen. */
@@ -29,7 +33,9 @@ final class Hkdf {
             throw new IllegalArgumentException("HKDF output length out of range");
         }
         Mac mac = Mac.getInstance(HMAC);
-        mac.init(new SecretKeySpec(prk, HMAC));
+        WipeableKey key = new WipeableKey(prk, HMAC);
+        mac.init(key);
+        key.destroy();
         byte[] out = new byte[length];
         byte[] t = new byte[0];
         int done = 0;

@@ -1,6 +1,5 @@
 package io.envelope.jdbc.crypto;
 
-import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,7 @@ final class KeyMaterial {
 
     // randomized
     private final AtomicReference<Writer> writer = new AtomicReference<>();
-    private final ConcurrentHashMap<SaltId, SecretKeySpec> readKeys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SaltId, WipeableKey> readKeys = new ConcurrentHashMap<>();
 
     // deterministic, built on first use
     private volatile Deterministic deterministic;
@@ -36,10 +35,10 @@ final class KeyMaterial {
     /** One writer generation: a random salt, its sub-key and the counter of nonces used under it. */
     static final class Writer {
         final byte[] salt;
-        final SecretKeySpec key;
+        final WipeableKey key;
         final AtomicLong counter;
 
-        Writer(byte[] salt, SecretKeySpec key, long firstCounter) {
+        Writer(byte[] salt, WipeableKey key, long firstCounter) {
             this.salt = salt;
             this.key = key;
             this.counter = new AtomicLong(firstCounter);
@@ -52,11 +51,11 @@ final class KeyMaterial {
     }
 
     static final class Deterministic {
-        final SecretKeySpec enc;
-        final SecretKeySpec mac;
-        final SecretKeySpec iv;
+        final WipeableKey enc;
+        final WipeableKey mac;
+        final WipeableKey iv;
 
-        Deterministic(SecretKeySpec enc, SecretKeySpec mac, SecretKeySpec iv) {
+        Deterministic(WipeableKey enc, WipeableKey mac, WipeableKey iv) {
             this.enc = enc;
             this.mac = mac;
             this.iv = iv;
@@ -104,22 +103,23 @@ final class KeyMaterial {
     private Writer newWriter(long counter) throws GeneralSecurityException {
         byte[] salt = new byte[ValueFormat.SALT_BYTES];
         saltSource.nextSalt(salt);
-        SecretKeySpec key = randomizedKey(salt, 0);
+        WipeableKey key = randomizedKey(salt, 0);
         return new Writer(salt, key, counter);
     }
 
     /** The randomized sub-key for the salt at {@code off}; derived once per salt, then cached. */
-    SecretKeySpec randomizedKey(byte[] b, int off) throws GeneralSecurityException {
+    WipeableKey randomizedKey(byte[] b, int off) throws GeneralSecurityException {
         SaltId id = SaltId.of(b, off);
-        SecretKeySpec k = readKeys.get(id);
+        WipeableKey k = readKeys.get(id);
         if (k == null) {
             byte[] salt = Arrays.copyOfRange(b, off, off + ValueFormat.SALT_BYTES);
             byte[] info = concat(Hkdf.lengthPrefixed(Hkdf.utf8(LABEL_RANDOMIZED)), placeInfo,
                     Hkdf.lengthPrefixed(salt));
             byte[] raw = Hkdf.expand(prk, info, 32);
-            k = new SecretKeySpec(raw, "AES");
+            k = new WipeableKey(raw, "AES");
             Arrays.fill(raw, (byte) 0);
             if (readKeys.size() >= MAX_READ_SALTS) {
+                // Not destroyed here: another thread may be using one of them right now.
                 readKeys.clear();
             }
             readKeys.put(id, k);
@@ -137,19 +137,32 @@ final class KeyMaterial {
         return d;
     }
 
-    private SecretKeySpec subKey(String label, String algorithm) throws GeneralSecurityException {
+    private WipeableKey subKey(String label, String algorithm) throws GeneralSecurityException {
         byte[] raw = Hkdf.expand(prk, concat(Hkdf.lengthPrefixed(Hkdf.utf8(label)), placeInfo), 32);
-        SecretKeySpec k = new SecretKeySpec(raw, algorithm);
+        WipeableKey k = new WipeableKey(raw, algorithm);
         Arrays.fill(raw, (byte) 0);
         return k;
     }
 
-    /** Best effort: forgets this object's derived state (JCE key objects may keep copies). */
+    /**
+     * Best effort: overwrites this object's derived keys and forgets them. JCE engines that were initialised with
+     * them keep their own expanded copies until they are initialised with another key (see SECURITY.md).
+     */
     void forget() {
         Arrays.fill(prk, (byte) 0);
+        readKeys.values().forEach(WipeableKey::destroy);
         readKeys.clear();
-        writer.set(null);
+        Writer w = writer.getAndSet(null);
+        if (w != null) {
+            w.key.destroy();
+        }
+        Deterministic d = deterministic;
         deterministic = null;
+        if (d != null) {
+            d.enc.destroy();
+            d.mac.destroy();
+            d.iv.destroy();
+        }
     }
 
     static byte[] concat(byte[]... parts) {

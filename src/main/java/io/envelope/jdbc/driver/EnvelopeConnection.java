@@ -1,5 +1,6 @@
 package io.envelope.jdbc.driver;
 
+import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.StatementPlan;
@@ -21,19 +22,22 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private final IdentifierCase folding;
     private volatile ConnectionCatalog catalog;
     private volatile ColumnValues values;
+    /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
+    private final KeyRing keys;
 
     EnvelopeConnection(Connection target, EnvelopeRuntime runtime) throws SQLException {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
         this.folding = IdentifierCase.of(metaData);
+        this.keys = runtime.keyRing().on(target);
         resolveSchema(currentSchema(target));
     }
 
     private void resolveSchema(String currentSchema) throws SQLException {
         EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
         this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
-        this.values = new ColumnValues(runtime.keyRing(), catalog);
+        this.values = new ColumnValues(keys, catalog);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
@@ -54,7 +58,9 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return runtime.analyzer().plan(sql, catalog);
     }
 
+    /** The values of a statement that starts now (with key-cache.ttl 0s, its keys are read and unwrapped afresh). */
     ColumnValues values() {
+        keys.statementStarts();
         return values;
     }
 
@@ -64,6 +70,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
      * needs to change.
      */
     StatementPlan.Rendered render(StatementPlan plan) throws SQLException {
+        keys.statementStarts();
         return plan.render(values);
     }
 
@@ -177,6 +184,16 @@ public final class EnvelopeConnection extends DelegatingConnection {
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
         resolveSchema(currentSchema(delegate));
+    }
+
+    /** Closes the target connection, and wipes the keys this connection's last statement held (ttl 0s). */
+    @Override
+    public void close() throws SQLException {
+        try {
+            super.close();
+        } finally {
+            keys.close();
+        }
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.keys.ConnectionSource;
+import io.envelope.jdbc.keys.KeyConnections;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.kms.KmsProvider;
 import io.envelope.jdbc.kms.KmsProviders;
+import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.SqlAnalyzer;
@@ -36,7 +38,8 @@ final class EnvelopeRuntime implements AutoCloseable {
     EnvelopeRuntime(EnvelopeConfig config, ConnectionSource keyTableConnections) throws SQLException {
         this.config = config;
         this.kms = KmsProviders.create(config.kms());
-        this.keyRing = new KeyRing(config.keyTable(), config.createKeyTable(), kms, keyTableConnections,
+        this.keyRing = new KeyRing(config.keyTable(), config.createKeyTable(), config.keyTableOwner(), kms,
+                KeyConnections.of(keyTableConnections), new EnvelopeValueProbe(this::configuredTable),
                 config.keyCacheTtl(), Clock.systemUTC());
         this.analyzer = new SqlAnalyzer(ANALYSIS_CACHE_SIZE);
     }
@@ -74,6 +77,17 @@ final class EnvelopeRuntime implements AutoCloseable {
                 : new EncryptionSchema(config, currentSchema, folding, views);
         EncryptionSchema raced = schemas.putIfAbsent(currentSchema, resolved);
         return raced != null ? raced : resolved;
+    }
+
+    /** The configured table of a table identity, in any schema resolved so far (for the first-key probe). */
+    private EncryptedTable configuredTable(String identity) {
+        for (EncryptionSchema schema : schemas.values()) {
+            EncryptedTable table = schema.tableByIdentity(identity);
+            if (table != null) {
+                return table;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -54,13 +54,13 @@ final class TableLayouts {
         Layout layout = layout(metaData, column.table().schema(), column.table().name());
         Integer sqlType = layout.sqlTypes().get(column.name());
         if (sqlType == null) {
-            throw EnvelopeException.config("encrypted column " + column.qualifiedName()
+            throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName()
                     + " was not found in the database; check tables." + column.table().name()
                     + ".columns in the configuration and the table's definition");
         }
         ColumnStorage storage = ColumnStorage.ofSqlType(sqlType);
         if (storage == null) {
-            throw EnvelopeException.config("encrypted column " + column.qualifiedName() + " has SQL type "
+            throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName() + " has SQL type "
                     + sqlType + " (java.sql.Types), which cannot hold ciphertext; declare it as bytea/varbinary/blob"
                     + " (raw bytes) or text/varchar (base64)");
         }

@@ -66,6 +66,44 @@ final class KeyAudit {
                 + "version={} kms_key_id={} outcome=destroyed", keyTable, table, version, kmsKeyId);
     }
 
+    static void keyTableRefused(String keyTable, String owner, String user) {
+        AUDIT.error("key table refused: key_table={} owner={} connecting_role={} outcome=refused reason=owner",
+                keyTable, owner, user);
+    }
+
+    static void rowsRefused(String keyTable, String table, String reason) {
+        AUDIT.error("key rows refused: key_table={} table={} outcome=refused reason={}", keyTable, table, reason);
+    }
+
+    static void olderStateIgnored(String keyTable, String table, long seen, long read) {
+        AUDIT.warn("older key-row state ignored: key_table={} table={} newest_seen_seq={} read_seq={} "
+                + "outcome=ignored (a stale snapshot, or key rows restored from an older copy)", keyTable, table,
+                seen, read);
+    }
+
+    static void unauthenticatedKeyTable(String keyTable) {
+        AUDIT.warn("key table without authenticated key rows (0.1.0 layout): key_table={} outcome=used "
+                + "(statuses are not tamper-evident until `keys upgrade` is run)", keyTable);
+    }
+
+    static void forkRefused(String keyTable, String table) {
+        AUDIT.error("first data key refused: key_table={} table={} outcome=refused reason=the table already holds "
+                + "values in envelope format (the key table lost its keys)", keyTable, table);
+    }
+
+    static void refreshFailed(String what, int attempt, Throwable cause) {
+        AUDIT.warn("background key refresh failed: {} attempt={} outcome=failed (the cached key is used until its TTL"
+                + " ends, and no longer) error={}", what, attempt, describe(cause));
+    }
+
+    static void imported(String keyTable, String table, int version, String outcome) {
+        AUDIT.info("key row import: key_table={} table={} version={} outcome={}", keyTable, table, version, outcome);
+    }
+
+    static void upgraded(String keyTable, String table, long seq) {
+        AUDIT.info("key rows authenticated: key_table={} table={} seq={} outcome=sealed", keyTable, table, seq);
+    }
+
     private static String describe(Throwable cause) {
         return cause == null ? "" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }

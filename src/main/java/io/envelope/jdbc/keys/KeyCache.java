@@ -18,7 +18,9 @@ import java.util.function.Predicate;
  * parallel. A failed load is not cached. With a zero TTL nothing is stored (every {@link #get} loads, though
  * callers that arrive during a running load share it).
  *
- * <p>All expiry is measured with the injected {@link Clock}.
+ * <p>All expiry is measured with the injected {@link Clock}. Every stored value is reported to a {@link Listener}
+ * (the key ring's refresher, which refreshes used entries ahead of expiry and wipes keys once they expired), and an
+ * entry remembers whether it was asked for since it was stored, so only values in use are refreshed.
  */
 final class KeyCache<K, V> {
 
@@ -27,7 +29,29 @@ final class KeyCache<K, V> {
         V load() throws SQLException;
     }
 
-    private record Entry<V>(V value, Instant expiresAt) {
+    /** Told about every value stored, with the moment it stops being served. */
+    @FunctionalInterface
+    interface Listener<K, V> {
+        void stored(K key, V value, Instant expiresAt);
+    }
+
+    private static final class Entry<V> {
+        final V value;
+        final Instant expiresAt;
+        volatile boolean used;
+
+        Entry(V value, Instant expiresAt) {
+            this.value = value;
+            this.expiresAt = expiresAt;
+        }
+
+        V value() {
+            return value;
+        }
+
+        Instant expiresAt() {
+            return expiresAt;
+        }
     }
 
     private final Duration ttl;
@@ -39,6 +63,7 @@ final class KeyCache<K, V> {
     private final SingleFlight<K, V> loads = new SingleFlight<>();
     /** Bumped by {@link #clear()}, so a load that started before it does not store its (older) result. */
     private long generation;
+    private volatile Listener<K, V> listener = (k, v, at) -> { };
 
     /**
      * @param what what the values are ("data key", "key rows"), for error messages
@@ -55,6 +80,14 @@ final class KeyCache<K, V> {
         this.clock = clock;
         this.what = what;
         this.counted = counted;
+    }
+
+    void listen(Listener<K, V> newListener) {
+        this.listener = newListener;
+    }
+
+    Duration ttl() {
+        return ttl;
     }
 
     /** Whether anything is kept at all (TTL above zero). */
@@ -78,6 +111,7 @@ final class KeyCache<K, V> {
             if (counted) {
                 EnvelopeMetrics.cacheHit();
             }
+            entry.used = true;
             return entry.value();
         }
         if (counted) {
@@ -85,7 +119,11 @@ final class KeyCache<K, V> {
         }
         return loads.run(key, what + " " + key, () -> {
             Entry<V> again = fresh(key);
-            return again != null ? again.value() : loadAndStore(key, loader);
+            if (again != null) {
+                again.used = true;
+                return again.value();
+            }
+            return loadAndStore(key, loader);
         });
     }
 
@@ -103,6 +141,51 @@ final class KeyCache<K, V> {
         synchronized (this) {
             entries.put(key, new Entry<>(value, expiresAt));
         }
+        listener.stored(key, value, expiresAt);
+    }
+
+    /**
+     * Replaces {@code expected} — the value cached for the key, fresh or just expired — by {@code replacement}, which
+     * lives one TTL from now (a refresh). Nothing happens when the key holds another value or none (the entry was
+     * invalidated or reloaded meanwhile): the caller then owns {@code replacement}.
+     *
+     * @return whether the replacement was stored
+     */
+    boolean replace(K key, V expected, V replacement) {
+        if (!caching()) {
+            return false;
+        }
+        Instant expiresAt = clock.instant().plus(ttl);
+        boolean replaced;
+        synchronized (this) {
+            Entry<V> current = entries.get(key);
+            replaced = current != null && current.value() == expected;
+            if (replaced) {
+                entries.put(key, new Entry<>(replacement, expiresAt));
+            }
+        }
+        if (replaced) {
+            listener.stored(key, replacement, expiresAt);
+        }
+        return replaced;
+    }
+
+    /** Whether {@code value} is what the key holds and it was asked for since it was stored. */
+    boolean usedSinceStored(K key, V value) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.value() == value && entry.used;
+    }
+
+    /** Whether {@code value} is still what the key holds (fresh or not yet swept). */
+    boolean holds(K key, V value) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.value() == value;
+    }
+
+    /** Removes the entry if it still holds {@code value}. */
+    boolean removeIfHolds(K key, V value) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.value() == value && entries.remove(key, entry);
     }
 
     void remove(K key) {
@@ -155,10 +238,17 @@ final class KeyCache<K, V> {
         if (caching()) {
             // Counted from when the value was obtained (for a data key: when it was unwrapped).
             Instant expiresAt = clock.instant().plus(ttl);
+            boolean stored = false;
             synchronized (this) {
                 if (generation == startedIn) {
-                    entries.put(key, new Entry<>(value, expiresAt));
+                    Entry<V> entry = new Entry<>(value, expiresAt);
+                    entry.used = true;
+                    entries.put(key, entry);
+                    stored = true;
                 }
+            }
+            if (stored) {
+                listener.stored(key, value, expiresAt);
             }
         }
         return value;

@@ -2,146 +2,164 @@ package io.envelope.jdbc.keys;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.crypto.DataKey;
-import io.envelope.jdbc.kms.EncryptionContext;
-import io.envelope.jdbc.kms.GeneratedDataKey;
 import io.envelope.jdbc.kms.KmsProvider;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * The data keys of every configured table of one runtime (one configuration and database): finds them in the
- * key table, unwraps them through the KMS once per TTL, creates a table's first key race-safely, and caches.
- * Shared by every connection of the runtime; thread-safe.
+ * The data keys of every configured table of one runtime (one configuration and database): finds them in the key
+ * table, verifies the table's key-row state before honouring a status, unwraps keys through the KMS once per TTL
+ * (refreshed ahead of expiry in the background), creates a table's first key race-safely (never over values that
+ * already exist), and caches. Thread-safe.
  *
- * <p>Caching: an unwrapped key lives for {@code ttl} from when it was unwrapped; a table's key-row list (versions
- * and statuses) for {@code ttl} from when it was read; with a zero TTL neither is kept. Concurrent misses for one
- * key make one KMS call; different keys load in parallel. A version a table's cached row list does not know yet
- * (another process rotated) is looked up afresh at once.
+ * <p>One key ring is shared by every connection of the runtime; {@link #on(Connection)} gives a connection its view,
+ * which reads key rows on that connection (plain SELECTs: a value's key row always commits before the value, so a
+ * transaction that sees the value sees its key) and never takes a second connection from a pool on the request
+ * path. Keys are created, and the background refresh reads, on connections of the driver's own
+ * ({@link KeyConnections}). The ring itself (the command line's) reads on such connections too.
+ *
+ * <p>Caching: an unwrapped key lives for {@code ttl} from when it was unwrapped; a table's key rows for {@code ttl}
+ * from when they were read. With a zero TTL nothing is shared: each connection's view keeps what one statement
+ * needed until its next statement starts ({@link #statementStarts()}).
  */
 public final class KeyRing implements AutoCloseable {
 
     /**
-     * Cache key of an unwrapped data key: its place and its wrapped form (a re-created or re-wrapped row is a new
-     * entry). Built on every decryption, so it compares the wrapped bytes as they are (no encoding) and hashes
-     * them once.
+     * A data key with the time until which it may be used without asking the key ring again: the end of its
+     * cache entry (one TTL from when it was unwrapped), or with a zero TTL, the statement it was taken for.
      */
-    private static final class DataKeyId {
-        private final String tableIdentity;
-        private final int version;
-        private final byte[] wrapped;
-        private final int hash;
+    public record KeyLease(DataKey key, Instant expiresAt, long statement) {
+    }
 
-        private DataKeyId(String tableIdentity, int version, byte[] wrapped) {
-            this.tableIdentity = tableIdentity;
-            this.version = version;
-            this.wrapped = wrapped;
-            this.hash = 31 * (31 * tableIdentity.hashCode() + version) + Arrays.hashCode(wrapped);
+    /** A connection for key work that commits on its own; closing it closes it unless it is the application's. */
+    static final class OwnConnection implements AutoCloseable {
+        private final Connection connection;
+        private final boolean owned;
+
+        OwnConnection(Connection connection, boolean owned) {
+            this.connection = connection;
+            this.owned = owned;
         }
 
-        static DataKeyId of(KeyRow row) {
-            return new DataKeyId(row.tableName(), row.keyVersion(), row.encryptedKey());
-        }
-
-        String tableIdentity() {
-            return tableIdentity;
-        }
-
-        int version() {
-            return version;
+        Connection connection() {
+            return connection;
         }
 
         @Override
-        public boolean equals(Object other) {
-            return other instanceof DataKeyId id && id.hash == hash && id.version == version
-                    && id.tableIdentity.equals(tableIdentity) && Arrays.equals(id.wrapped, wrapped);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public String toString() {
-            return tableIdentity + " v" + version;
+        public void close() {
+            if (owned) {
+                KeyConnections.closeQuietly(connection);
+            }
         }
     }
 
-    private final KmsProvider kms;
-    private final KeyTable table;
-    private final KeyUnwrapper unwrapper;
-    private final Clock clock;
-    private final KeyCache<String, List<KeyRow>> rowCache;
-    private final KeyCache<DataKeyId, DataKey> keyCache;
-    private final SingleFlight<String, List<KeyRow>> firstKeys = new SingleFlight<>();
-    /** Per table identity, the highest version this process has handed out for randomized writes. */
-    private final ConcurrentHashMap<String, Integer> randomizedHighWater = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final KeyRingState s;
+    /** The application's connection this view reads key rows on; null for the ring itself. */
+    private final Connection application;
+    /** With a zero TTL: the statement counter and what the current statement has read and unwrapped. */
+    private final AtomicLong statement = new AtomicLong();
+    private final Map<String, RowSnapshot> statementRows = new ConcurrentHashMap<>();
+    private final Map<DataKeyId, DataKey> statementKeys = new ConcurrentHashMap<>();
+
+    /** A ring that reads and writes on new connections from {@code connections} (the command line, tests). */
+    public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
+                   Duration ttl, Clock clock) {
+        this(keyTable, createKeyTable, null, kms, KeyConnections.direct(connections), StoredValueProbe.NONE, ttl,
+                clock);
+    }
 
     /**
      * @param keyTable       the key table name, possibly schema-qualified
      * @param createKeyTable create it when missing
+     * @param expectedOwner  on PostgreSQL, the role that must own the key table; null: the connecting role or one
+     *                       it is a member of
      * @param kms            the KMS provider
-     * @param connections    opens connections of its own for key-table work
+     * @param own            connections of the driver's own, for creating keys and background refreshes
+     * @param probe          checks a table for existing values before its first key is made
      * @param ttl            how long an unwrapped key (and the table's key-row list) is used, from when it was read
      * @param clock          time source (tests move it)
      */
-    public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
-                   Duration ttl, Clock clock) {
-        Objects.requireNonNull(keyTable, "keyTable");
-        this.kms = Objects.requireNonNull(kms, "kms");
-        Objects.requireNonNull(connections, "connections");
-        Objects.requireNonNull(ttl, "ttl");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        if (ttl.isNegative()) {
-            throw new IllegalArgumentException("key-cache.ttl must not be negative");
-        }
-        this.table = new KeyTable(keyTable, createKeyTable, connections);
-        this.unwrapper = new KeyUnwrapper(kms, keyTable);
-        this.rowCache = new KeyCache<>(ttl, clock, "the key rows of table");
-        this.keyCache = new KeyCache<>(ttl, clock, "the data key of table", true);
+    public KeyRing(String keyTable, boolean createKeyTable, String expectedOwner, KmsProvider kms,
+                   KeyConnections own, StoredValueProbe probe, Duration ttl, Clock clock) {
+        this.s = new KeyRingState(new KeyTableLocation(Objects.requireNonNull(keyTable, "keyTable"), createKeyTable,
+                expectedOwner), kms, own, probe, ttl, clock);
+        this.application = null;
     }
 
-    /** The key randomized values of this table are written under: the highest active version (created if none). */
+    private KeyRing(KeyRingState state, Connection application) {
+        this.s = state;
+        this.application = application;
+    }
+
+    /**
+     * The view of one application connection: key rows are read on it. The first call of a runtime resolves the
+     * key table on that connection (schema-qualified, owner checked, created when missing and allowed).
+     */
+    public KeyRing on(Connection applicationConnection) throws SQLException {
+        s.checkOpen();
+        KeyRing view = new KeyRing(s, Objects.requireNonNull(applicationConnection, "applicationConnection"));
+        s.table.location().resolve(applicationConnection, purpose -> view.openUnresolved(purpose, true));
+        return view;
+    }
+
+    /**
+     * A statement of this view's connection starts. With a zero TTL it drops (and wipes) what the previous statement
+     * read and unwrapped, so each statement reads the key rows and unwraps each key it needs once, on this
+     * connection. Nothing happens with a TTL above zero.
+     */
+    public void statementStarts() {
+        if (s.caching()) {
+            return;
+        }
+        statement.incrementAndGet();
+        statementRows.clear();
+        for (DataKey key : statementKeys.values()) {
+            key.destroy();
+        }
+        statementKeys.clear();
+    }
+
+    /**
+     * The key randomized values of this table are written under: the highest active version (created if none). A
+     * refused key row above it could be the real highest active version, so the write is refused then.
+     */
     public DataKey randomizedWriteKey(String tableIdentity) throws SQLException {
-        List<KeyRow> rows = writableRows(tableIdentity);
-        KeyRow row = rows.get(0);
-        for (KeyRow candidate : rows) {
-            if (candidate.keyVersion() > row.keyVersion()) {
-                row = candidate;
+        RowSnapshot snapshot = writable(tableIdentity);
+        List<KeyRow> active = active(snapshot);
+        KeyRow row = active.get(active.size() - 1);
+        for (int version : snapshot.refused.keySet()) {
+            if (version > row.keyVersion()) {
+                throw s.refusal(tableIdentity, version, "it may be the highest active version, so randomized writes"
+                        + " are refused rather than written under version " + row.keyVersion());
             }
         }
-        Integer used = randomizedHighWater.get(tableIdentity);
-        if (used != null && row.keyVersion() < used) {
-            KeyAudit.versionWentBackwards(table.name(), tableIdentity, row.keyVersion(), used);
-            throw EnvelopeException.key("audit: key table " + table.name() + ": the highest active key version of "
-                    + "table " + tableIdentity + " is now " + row.keyVersion() + ", but this process already wrote "
-                    + "randomized values under version " + used + "; a write version never moves backwards, so the "
-                    + "write is refused (was version " + used + " set back from active?)");
-        }
-        DataKey key = dataKey(row);
-        randomizedHighWater.merge(tableIdentity, row.keyVersion(), Math::max);
-        return key;
+        s.history(tableIdentity).randomizedWrite(row.keyVersion());
+        return dataKey(row);
     }
 
-    /** The key deterministic values of this table are written under: the lowest active version (created if none). */
+    /**
+     * The key deterministic values of this table are written under: the lowest active version (created if none). A
+     * refused key row below it could be the real lowest active version, so the write is refused then.
+     */
     public DataKey deterministicWriteKey(String tableIdentity) throws SQLException {
-        List<KeyRow> rows = writableRows(tableIdentity);
-        KeyRow row = rows.get(0);
-        for (KeyRow candidate : rows) {
-            if (candidate.keyVersion() < row.keyVersion()) {
-                row = candidate;
+        RowSnapshot snapshot = writable(tableIdentity);
+        KeyRow row = active(snapshot).get(0);
+        for (int version : snapshot.refused.keySet()) {
+            if (version < row.keyVersion()) {
+                throw s.refusal(tableIdentity, version, "it may be the lowest active version, so deterministic writes"
+                        + " are refused rather than written under version " + row.keyVersion());
             }
         }
         return dataKey(row);
@@ -149,17 +167,19 @@ public final class KeyRing implements AutoCloseable {
 
     /**
      * Every non-retired version (active and retiring), lowest first, for deterministic lookups that must match any
-     * of them. Creates the table's first key when it has none. A table whose versions are all retired is an error.
+     * of them; a refused row is matched too, whatever it claims (matching one version more never finds a wrong
+     * row, matching one less could miss rows). Creates the table's first key when it has none. A table whose
+     * versions are all retired is an error.
      */
     public List<DataKey> matchKeys(String tableIdentity) throws SQLException {
-        List<KeyRow> matching = nonRetired(rowsOf(tableIdentity, true));
-        if (matching.isEmpty() && rowCache.caching()) {
-            matching = nonRetired(rowCache.reload(tableIdentity, () -> table.rowsOf(tableIdentity)));
+        List<KeyRow> matching = matching(honoured(tableIdentity, false));
+        if (matching.isEmpty() && s.caching()) {
+            matching = matching(honoured(tableIdentity, true));
         }
         if (matching.isEmpty()) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity
+            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
                     + " has no active or retiring key version to match lookups against (versions: "
-                    + describe(rowsOf(tableIdentity, false)) + ")");
+                    + describe(rows(tableIdentity).rows) + ")");
         }
         List<DataKey> keys = new ArrayList<>(matching.size());
         for (KeyRow row : matching) {
@@ -173,256 +193,286 @@ public final class KeyRing implements AutoCloseable {
         return lease(tableIdentity, version).key();
     }
 
-    /**
-     * A data key with the time until which it may be used without asking the key ring again: the end of its
-     * cache entry (one TTL from when it was unwrapped; already past with a zero TTL). Lets the read path keep
-     * the key of the version it is decrypting for a whole result without breaking the TTL rule.
-     */
-    public record KeyLease(DataKey key, Instant expiresAt) {
-    }
-
     /** The key of one version, for decrypting a stored value that names it, with its lease (see {@link KeyLease}). */
     public KeyLease lease(String tableIdentity, int version) throws SQLException {
-        KeyRow row = find(rowsOf(tableIdentity, false), version);
-        if (row == null && rowCache.caching()) {
+        KeyRow row = rows(tableIdentity).version(version);
+        if (row == null && s.caching()) {
             // Perhaps created by another process since the row list was cached.
-            row = find(rowCache.reload(tableIdentity, () -> table.rowsOf(tableIdentity)), version);
+            row = reread(tableIdentity).version(version);
         }
         if (row == null) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity + " has no key version "
-                    + version + " (never created, or destroyed)");
+            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity + " has no key"
+                    + " version " + version + ", which a stored value names: the key table has lost it (restored"
+                    + " without it, dropped, or key-table points at another table) or it was destroyed. Restore the"
+                    + " key rows from your key export with `keys import --in FILE` (see the README, Backups and"
+                    + " disaster recovery)");
         }
         DataKey key = dataKey(row);
-        Instant until = keyCache.expiresAt(DataKeyId.of(row), key);
-        return new KeyLease(key, until == null ? Instant.MIN : until);
+        if (!s.caching()) {
+            return new KeyLease(key, Instant.MAX, statement.get());
+        }
+        Instant until = s.keyCache.expiresAt(DataKeyId.of(row), key);
+        return new KeyLease(key, until == null ? Instant.MIN : until, 0);
     }
 
-    /** Whether a lease may still be used (by this ring's clock). */
+    /** Whether a lease may still be used (by this ring's clock; with a zero TTL, within its statement). */
     public boolean isCurrent(KeyLease lease) {
-        return clock.instant().isBefore(lease.expiresAt());
+        if (!s.caching()) {
+            return lease.statement() == statement.get() && !lease.expiresAt().equals(Instant.MIN);
+        }
+        return s.clock.instant().isBefore(lease.expiresAt());
     }
+
+    // ---- administration (the command line): always on connections of the driver's own -------------------------
 
     /** Every row of the key table, by table identity and version (read afresh; holds only wrapped keys). */
     public List<KeyRow> rows() throws SQLException {
-        checkOpen();
-        return table.allRows();
+        try (OwnConnection own = resolvedOwn("listing the keys")) {
+            return s.table.allRows(own.connection());
+        }
     }
 
-    /**
-     * Adds a new {@code active} version (highest + 1, or 1 for a table without keys) with a new data key. This
-     * process writes randomized values under it at once; others within one TTL. Fails if another process added the
-     * same version at the same moment.
-     */
+    /** The checks and changes of the key table's rows: rotation, status, destruction, rewrap, upgrade, import. */
+    public KeyAdministration administration() throws SQLException {
+        s.checkOpen();
+        return new KeyAdministration(s, this);
+    }
+
+    /** See {@link KeyAdministration#addVersion}. */
     public KeyRow addVersion(String tableIdentity) throws SQLException {
-        checkOpen();
-        List<KeyRow> current = table.rowsOf(tableIdentity);
-        int next = current.stream().mapToInt(KeyRow::keyVersion).max().orElse(0) + 1;
-        List<KeyRow> rows = createVersion(tableIdentity, next, false);
-        return find(rows, next);
+        return administration().addVersion(tableIdentity);
     }
 
-    /** Sets the status of one version. This process sees it at once, others within one TTL. */
+    /** See {@link KeyAdministration#setStatus}. */
     public void setStatus(String tableIdentity, int version, KeyStatus status) throws SQLException {
-        checkOpen();
-        Objects.requireNonNull(status, "status");
-        int changed = table.updateStatus(tableIdentity, version, status);
-        rowCache.remove(tableIdentity);
-        if (changed == 0) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity + " has no key version "
-                    + version + " to set " + status.dbValue());
-        }
-        KeyAudit.statusChanged(table.name(), tableIdentity, version, status.dbValue());
+        administration().setStatus(tableIdentity, version, status);
     }
 
-    /**
-     * Deletes a retiring or retired version's key row: every value under it becomes unreadable for good
-     * (crypto-shredding). An active version is refused.
-     */
+    /** See {@link KeyAdministration#destroy}. */
     public void destroy(String tableIdentity, int version) throws SQLException {
-        checkOpen();
-        KeyRow row = find(table.rowsOf(tableIdentity), version);
-        if (row == null) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity + " has no key version "
-                    + version + " to destroy");
-        }
-        int deleted = table.deleteUnlessActive(tableIdentity, version);
-        rowCache.remove(tableIdentity);
-        if (deleted == 0) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity + " key version "
-                    + version + " is active (or was just made active): only retiring or retired versions can be "
-                    + "destroyed");
-        }
-        for (DataKey gone : keyCache.removeIf(id -> id.tableIdentity().equals(tableIdentity)
-                && id.version() == version)) {
-            gone.destroy();
-        }
-        KeyAudit.destroyed(table.name(), tableIdentity, version, row.kmsKeyId());
+        administration().destroy(tableIdentity, version);
     }
 
-    /**
-     * Re-wraps one key row under another master key through the KMS (aws-kms: ReEncrypt, so the data key never
-     * leaves the KMS), bound to the same table and version; no row data changes. The row must be allowed (its
-     * master key is the configured one or in {@code allowed-key-ids}). A row already under {@code toKmsKeyId} is
-     * left alone, so an interrupted rewrap can simply run again.
-     *
-     * @return true when the row was re-wrapped, false when it already was
-     */
+    /** See {@link KeyAdministration#rewrap}. */
     public boolean rewrap(KeyRow row, String toKmsKeyId) throws SQLException {
-        checkOpen();
-        if (row.kmsKeyId().equals(toKmsKeyId)) {
-            return false;
-        }
-        unwrapper.checkAllowed(row);
-        byte[] rewrapped = kms.reEncrypt(row.kmsKeyId(), row.encryptedKey(), toKmsKeyId,
-                new EncryptionContext(row.tableName(), row.keyVersion()));
-        if (table.updateWrapping(row, toKmsKeyId, rewrapped) != 1) {
-            throw EnvelopeException.key("re-wrapping key version " + row.keyVersion() + " of table "
-                    + row.tableName() + ": the row changed while it was being re-wrapped (another rewrap or"
-                    + " rotation at the same time?); run the command again");
-        }
-        rowCache.remove(row.tableName());
-        return true;
+        return administration().rewrap(row, toKmsKeyId);
     }
 
     /** Drops every cached key row list and unwrapped key, so the next call reads the key table and the KMS afresh. */
     public void invalidate() {
-        rowCache.clear();
-        keyCache.clear();
+        s.rowCache.clear();
+        s.keyCache.clear();
     }
 
+    /** Closes the ring (not a view): stops its background refresh and wipes its cached keys. */
     @Override
     public void close() {
-        closed = true;
-        rowCache.clear();
-        for (DataKey key : keyCache.clear()) {
-            key.destroy();
+        statementStarts();
+        if (application == null) {
+            s.close();
         }
     }
 
     // ------------------------------------------------------------------------------------------------------------
 
-    /** The active rows of a table, creating its first key if it has none; an error if it has rows but none active. */
-    private List<KeyRow> writableRows(String tableIdentity) throws SQLException {
-        List<KeyRow> active = active(rowsOf(tableIdentity, true));
-        if (active.isEmpty() && rowCache.caching()) {
-            active = active(rowCache.reload(tableIdentity, () -> table.rowsOf(tableIdentity)));
-        }
-        if (active.isEmpty()) {
-            throw EnvelopeException.key("key table " + table.name() + ": table " + tableIdentity
-                    + " has no active key version to write under (versions: " + describe(rowsOf(tableIdentity, false))
-                    + "); add one with keys rotate");
-        }
-        return active;
+    /** A connection of the driver's own with the key table resolved (for the command line). */
+    OwnConnection resolvedOwn(String purpose) throws SQLException {
+        s.checkOpen();
+        return openOwn(purpose, false);
     }
 
-    /** A table's rows (cached for one TTL); when it has none and {@code create}, its first key is made. */
-    private List<KeyRow> rowsOf(String tableIdentity, boolean create) throws SQLException {
-        checkOpen();
-        Objects.requireNonNull(tableIdentity, "tableIdentity");
-        List<KeyRow> rows = rowCache.get(tableIdentity, () -> table.rowsOf(tableIdentity));
-        if (rows.isEmpty() && rowCache.caching()) {
-            // Cached as empty: another process may have created the key since.
-            rows = rowCache.reload(tableIdentity, () -> table.rowsOf(tableIdentity));
+    /**
+     * {@link #openUnresolved}, and the key table resolved on the connection if no application connection resolved
+     * it before (the command line's ring).
+     */
+    OwnConnection openOwn(String purpose, boolean mayUseApplication) throws SQLException {
+        OwnConnection own = openUnresolved(purpose, mayUseApplication);
+        if (!s.table.location().resolved()) {
+            try {
+                s.table.location().resolve(own.connection(), p -> openUnresolved(p, false));
+            } catch (SQLException | RuntimeException e) {
+                own.close();
+                throw e;
+            }
         }
-        if (rows.isEmpty() && create) {
-            rows = firstKeys.run(tableIdentity, "the first data key of table " + tableIdentity, () -> {
-                List<KeyRow> again = table.rowsOf(tableIdentity);
-                if (!again.isEmpty()) {
-                    rowCache.put(tableIdentity, again);
-                    return again;
-                }
-                return createVersion(tableIdentity, 1, true);
-            });
+        return own;
+    }
+
+    /**
+     * A connection of the driver's own for key work that must commit independently. When none can be had (a pool
+     * with every connection in use) and {@code mayUseApplication}, the application's connection is used if it is in
+     * autocommit mode — each statement then commits at once, independently of any later transaction.
+     */
+    private OwnConnection openUnresolved(String purpose, boolean mayUseApplication) throws SQLException {
+        try {
+            return new OwnConnection(s.own.open(s.table.name(), purpose), true);
+        } catch (SQLException e) {
+            Connection app = application;
+            if (mayUseApplication && app != null && app.getAutoCommit()) {
+                return new OwnConnection(app, false);
+            }
+            if (s.own.pooled()) {
+                throw EnvelopeException.key(e.getMessage().substring(EnvelopeException.PREFIX.length())
+                        + ". A key row must commit independently of the application's transaction, so it is not"
+                        + " written on the application's connection while a transaction is open: leave a connection"
+                        + " of the pool free, run the first write of each table in autocommit mode, or create the"
+                        + " keys ahead (any write through envelope-jdbc in autocommit mode)", e);
+            }
+            throw e;
+        }
+    }
+
+    /** The rows of a table to honour: verified (authenticated key tables), checked against this process's history. */
+    private RowSnapshot honoured(String tableIdentity, boolean reread) throws SQLException {
+        RowSnapshot snapshot = reread ? reread(tableIdentity) : rows(tableIdentity);
+        if (snapshot.isEmpty()) {
+            snapshot = s.firstKey(tableIdentity, this);
+        }
+        if (!snapshot.verified) {
+            s.verify(snapshot, this);
+        }
+        return s.history(tableIdentity).honour(snapshot);
+    }
+
+    /** A table's honoured rows with at least one active, verified version (its first key created if it has none). */
+    private RowSnapshot writable(String tableIdentity) throws SQLException {
+        RowSnapshot snapshot = honoured(tableIdentity, false);
+        if (active(snapshot).isEmpty() && s.caching()) {
+            snapshot = honoured(tableIdentity, true);
+        }
+        if (active(snapshot).isEmpty()) {
+            if (!snapshot.refused.isEmpty()) {
+                throw s.refusal(tableIdentity, snapshot.refused.keySet().iterator().next(),
+                        "no other version is active, so writes are refused");
+            }
+            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
+                    + " has no active key version to write under (versions: " + describe(snapshot.rows)
+                    + "); add one with keys rotate");
+        }
+        return snapshot;
+    }
+
+    /** A table's rows: cached for one TTL (or, with a zero TTL, for the current statement). */
+    RowSnapshot rows(String tableIdentity) throws SQLException {
+        s.checkOpen();
+        Objects.requireNonNull(tableIdentity, "tableIdentity");
+        if (!s.caching()) {
+            RowSnapshot mine = statementRows.get(tableIdentity);
+            if (mine == null) {
+                mine = read(tableIdentity);
+                statementRows.put(tableIdentity, mine);
+            }
+            return mine;
+        }
+        RowSnapshot rows = s.rowCache.get(tableIdentity, () -> read(tableIdentity));
+        if (rows.isEmpty()) {
+            // Cached as empty: another process may have created the key since.
+            rows = reread(tableIdentity);
         }
         return rows;
     }
 
+    /** A table's rows read afresh (and cached). */
+    RowSnapshot reread(String tableIdentity) throws SQLException {
+        if (!s.caching()) {
+            RowSnapshot mine = read(tableIdentity);
+            statementRows.put(tableIdentity, mine);
+            return mine;
+        }
+        return s.rowCache.reload(tableIdentity, () -> read(tableIdentity));
+    }
+
+    /** Remembers rows read elsewhere (after a key was created) as this view's current ones. */
+    void remember(RowSnapshot snapshot) {
+        if (s.caching()) {
+            s.rowCache.put(snapshot.table, snapshot);
+        } else {
+            statementRows.put(snapshot.table, snapshot);
+        }
+    }
+
     /**
-     * Generates a data key for one version, inserts it if the version is free and re-reads. If another writer won,
-     * its key is adopted (when {@code adoptOnConflict}) or the call fails; the generated key is then discarded.
-     *
-     * @return the table's rows after the insert
+     * Reads a table's rows on the application's connection — inside a savepoint when a transaction is open, so a
+     * failure never aborts the application's transaction — or, when that fails (an aborted transaction, a driver
+     * that allows no second statement while a result streams), on a connection of the driver's own.
      */
-    private List<KeyRow> createVersion(String tableIdentity, int version, boolean adoptOnConflict)
-            throws SQLException {
-        EncryptionContext context = new EncryptionContext(tableIdentity, version);
-        GeneratedDataKey generated;
-        try {
-            generated = kms.generateDataKey(context);
-        } catch (SQLException | RuntimeException e) {
-            KeyAudit.generateFailed(table.name(), tableIdentity, version, kms.masterKeyId(), e);
-            if (KeyUnwrapper.namesTheKmsCall(e)) {
-                throw (SQLException) e;
+    private RowSnapshot read(String tableIdentity) throws SQLException {
+        Connection app = application;
+        if (app != null) {
+            try {
+                return new RowSnapshot(tableIdentity, readOnApplication(app, tableIdentity));
+            } catch (SQLException onApplication) {
+                try {
+                    return s.readOwn(tableIdentity, this);
+                } catch (SQLException onOwn) {
+                    onOwn.addSuppressed(onApplication);
+                    throw onOwn;
+                }
             }
-            throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
-                    + " under KMS key " + kms.masterKeyId() + " failed", e);
         }
-        byte[] plaintext = generated.plaintext();
+        return s.readOwn(tableIdentity, this);
+    }
+
+    private List<KeyRow> readOnApplication(Connection app, String tableIdentity) throws SQLException {
+        if (app.getAutoCommit()) {
+            return s.table.rowsOf(app, tableIdentity);
+        }
+        Savepoint savepoint = app.setSavepoint();
         try {
-            if (plaintext == null || plaintext.length != DataKey.KEY_BYTES || generated.wrapped() == null
-                    || generated.kmsKeyId() == null) {
-                throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
-                        + " under KMS key " + kms.masterKeyId() + " returned an incomplete data key");
-            }
-            KeyRow mine = new KeyRow(tableIdentity, version, kms.providerName(), generated.kmsKeyId(),
-                    generated.wrapped(), KeyStatus.ACTIVE, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-            boolean inserted = table.insertIfAbsent(mine);
-            List<KeyRow> rows = table.rowsOf(tableIdentity);
-            KeyRow stored = find(rows, version);
-            if (stored == null) {
-                throw EnvelopeException.key("key table " + table.name() + ": key version " + version + " of table "
-                        + tableIdentity + " is missing right after it was stored");
-            }
-            if (inserted && Arrays.equals(stored.encryptedKey(), generated.wrapped())) {
-                keyCache.put(DataKeyId.of(stored), new DataKey(tableIdentity, version, plaintext));
-                KeyAudit.keyCreated(table.name(), tableIdentity, version, generated.kmsKeyId());
-            } else if (adoptOnConflict) {
-                KeyAudit.keyAdopted(table.name(), tableIdentity, version, stored.kmsKeyId());
-            } else {
-                rowCache.put(tableIdentity, rows);
-                throw EnvelopeException.key("key table " + table.name() + ": key version " + version + " of table "
-                        + tableIdentity + " was created at the same moment by another process; nothing was added");
-            }
-            rowCache.put(tableIdentity, rows);
+            List<KeyRow> rows = s.table.rowsOf(app, tableIdentity);
+            app.releaseSavepoint(savepoint);
             return rows;
-        } finally {
-            if (plaintext != null) {
-                Arrays.fill(plaintext, (byte) 0);
+        } catch (SQLException e) {
+            try {
+                app.rollback(savepoint);
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
             }
+            throw e;
         }
     }
 
-    private DataKey dataKey(KeyRow row) throws SQLException {
-        // Refused rows are refused on every call, cached key or not.
-        unwrapper.checkAllowed(row);
-        return keyCache.get(DataKeyId.of(row), () -> unwrapper.unwrap(row));
+    /** The unwrapped key of a row: cached per TTL (or per statement); refused rows are refused on every call. */
+    DataKey dataKey(KeyRow row) throws SQLException {
+        s.unwrapper.checkAllowed(row);
+        DataKeyId id = DataKeyId.of(row);
+        if (!s.caching()) {
+            DataKey mine = statementKeys.get(id);
+            if (mine == null) {
+                mine = s.unwrapper.unwrap(row);
+                DataKey raced = statementKeys.putIfAbsent(id, mine);
+                if (raced != null) {
+                    mine.destroy();
+                    mine = raced;
+                }
+            }
+            return mine;
+        }
+        return s.keyCache.get(id, () -> s.unwrapper.unwrap(row));
     }
 
-    private void checkOpen() throws SQLException {
-        if (closed) {
-            throw EnvelopeException.key("key table " + table.name() + ": the key ring is closed");
+    /** Keeps a freshly generated key as the unwrapped key of its row (no Decrypt for the process that made it). */
+    void keep(KeyRow row, DataKey key) {
+        if (s.caching()) {
+            s.keyCache.put(DataKeyId.of(row), key);
+        } else if (statementKeys.putIfAbsent(DataKeyId.of(row), key) != null) {
+            key.destroy();
         }
     }
 
-    private static List<KeyRow> active(List<KeyRow> rows) {
-        return rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE).toList();
-    }
-
-    private static List<KeyRow> nonRetired(List<KeyRow> rows) {
-        return rows.stream().filter(r -> r.status() != KeyStatus.RETIRED)
+    /** The verified active rows, lowest version first. */
+    private static List<KeyRow> active(RowSnapshot snapshot) {
+        return snapshot.rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE && !snapshot.refused(r))
                 .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
     }
 
-    private static KeyRow find(List<KeyRow> rows, int version) {
-        for (KeyRow row : rows) {
-            if (row.keyVersion() == version) {
-                return row;
-            }
-        }
-        return null;
+    /** The rows lookups match: verified non-retired rows and every refused row, lowest version first. */
+    private static List<KeyRow> matching(RowSnapshot snapshot) {
+        return snapshot.rows.stream().filter(r -> r.status() != KeyStatus.RETIRED || snapshot.refused(r))
+                .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
     }
 
-    private static String describe(List<KeyRow> rows) {
+    static String describe(List<KeyRow> rows) {
         if (rows.isEmpty()) {
             return "none";
         }

@@ -11,50 +11,37 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 /**
- * The key metadata table (contract §4): creates it when missing (if allowed), reads, inserts if absent, updates
- * the status of and deletes key rows. Every call runs on a connection of its own from the
- * {@link ConnectionSource}, in autocommit mode (so it commits independently of any application transaction),
- * with a query timeout, and closes it.
+ * The key metadata table's SQL: reads, inserts if absent, and rewrites one table's key-row state in a transaction,
+ * each on the connection it is given, with a query timeout. Where the table is and which layout it has comes from
+ * {@link KeyTableLocation}, resolved once.
  */
 final class KeyTable {
 
     /** Query timeout of every key-table statement. */
     static final int QUERY_TIMEOUT_SECONDS = 10;
 
-    /** One to three dot-separated parts, each an unquoted identifier or a double-quoted one. */
-    private static final Pattern TABLE_NAME = Pattern.compile(
-            "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")(?:\\.(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")){0,2}");
+    private final KeyTableLocation location;
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection, KeyTableDialect dialect) throws SQLException;
-    }
-
-    private final String name;
-    private final boolean create;
-    private final ConnectionSource connections;
-    private final Object setupLock = new Object();
-    private volatile KeyTableDialect dialect;
-    private volatile boolean ready;
-
-    KeyTable(String name, boolean create, ConnectionSource connections) {
-        this.name = name;
-        this.create = create;
-        this.connections = connections;
+    KeyTable(KeyTableLocation location) {
+        this.location = location;
     }
 
     /** The key table's name as configured. */
     String name() {
-        return name;
+        return location.name();
+    }
+
+    KeyTableLocation location() {
+        return location;
     }
 
     /** The rows of one table identity, lowest version first. */
-    List<KeyRow> rowsOf(String tableIdentity) throws SQLException {
-        return withConnection("reading the keys of table " + tableIdentity, (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + KeyTableDialect.COLUMNS + " FROM " + name
+    List<KeyRow> rowsOf(Connection c, String tableIdentity) throws SQLException {
+        return run("reading the keys of table " + tableIdentity, () -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + columns() + " FROM " + sqlName()
                     + " WHERE table_name = ? ORDER BY key_version")) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 ps.setString(1, tableIdentity);
@@ -64,9 +51,9 @@ final class KeyTable {
     }
 
     /** Every row, by table identity and version. */
-    List<KeyRow> allRows() throws SQLException {
-        return withConnection("listing the keys", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + KeyTableDialect.COLUMNS + " FROM " + name
+    List<KeyRow> allRows(Connection c) throws SQLException {
+        return run("listing the keys", () -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + columns() + " FROM " + sqlName()
                     + " ORDER BY table_name, key_version")) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 return read(ps);
@@ -75,21 +62,16 @@ final class KeyTable {
     }
 
     /**
-     * Inserts the row unless its (table_name, key_version) is taken.
+     * Inserts the row unless its (table_name, key_version) is taken, on a connection in autocommit mode.
      *
      * @return whether this call inserted it (false: another writer's row is there)
      */
-    boolean insertIfAbsent(KeyRow row) throws SQLException {
-        return withConnection("storing key version " + row.keyVersion() + " of table " + row.tableName(), (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement(d.insertSql(name))) {
+    boolean insertIfAbsent(Connection c, KeyRow row) throws SQLException {
+        return run("storing key version " + row.keyVersion() + " of table " + row.tableName(), () -> {
+            KeyTableDialect d = location.dialect();
+            try (PreparedStatement ps = c.prepareStatement(d.insertSql(sqlName(), authenticated()))) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                ps.setString(1, row.tableName());
-                ps.setInt(2, row.keyVersion());
-                ps.setString(3, row.kmsProvider());
-                ps.setString(4, row.kmsKeyId());
-                ps.setBytes(5, row.encryptedKey());
-                ps.setString(6, row.status().dbValue());
-                ps.setTimestamp(7, Timestamp.valueOf(row.createdAt()));
+                bindRow(ps, row);
                 return ps.executeUpdate() == 1;
             } catch (SQLException e) {
                 if (d.isDuplicateKey(e)) {
@@ -100,60 +82,151 @@ final class KeyTable {
         });
     }
 
-    /** Sets the status of one version; returns the number of rows changed (0: no such version). */
-    int updateStatus(String tableIdentity, int version, KeyStatus status) throws SQLException {
-        return withConnection("setting key version " + version + " of table " + tableIdentity + " to "
-                + status.dbValue(), (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + name
-                    + " SET status = ? WHERE table_name = ? AND key_version = ?")) {
-                ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                ps.setString(1, status.dbValue());
-                ps.setString(2, tableIdentity);
-                ps.setInt(3, version);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     /**
-     * Replaces a row's wrapped key and master key id, only if the row still holds the wrapped key it was read
-     * with (so two rewraps at once cannot overwrite each other's work); returns the number of rows changed.
+     * Replaces one table's rows {@code before} (as read) by {@code after}, in one transaction on a connection of its
+     * own: rows gone are deleted, new ones inserted, the others updated; each statement must find the row exactly as
+     * it was read (status, wrapped key and, when authenticated, sequence number), so two changes at once cannot
+     * overwrite each other. Fails, changing nothing, when one does not.
      */
-    int updateWrapping(KeyRow row, String newKmsKeyId, byte[] newWrapped) throws SQLException {
-        return withConnection("re-wrapping key version " + row.keyVersion() + " of table " + row.tableName(),
-                (c, d) -> {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + name
-                            + " SET kms_key_id = ?, encrypted_key = ? WHERE table_name = ? AND key_version = ?"
-                            + " AND kms_key_id = ? AND encrypted_key = ?")) {
-                        ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                        ps.setString(1, newKmsKeyId);
-                        ps.setBytes(2, newWrapped);
-                        ps.setString(3, row.tableName());
-                        ps.setInt(4, row.keyVersion());
-                        ps.setString(5, row.kmsKeyId());
-                        ps.setBytes(6, row.encryptedKey());
-                        return ps.executeUpdate();
+    void replaceState(Connection c, String tableIdentity, List<KeyRow> before, List<KeyRow> after, String what)
+            throws SQLException {
+        run(what + " (table " + tableIdentity + ")", () -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            boolean done = false;
+            try {
+                for (KeyRow old : before) {
+                    KeyRow now = find(after, old.keyVersion());
+                    int changed = now == null ? delete(c, old) : update(c, old, now);
+                    if (changed != 1) {
+                        throw EnvelopeException.key("key table " + name() + ": key version " + old.keyVersion()
+                                + " of table " + tableIdentity + " changed while " + what + " (another command at the"
+                                + " same time?); nothing was changed, run the command again");
                     }
-                });
+                }
+                for (KeyRow now : after) {
+                    if (find(before, now.keyVersion()) == null) {
+                        KeyTableDialect d = location.dialect();
+                        try (PreparedStatement ps = c.prepareStatement(KeyTableDialect.plainInsert(sqlName(),
+                                authenticated()))) {
+                            ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                            bindRow(ps, now);
+                            ps.executeUpdate();
+                        } catch (SQLException e) {
+                            if (d.isDuplicateKey(e)) {
+                                throw EnvelopeException.key("key table " + name() + ": key version "
+                                        + now.keyVersion() + " of table " + tableIdentity + " was created at the same"
+                                        + " moment by another process; nothing was changed", e);
+                            }
+                            throw e;
+                        }
+                    }
+                }
+                c.commit();
+                done = true;
+            } finally {
+                if (!done) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException ignored) {
+                        // the original failure is what matters
+                    }
+                }
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
     }
 
-    /** Deletes one version if it is retiring or retired; returns the number of rows deleted. */
-    int deleteUnlessActive(String tableIdentity, int version) throws SQLException {
-        return withConnection("destroying key version " + version + " of table " + tableIdentity, (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + name
-                    + " WHERE table_name = ? AND key_version = ? AND status IN (?, ?)")) {
-                ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                ps.setString(1, tableIdentity);
-                ps.setInt(2, version);
-                ps.setString(3, KeyStatus.RETIRING.dbValue());
-                ps.setString(4, KeyStatus.RETIRED.dbValue());
-                return ps.executeUpdate();
+    private int update(Connection c, KeyRow old, KeyRow now) throws SQLException {
+        boolean auth = authenticated();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + sqlName() + " SET kms_key_id = ?, encrypted_key = ?,"
+                + " status = ?" + (auth ? ", state_seq = ?, state_mac = ?" : "")
+                + " WHERE table_name = ? AND key_version = ? AND status = ? AND encrypted_key = ?"
+                + (auth ? (old.stateSeq() == null ? " AND state_seq IS NULL" : " AND state_seq = ?") : ""))) {
+            ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            int i = 1;
+            ps.setString(i++, now.kmsKeyId());
+            ps.setBytes(i++, now.encryptedKey());
+            ps.setString(i++, now.status().dbValue());
+            if (auth) {
+                setSeq(ps, i++, now.stateSeq());
+                ps.setBytes(i++, now.stateMac());
             }
+            ps.setString(i++, old.tableName());
+            ps.setInt(i++, old.keyVersion());
+            ps.setString(i++, old.status().dbValue());
+            ps.setBytes(i++, old.encryptedKey());
+            if (auth && old.stateSeq() != null) {
+                ps.setLong(i, old.stateSeq());
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private int delete(Connection c, KeyRow old) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + sqlName()
+                + " WHERE table_name = ? AND key_version = ? AND status = ? AND encrypted_key = ?")) {
+            ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            ps.setString(1, old.tableName());
+            ps.setInt(2, old.keyVersion());
+            ps.setString(3, old.status().dbValue());
+            ps.setBytes(4, old.encryptedKey());
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Adds the state columns to a key table of the 0.1.0 layout (on a connection of its own). */
+    void addStateColumns(Connection c) throws SQLException {
+        run("adding the state columns", () -> {
+            for (String sql : location.dialect().addStateColumnsSql(sqlName())) {
+                try (Statement s = c.createStatement()) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    s.execute(sql);
+                }
+            }
+            return null;
         });
+        location.upgraded();
+    }
+
+    private void bindRow(PreparedStatement ps, KeyRow row) throws SQLException {
+        ps.setString(1, row.tableName());
+        ps.setInt(2, row.keyVersion());
+        ps.setString(3, row.kmsProvider());
+        ps.setString(4, row.kmsKeyId());
+        ps.setBytes(5, row.encryptedKey());
+        ps.setString(6, row.status().dbValue());
+        ps.setTimestamp(7, Timestamp.valueOf(Objects.requireNonNull(KeyRow.storedTime(row.createdAt()))));
+        if (authenticated()) {
+            setSeq(ps, 8, row.stateSeq());
+            ps.setBytes(9, row.stateMac());
+        }
+    }
+
+    private static void setSeq(PreparedStatement ps, int index, Long seq) throws SQLException {
+        if (seq == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, seq);
+        }
+    }
+
+    private boolean authenticated() {
+        return location.authenticated();
+    }
+
+    private String sqlName() throws SQLException {
+        return location.sqlName();
+    }
+
+    private String columns() {
+        return KeyTableDialect.COLUMNS + (authenticated() ? ", " + KeyTableDialect.STATE_COLUMNS : "");
     }
 
     private List<KeyRow> read(PreparedStatement ps) throws SQLException {
         List<KeyRow> rows = new ArrayList<>();
+        boolean auth = authenticated();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String table = rs.getString(1);
@@ -161,106 +234,49 @@ final class KeyTable {
                 String statusText = rs.getString(6);
                 KeyStatus status = KeyStatus.fromDbValue(statusText == null ? null : statusText.trim());
                 if (status == null) {
-                    throw EnvelopeException.key("key table " + name + ": table " + table + " key version " + version
+                    KeyAudit.rowsRefused(name(), table, "key version " + version + " has status '" + statusText + "'");
+                    throw EnvelopeException.key("key table " + name() + ": table " + table + " key version " + version
                             + " has status '" + statusText + "', not one of active, retiring, retired");
                 }
                 Timestamp created = rs.getTimestamp(7);
                 LocalDateTime createdAt = created == null ? null : created.toLocalDateTime();
+                Long seq = null;
+                byte[] mac = null;
+                if (auth) {
+                    long s = rs.getLong(8);
+                    seq = rs.wasNull() ? null : s;
+                    mac = rs.getBytes(9);
+                }
                 rows.add(new KeyRow(table, version, rs.getString(3), rs.getString(4), rs.getBytes(5), status,
-                        createdAt));
+                        createdAt, seq, mac));
             }
         }
         return rows;
     }
 
-    private <T> T withConnection(String operation, Work<T> work) throws SQLException {
-        Connection connection;
-        try {
-            connection = connections.open();
-        } catch (SQLException | RuntimeException e) {
-            throw EnvelopeException.key("key table " + name + ": cannot open a connection for " + operation + ": "
-                    + e.getMessage(), e);
-        }
-        if (connection == null) {
-            throw EnvelopeException.key("key table " + name + ": the connection source gave no connection for "
-                    + operation);
-        }
-        try (connection) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
+    static KeyRow find(List<KeyRow> rows, int version) {
+        for (KeyRow row : rows) {
+            if (row.keyVersion() == version) {
+                return row;
             }
-            KeyTableDialect d = dialect(connection);
-            ensureReady(connection, d);
-            return work.run(connection, d);
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs key-table SQL; a database error becomes an {@code envelope-jdbc:} error naming the operation. */
+    private <T> T run(String operation, Work<T> work) throws SQLException {
+        try {
+            return work.run();
         } catch (SQLException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(EnvelopeException.PREFIX)) {
                 throw e;
             }
-            throw EnvelopeException.key("key table " + name + ": " + operation + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private KeyTableDialect dialect(Connection connection) throws SQLException {
-        KeyTableDialect d = dialect;
-        if (d == null) {
-            d = KeyTableDialect.detect(connection.getMetaData(), name);
-            dialect = d;
-        }
-        return d;
-    }
-
-    /** Once per instance: checks the table exists, creating it when missing if allowed. */
-    private void ensureReady(Connection connection, KeyTableDialect d) throws SQLException {
-        if (ready) {
-            return;
-        }
-        synchronized (setupLock) {
-            if (ready) {
-                return;
-            }
-            if (name == null || !TABLE_NAME.matcher(name).matches()) {
-                throw EnvelopeException.config("key-table: '" + name + "' is not a table name ([schema.]table)");
-            }
-            if (!exists(connection, d)) {
-                if (!create) {
-                    throw EnvelopeException.key("key table " + name + " does not exist and create-key-table is "
-                            + "false: create it (see the key table DDL in the docs) or set create-key-table: true");
-                }
-                boolean createdHere = true;
-                try (Statement s = connection.createStatement()) {
-                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                    s.execute(d.createTableSql(name));
-                } catch (SQLException e) {
-                    createdHere = false;
-                    if (!d.isDuplicateTable(e)) {
-                        throw EnvelopeException.key("key table " + name + ": creating it failed: " + e.getMessage(),
-                                e);
-                    }
-                    // Another process created it at the same moment: fine.
-                }
-                if (!exists(connection, d)) {
-                    throw EnvelopeException.key("key table " + name + " was created but cannot be read");
-                }
-                if (createdHere) {
-                    KeyAudit.keyTableCreated(name);
-                }
-            }
-            ready = true;
-        }
-    }
-
-    private boolean exists(Connection connection, KeyTableDialect d) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            try (ResultSet ignored = s.executeQuery("SELECT " + KeyTableDialect.COLUMNS + " FROM " + name
-                    + " WHERE 1 = 0")) {
-                return true;
-            }
-        } catch (SQLException e) {
-            if (d.isMissingTable(e)) {
-                return false;
-            }
-            throw e;
+            throw EnvelopeException.key("key table " + name() + ": " + operation + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -16,8 +16,8 @@ enum KeyTableDialect {
     /** The contract's DDL (§4) as written; {@code INSERT ... ON CONFLICT DO NOTHING}. */
     POSTGRESQL("bytea", "timestamp") {
         @Override
-        String insertSql(String table) {
-            return plainInsert(table) + " ON CONFLICT (table_name, key_version) DO NOTHING";
+        String insertSql(String table, boolean authenticated) {
+            return plainInsert(table, authenticated) + " ON CONFLICT (table_name, key_version) DO NOTHING";
         }
 
         @Override
@@ -83,7 +83,10 @@ enum KeyTableDialect {
         }
     };
 
+    /** The columns of the 0.1.0 layout, which external tools may create themselves. */
     static final String COLUMNS = "table_name, key_version, kms_provider, kms_key_id, encrypted_key, status, created_at";
+    /** The columns that authenticate the key rows (docs/format.md, "Key rows"); nullable, added by {@code keys upgrade}. */
+    static final String STATE_COLUMNS = "state_seq, state_mac";
 
     private final String binaryType;
     private final String timestampType;
@@ -110,7 +113,7 @@ enum KeyTableDialect {
                 + "' is not supported for the key table (PostgreSQL, H2, MariaDB or MySQL)");
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS} with the contract's columns and primary key. */
+    /** {@code CREATE TABLE IF NOT EXISTS} with the contract's columns and primary key and the state columns. */
     String createTableSql(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "table_name varchar(255) NOT NULL, "
@@ -120,16 +123,28 @@ enum KeyTableDialect {
                 + "encrypted_key " + binaryType + " NOT NULL, "
                 + "status varchar(16) NOT NULL, "
                 + "created_at " + timestampType + " NOT NULL, "
+                + "state_seq bigint, "
+                + "state_mac " + binaryType + ", "
                 + "PRIMARY KEY (table_name, key_version))";
     }
 
-    /** An insert of one row ({@link #COLUMNS} order) that either inserts it or, for a taken key, does nothing or fails with {@link #isDuplicateKey}. */
-    String insertSql(String table) {
-        return plainInsert(table);
+    /** The statements that add the state columns to a key table of the 0.1.0 layout. */
+    java.util.List<String> addStateColumnsSql(String table) {
+        return java.util.List.of("ALTER TABLE " + table + " ADD COLUMN state_seq bigint",
+                "ALTER TABLE " + table + " ADD COLUMN state_mac " + binaryType);
     }
 
-    static String plainInsert(String table) {
-        return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * An insert of one row ({@link #COLUMNS} order, then {@link #STATE_COLUMNS} when {@code authenticated}) that
+     * either inserts it or, for a taken key, does nothing or fails with {@link #isDuplicateKey}.
+     */
+    String insertSql(String table, boolean authenticated) {
+        return plainInsert(table, authenticated);
+    }
+
+    static String plainInsert(String table, boolean authenticated) {
+        return "INSERT INTO " + table + " (" + COLUMNS + (authenticated ? ", " + STATE_COLUMNS : "")
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?" + (authenticated ? ", ?, ?" : "") + ")";
     }
 
     /** The error an insert raises when the primary key is taken. */

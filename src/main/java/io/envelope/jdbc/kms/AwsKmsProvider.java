@@ -14,7 +14,6 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -38,8 +37,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The {@code aws-kms} provider (contract §3–§4) on the AWS SDK for Java v2 {@link KmsClient}, over the JDK's
- * HttpURLConnection.
+ * The {@code aws-kms} provider on the AWS SDK for Java v2 {@link KmsClient}, over whichever synchronous HTTP
+ * client the SDK finds: the JDK's HttpURLConnection ({@code url-connection-client}) when it is on the class path,
+ * else the SDK's default (Apache, or CRT). The timeouts are set in the client's override configuration (per
+ * attempt and per call), so they hold whatever the HTTP client.
  *
  * <ul>
  *   <li>The configured {@code key-id} (key ARN, key id, alias name or alias ARN) is resolved to its key ARN once,
@@ -125,14 +126,13 @@ public final class AwsKmsProvider implements KmsProvider {
                 .backoffStrategy(BackoffStrategy.exponentialDelay(BASE_DELAY, MAX_BACKOFF))
                 .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(THROTTLING_BASE_DELAY, MAX_BACKOFF))
                 .build();
-        SdkHttpClient http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT)
-                .build();
+        SdkHttpClient http = KmsHttpClients.preferred(CONNECT_TIMEOUT, SOCKET_TIMEOUT);
         try {
-            KmsClientBuilder builder = KmsClient.builder()
-                    .httpClient(http)
-                    .credentialsProvider(credentials(config.profile()))
+            KmsClientBuilder builder = KmsClient.builder();
+            if (http != null) {
+                builder.httpClient(http);
+            }
+            builder.credentialsProvider(credentials(config.profile()))
                     .overrideConfiguration(o -> {
                         o.retryStrategy(retries).apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT);
                         if (config.profile() != null) {
@@ -147,7 +147,9 @@ public final class AwsKmsProvider implements KmsProvider {
             }
             return builder.build();
         } catch (SdkException | IllegalArgumentException e) {
-            http.close();
+            if (http != null) {
+                http.close();
+            }
             String hint = config.region() == null
                     ? " (kms.region is not set and the SDK's default region chain found none: set kms.region,"
                     + " AWS_REGION or the profile's region)"

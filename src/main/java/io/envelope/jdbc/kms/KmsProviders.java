@@ -9,12 +9,7 @@ import java.util.function.Function;
 /** Makes the {@link KmsProvider} a {@code kms:} section names. */
 public final class KmsProviders {
 
-    /** Classes the aws-kms provider needs from the (optional) AWS SDK dependencies, with their artifacts. */
-    private static final String[][] AWS_SDK_CLASSES = {
-            {"software.amazon.awssdk.services.kms.KmsClient", "software.amazon.awssdk:kms"},
-            {"software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
-                    "software.amazon.awssdk:url-connection-client"},
-    };
+    private static final String KMS_CLIENT = "software.amazon.awssdk.services.kms.KmsClient";
 
     private KmsProviders() {
     }
@@ -41,23 +36,22 @@ public final class KmsProviders {
                 + KmsConfig.PROVIDER_AWS + ", " + KmsConfig.PROVIDER_LOCAL);
     }
 
-    /** The AWS SDK is an optional dependency: say which artifacts are missing instead of a NoClassDefFoundError. */
+    /** The AWS SDK is an optional dependency: say what is missing instead of a NoClassDefFoundError. */
     private static void checkAwsSdkPresent() throws SQLException {
-        StringBuilder missing = new StringBuilder();
-        for (String[] needed : AWS_SDK_CLASSES) {
-            if (!present(needed[0])) {
-                missing.append(missing.length() == 0 ? "" : " and ").append(needed[1]);
-            }
-        }
-        if (missing.length() > 0) {
+        if (!present(KMS_CLIENT)) {
             throw EnvelopeException.config("kms.provider: 'aws-kms' needs the AWS SDK for Java v2 on the class path,"
-                    + " and " + missing + " is missing: add software.amazon.awssdk:kms and"
-                    + " software.amazon.awssdk:url-connection-client (versions from software.amazon.awssdk:bom;"
+                    + " and software.amazon.awssdk:kms is missing: add it (version from software.amazon.awssdk:bom;"
                     + " see the README, AWS KMS)");
+        }
+        if (!KmsHttpClients.anyPresent()) {
+            throw EnvelopeException.config("kms.provider: 'aws-kms' needs a synchronous HTTP client of the AWS SDK"
+                    + " on the class path, and none is there (were they excluded?): add"
+                    + " software.amazon.awssdk:url-connection-client, or keep the apache-client that"
+                    + " software.amazon.awssdk:kms brings (see the README, AWS KMS)");
         }
     }
 
-    private static boolean present(String className) {
+    static boolean present(String className) {
         try {
             Class.forName(className, false, KmsProviders.class.getClassLoader());
             return true;

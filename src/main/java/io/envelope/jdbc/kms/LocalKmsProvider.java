@@ -2,12 +2,12 @@ package io.envelope.jdbc.kms;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.KmsConfig;
+import io.envelope.jdbc.crypto.WipeableKey;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,12 +71,10 @@ public final class LocalKmsProvider implements KmsProvider {
             throw EnvelopeException.config("kms.provider: '" + config.provider() + "' is not local");
         }
         if (config.masterKeyFile() != null && config.masterKeyEnv() == null) {
-            return new LocalKmsProvider(readKeyFile(config.masterKeyFile()),
-                    "master-key-file " + config.masterKeyFile());
+            return ofWiped(readKeyFile(config.masterKeyFile()), "master-key-file " + config.masterKeyFile());
         }
         if (config.masterKeyEnv() != null && config.masterKeyFile() == null) {
-            return new LocalKmsProvider(readKeyEnv(config.masterKeyEnv(), environment),
-                    "master-key-env " + config.masterKeyEnv());
+            return ofWiped(readKeyEnv(config.masterKeyEnv(), environment), "master-key-env " + config.masterKeyEnv());
         }
         throw EnvelopeException.config("kms: provider local needs exactly one of master-key-file and master-key-env");
     }
@@ -92,6 +90,15 @@ public final class LocalKmsProvider implements KmsProvider {
                     + (masterKey == null ? 0 : masterKey.length) + " bytes; expected " + KEY_BYTES);
         }
         return new LocalKmsProvider(masterKey, description);
+    }
+
+    /** A provider over a key read just now; the read bytes are overwritten once the provider holds its copy. */
+    static LocalKmsProvider ofWiped(byte[] key, String source) throws SQLException {
+        try {
+            return new LocalKmsProvider(key, source);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     /** A fresh random 32-byte master key (the {@code demo}). */
@@ -194,7 +201,9 @@ public final class LocalKmsProvider implements KmsProvider {
     static String keyIdOf(byte[] masterKey) throws SQLException {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(masterKey, "HmacSHA256"));
+            WipeableKey key = new WipeableKey(masterKey, "HmacSHA256");
+            mac.init(key);
+            key.destroy();
             byte[] digest = mac.doFinal(KEY_ID_LABEL);
             return KEY_ID_PREFIX + HexFormat.of().formatHex(digest, 0, 16);
         } catch (GeneralSecurityException e) {
@@ -310,8 +319,9 @@ public final class LocalKmsProvider implements KmsProvider {
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
-                    new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            WipeableKey key = new WipeableKey(masterKey, "AES");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            key.destroy();
             cipher.updateAAD(context.asAad());
             byte[] sealed = cipher.doFinal(dataKey);
             byte[] blob = new byte[1 + NONCE_BYTES + sealed.length];
@@ -340,8 +350,9 @@ public final class LocalKmsProvider implements KmsProvider {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
-                    new GCMParameterSpec(TAG_BYTES * 8, wrapped, 1, NONCE_BYTES));
+            WipeableKey key = new WipeableKey(masterKey, "AES");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, wrapped, 1, NONCE_BYTES));
+            key.destroy();
             cipher.updateAAD(context.asAad());
             return cipher.doFinal(wrapped, 1 + NONCE_BYTES, wrapped.length - 1 - NONCE_BYTES);
         } catch (AEADBadTagException e) {

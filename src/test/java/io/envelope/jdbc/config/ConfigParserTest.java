@@ -206,7 +206,7 @@ class ConfigParserTest {
                 Arguments.of("version: 1\nkms:\n  provider: aws-kms\n  key-id: ''\n",
                         "kms.key-id: '' is not a KMS key"),
                 Arguments.of(LOCAL_HEAD + "key-tables: x\n", "key-tables: unknown key (known here: version, kms,"
-                        + " key-table, create-key-table, key-cache, min-format-version, tables) (line 5"),
+                        + " key-table, create-key-table, key-table-owner, key-cache, min-format-version, tables) (line 5"),
                 Arguments.of(LOCAL_HEAD + "key-table: a.b.c\n",
                         "key-table: 'a.b.c' is not a table name (identifier or schema.identifier) (line 5"),
                 Arguments.of(LOCAL_HEAD + "key-table: 'my-keys'\n", "key-table: 'my-keys' is not a table name"),

@@ -184,23 +184,36 @@ class KeyRingTest {
     }
 
     @Test
-    void withAZeroTtlNoLeaseIsEverCurrent() throws SQLException {
+    void withAZeroTtlALeaseLastsOnlyForItsStatement() throws SQLException {
         ring().randomizedWriteKey(T);
         KeyRing reader = ring(kms, Duration.ZERO, clock);
-        assertThat(reader.isCurrent(reader.lease(T, 1))).isFalse();
+        KeyRing.KeyLease lease = reader.lease(T, 1);
+        assertThat(reader.isCurrent(lease)).isTrue();
+        reader.statementStarts();
+        assertThat(reader.isCurrent(lease)).isFalse();
+        assertThat(TestKeys.isDestroyed(lease.key())).as("wiped when its statement ended").isTrue();
     }
 
     @Test
-    void zeroTtlUnwrapsOnEveryCallAndSeesChangesAtOnce() throws SQLException {
+    void zeroTtlUnwrapsOncePerStatementAndSeesChangesAtTheNext() throws SQLException {
         ring().randomizedWriteKey(T);
         KeyRing reader = ring(kms, Duration.ZERO, clock);
-        reader.key(T, 1);
+        int before = kms.decryptCalls.get();
+        reader.statementStarts();
+        for (int i = 0; i < 400; i++) {
+            reader.key(T, 1);
+        }
         reader.randomizedWriteKey(T);
         reader.deterministicWriteKey(T);
         reader.matchKeys(T);
-        assertThat(kms.decryptCalls.get()).isEqualTo(4);
+        assertThat(kms.decryptCalls.get() - before).as("one statement, one unwrap").isEqualTo(1);
+        reader.statementStarts();
+        reader.key(T, 1);
+        assertThat(kms.decryptCalls.get() - before).as("the next statement unwraps afresh").isEqualTo(2);
 
         ring().addVersion(T);
+        assertThat(reader.randomizedWriteKey(T).version()).as("same statement: what it read").isEqualTo(1);
+        reader.statementStarts();
         assertThat(reader.randomizedWriteKey(T).version()).isEqualTo(2);
     }
 
@@ -369,8 +382,8 @@ class KeyRingTest {
         ring.randomizedWriteKey(T);
         ring.addVersion(T);
         assertThat(ring.randomizedWriteKey(T).version()).isEqualTo(2);
-        // Someone sets version 2 back: version 1 is the highest active again.
-        ring(new CountingTestKms(), TTL, clock).setStatus(T, 2, KeyStatus.RETIRING);
+        // An operator sets version 2 back: version 1 is the highest active again.
+        ring(kms, TTL, clock).setStatus(T, 2, KeyStatus.RETIRING);
         ring.invalidate();
         assertThatThrownBy(() -> ring.randomizedWriteKey(T))
                 .hasMessageStartingWith("envelope-jdbc: audit: ")

@@ -10,6 +10,16 @@ public final class TestKeys {
     private TestKeys() {
     }
 
+    public static boolean isDestroyed(DataKey key) {
+        try {
+            Method m = DataKey.class.getDeclaredMethod("isDestroyed");
+            m.setAccessible(true);
+            return (Boolean) m.invoke(key);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static byte[] bytesOf(DataKey key) {
         try {
             Method m = DataKey.class.getDeclaredMethod("keyBytes");

@@ -247,4 +247,17 @@ class LocalKmsProviderTest {
         kms.close();
         assertThatThrownBy(() -> kms.decrypt(kms.masterKeyId(), wrapped, CUSTOMERS_1)).hasMessageContaining("closed");
     }
+
+    @Test
+    void theKeyBytesReadFromAFileAreOverwrittenOnceTheProviderHoldsItsCopy() throws Exception {
+        byte[] read = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            read[i] = (byte) (i + 1);
+        }
+        LocalKmsProvider provider = LocalKmsProvider.ofWiped(read, "test");
+        assertThat(read).as("the transient copy is wiped").containsOnly((byte) 0);
+        byte[] wrapped = provider.generateDataKey(new EncryptionContext("s.t", 1)).wrapped();
+        assertThat(provider.decrypt(provider.masterKeyId(), wrapped, new EncryptionContext("s.t", 1))).hasSize(32);
+        provider.close();
+    }
 }

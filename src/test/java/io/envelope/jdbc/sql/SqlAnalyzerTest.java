@@ -359,7 +359,7 @@ class SqlAnalyzerTest {
         Throwable thrown = catchThrowable(() -> analyzer.plan(sql, catalog));
         assertThat(thrown).isInstanceOf(SQLFeatureNotSupportedException.class);
         SQLException e = (SQLException) thrown;
-        assertThat(e.getSQLState()).isEqualTo("0A000");
+        assertThat(e.getSQLState()).isEqualTo("0AX01");
         assertThat(e.getMessage()).startsWith("envelope-jdbc: ").contains(fragment).contains(fragment2);
         assertThat(e.getMessage()).doesNotContain(sql);
         assertThat(e.getCause()).isNull();

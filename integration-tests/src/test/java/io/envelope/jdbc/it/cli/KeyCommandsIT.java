@@ -78,6 +78,10 @@ class KeyCommandsIT {
         assertThat(refused.errorLine()).contains("envelope-jdbc:").contains("active");
         assertThat(cli("keys", "rotate", "--table", "accounts").exitCode()).isZero();
         db.executePlain("UPDATE " + db.keyTable() + " SET status = 'retired' WHERE key_version = 1");
+        // a raw UPDATE breaks the key rows' MAC: the operator re-authenticates the rows they changed
+        assertThat(cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes").errorLine())
+                .contains("refused").contains("keys upgrade");
+        assertThat(cli("keys", "upgrade").exitCode()).isZero();
         CliRunner.Run destroyed = cli("keys", "destroy", "--table", "accounts", "--version", "1", "--yes");
         assertThat(destroyed.exitCode()).as(destroyed.err()).isZero();
         assertThat(destroyed.out()).contains("unreadable for good").contains("destroyed");

@@ -15,4 +15,7 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
     boolean existsByEmail(String email);
 
     long deleteByEmail(String email);
+
+    /** {@code where m.email like ?}: refused by envelope-jdbc (LIKE cannot work on ciphertext). */
+    List<Member> findByEmailContaining(String part);
 }

@@ -1,0 +1,147 @@
+package io.envelope.jdbc.keys;
+
+import io.envelope.jdbc.EnvelopeMetrics;
+import io.envelope.jdbc.crypto.DataKey;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the cached keys and key rows that are in use fresh ahead of their TTL, off the request path: every stored
+ * entry is refreshed at a random 75–85% of the TTL (so a fleet of processes does not call KMS in the same second),
+ * if it was used since it was stored — data keys unwrapped again through the KMS, key rows read again on a
+ * connection of the driver's own. A failed refresh is audited, counted
+ * ({@link EnvelopeMetrics#keyRefreshFailures()}) and retried with backoff while the entry lasts; the entry is never
+ * served past its TTL whatever the refresh did. Every data key is destroyed (its bytes overwritten) a grace period
+ * after it stops being served, when no lease can use it any more.
+ */
+final class KeyRefresher {
+
+    /** After expiry, how long before a key's bytes are overwritten (a value being decrypted at expiry finishes). */
+    static final Duration WIPE_GRACE = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+    /** Reads a table's key rows on a connection of the driver's own (never the application's). */
+    @FunctionalInterface
+    interface RowSource {
+        RowSnapshot read(String table) throws SQLException;
+    }
+
+    private final KeyCache<String, RowSnapshot> rows;
+    private final KeyCache<DataKeyId, DataKey> keys;
+    private final KeyUnwrapper unwrapper;
+    private final RowSource rowSource;
+    private final Clock clock;
+    private final Duration ttl;
+    private final ScheduledExecutorService executor;
+    private final Duration wipeGrace;
+    private volatile boolean closed;
+
+    KeyRefresher(KeyCache<String, RowSnapshot> rows, KeyCache<DataKeyId, DataKey> keys, KeyUnwrapper unwrapper,
+                 RowSource rowSource, Clock clock, Duration ttl) {
+        this(rows, keys, unwrapper, rowSource, clock, ttl, WIPE_GRACE);
+    }
+
+    KeyRefresher(KeyCache<String, RowSnapshot> rows, KeyCache<DataKeyId, DataKey> keys, KeyUnwrapper unwrapper,
+                 RowSource rowSource, Clock clock, Duration ttl, Duration wipeGrace) {
+        this.wipeGrace = wipeGrace;
+        this.rows = rows;
+        this.keys = keys;
+        this.unwrapper = unwrapper;
+        this.rowSource = rowSource;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.executor = RefreshExecutor.acquire();
+        rows.listen(this::rowsStored);
+        keys.listen(this::keyStored);
+    }
+
+    void close() {
+        closed = true;
+        RefreshExecutor.release(executor);
+    }
+
+    private void keyStored(DataKeyId id, DataKey key, Instant expiresAt) {
+        schedule(refreshTime(expiresAt), () -> refreshKey(id, key, expiresAt, 0));
+        schedule(expiresAt.plus(wipeGrace), () -> {
+            keys.removeIfHolds(id, key);
+            key.destroy();
+        });
+    }
+
+    private void rowsStored(String table, RowSnapshot snapshot, Instant expiresAt) {
+        schedule(refreshTime(expiresAt), () -> refreshRows(table, snapshot, expiresAt, 0));
+    }
+
+    /** A random moment between 75% and 85% of the way from storing to expiry. */
+    private Instant refreshTime(Instant expiresAt) {
+        long ttlNanos = ttl.toNanos();
+        long at = (long) (ttlNanos * ThreadLocalRandom.current().nextDouble(0.75, 0.85));
+        return expiresAt.minusNanos(ttlNanos - at);
+    }
+
+    private void refreshKey(DataKeyId id, DataKey key, Instant expiresAt, int attempt) {
+        if (closed || !keys.usedSinceStored(id, key)) {
+            return;   // unused since it was stored (or replaced): it expires, and the wipe task destroys it
+        }
+        try {
+            DataKey fresh = unwrapper.unwrap(id.row);
+            if (!keys.replace(id, key, fresh)) {
+                fresh.destroy();
+            }
+        } catch (SQLException | RuntimeException e) {
+            failed("data key of table " + id.tableIdentity() + " version " + id.version(), attempt, e, expiresAt,
+                    () -> refreshKey(id, key, expiresAt, attempt + 1));
+        }
+    }
+
+    private void refreshRows(String table, RowSnapshot snapshot, Instant expiresAt, int attempt) {
+        if (closed || !rows.usedSinceStored(table, snapshot)) {
+            return;
+        }
+        try {
+            rows.replace(table, snapshot, rowSource.read(table));
+        } catch (SQLException | RuntimeException e) {
+            failed("key rows of table " + table, attempt, e, expiresAt,
+                    () -> refreshRows(table, snapshot, expiresAt, attempt + 1));
+        }
+    }
+
+    private void failed(String what, int attempt, Exception e, Instant expiresAt, Runnable retry) {
+        EnvelopeMetrics.keyRefreshFailed();
+        KeyAudit.refreshFailed(what, attempt + 1, e);
+        Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempt, 7));
+        if (backoff.compareTo(MAX_RETRY) > 0) {
+            backoff = MAX_RETRY;
+        }
+        Instant next = clock.instant().plus(backoff);
+        if (next.isBefore(expiresAt)) {
+            schedule(next, retry);
+        }
+    }
+
+    private void schedule(Instant at, Runnable task) {
+        if (closed) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toNanos());
+        try {
+            executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error ignored) {
+                    // a refresh must never kill the executor's thread; failures were audited where they happened
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            // the last key ring closed meanwhile
+        }
+    }
+}

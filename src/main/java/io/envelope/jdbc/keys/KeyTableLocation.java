@@ -1,0 +1,251 @@
+package io.envelope.jdbc.keys;
+
+import io.envelope.jdbc.EnvelopeException;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Where the key table is, resolved once, when the first connection of a runtime opens: a configured name without a
+ * schema means the connection's current schema at that moment, and from then on every statement names the table
+ * schema-qualified (so a table of the same name that someone creates in an earlier {@code search_path} schema is
+ * never used). Creates the table when it is missing and that is allowed, checks on PostgreSQL that its owner is the
+ * connecting role or a role it is a member of (or the configured {@code key-table-owner}), and finds its layout:
+ * 0.1.0 (no state columns, key rows not authenticated) or authenticated.
+ */
+final class KeyTableLocation {
+
+    /** One to three dot-separated parts, each an unquoted identifier or a double-quoted one. */
+    private static final Pattern TABLE_NAME = Pattern.compile(
+            "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")(?:\\.(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")){0,2}");
+
+    /** Opens a connection of the driver's own for creating the key table (committed independently). */
+    @FunctionalInterface
+    interface Creator {
+        KeyRing.OwnConnection open(String purpose) throws SQLException;
+    }
+
+    private final String name;
+    private final boolean create;
+    private final String expectedOwner;
+    private volatile String sqlName;
+    private volatile KeyTableDialect dialect;
+    private volatile boolean authenticated;
+
+    KeyTableLocation(String name, boolean create, String expectedOwner) {
+        this.name = name;
+        this.create = create;
+        this.expectedOwner = expectedOwner;
+    }
+
+    /** The key table's name as configured. */
+    String name() {
+        return name;
+    }
+
+    boolean resolved() {
+        return sqlName != null;
+    }
+
+    /** The schema-qualified name every statement uses (after {@link #resolve}). */
+    String sqlName() throws SQLException {
+        String n = sqlName;
+        if (n == null) {
+            throw EnvelopeException.key("key table " + name + " is not resolved yet");
+        }
+        return n;
+    }
+
+    KeyTableDialect dialect() {
+        return dialect;
+    }
+
+    /** Whether the table has the state columns (key rows are authenticated). */
+    boolean authenticated() {
+        return authenticated;
+    }
+
+    void upgraded() {
+        authenticated = true;
+    }
+
+    /**
+     * Resolves the table on {@code connection} (read-only: catalog queries that cannot fail on a healthy
+     * connection), creating it on a connection of its own when missing. Once; later calls return at once.
+     */
+    synchronized void resolve(Connection connection, Creator creator) throws SQLException {
+        if (sqlName != null) {
+            return;
+        }
+        if (name == null || !TABLE_NAME.matcher(name).matches()) {
+            throw EnvelopeException.config("key-table: '" + name + "' is not a table name ([schema.]table)");
+        }
+        DatabaseMetaData meta = connection.getMetaData();
+        KeyTableDialect d = KeyTableDialect.detect(meta, name);
+        List<String> parts = split(name);
+        String table = fold(meta, parts.get(parts.size() - 1));
+        String schema;
+        String qualified;
+        if (parts.size() == 1) {
+            schema = connection.getSchema() != null && d != KeyTableDialect.MARIADB ? connection.getSchema()
+                    : connection.getCatalog();
+            if (schema == null) {
+                throw EnvelopeException.config("key-table: '" + name + "' has no schema and the connection reports no"
+                        + " current schema: qualify it (schema.table)");
+            }
+            String quote = meta.getIdentifierQuoteString();
+            quote = quote == null || quote.isBlank() ? "\"" : quote.trim();
+            qualified = quote + schema.replace(quote, quote + quote) + quote + "." + name;
+        } else {
+            schema = fold(meta, parts.get(parts.size() - 2));
+            qualified = name;
+        }
+        boolean mariaDb = d == KeyTableDialect.MARIADB;
+        if (!exists(meta, mariaDb, schema, table)) {
+            if (!create) {
+                throw EnvelopeException.config("key table " + qualified + " does not exist and create-key-table is"
+                        + " false: create it (see the key table DDL in the docs) or set create-key-table: true");
+            }
+            createTable(creator, d, qualified);
+            if (!exists(connection.getMetaData(), mariaDb, schema, table)) {
+                throw EnvelopeException.config("key table " + qualified + " was created but cannot be found");
+            }
+        }
+        if (d == KeyTableDialect.POSTGRESQL) {
+            checkOwner(connection, schema, table, qualified);
+        }
+        this.authenticated = hasStateColumns(connection.getMetaData(), mariaDb, schema, table);
+        this.dialect = d;
+        this.sqlName = qualified;
+    }
+
+    private void createTable(Creator creator, KeyTableDialect d, String qualified) throws SQLException {
+        boolean createdHere = true;
+        try (KeyRing.OwnConnection own = creator.open("creating the key table");
+             Statement s = own.connection().createStatement()) {
+            s.setQueryTimeout(KeyTable.QUERY_TIMEOUT_SECONDS);
+            s.execute(d.createTableSql(qualified));
+        } catch (SQLException e) {
+            createdHere = false;
+            if (!d.isDuplicateTable(e)) {
+                throw EnvelopeException.key("key table " + qualified + ": creating it failed: " + e.getMessage(), e);
+            }
+            // Another process created it at the same moment: fine.
+        }
+        if (createdHere) {
+            KeyAudit.keyTableCreated(qualified);
+        }
+    }
+
+    /**
+     * On PostgreSQL: the table's owner must be the configured {@code key-table-owner}, or, when none is configured,
+     * the connecting role or a role it is a member of. A key table owned by someone else could feed the
+     * application data keys of their choosing.
+     */
+    private void checkOwner(Connection connection, String schema, String table, String qualified)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_get_userbyid(c.relowner),"
+                + " pg_catalog.pg_has_role(current_user, c.relowner, 'MEMBER'), current_user"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setQueryTimeout(KeyTable.QUERY_TIMEOUT_SECONDS);
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw EnvelopeException.config("key table " + qualified + " was found by the driver's metadata"
+                            + " but not in pg_class");
+                }
+                String owner = rs.getString(1);
+                boolean member = rs.getBoolean(2);
+                String user = rs.getString(3);
+                boolean ok = expectedOwner != null ? expectedOwner.equals(owner) : member;
+                if (!ok) {
+                    KeyAudit.keyTableRefused(qualified, owner, user);
+                    throw EnvelopeException.config("key table " + qualified + " is owned by role " + owner + ", which is "
+                            + (expectedOwner != null ? "not the configured key-table-owner '" + expectedOwner + "'"
+                            : "neither the connecting role " + user + " nor a role it is a member of")
+                            + ": a key table someone else controls could hand this application keys of their choosing"
+                            + " (or shadow the real one through search_path), so it is not used. Point key-table at"
+                            + " your deployment's key table (schema.table)"
+                            + (expectedOwner != null ? "" : ", or, if " + owner + " is right, set key-table-owner: "
+                            + owner));
+                }
+            }
+        }
+    }
+
+    private static boolean exists(DatabaseMetaData meta, boolean mariaDb, String schema, String table)
+            throws SQLException {
+        try (ResultSet rs = mariaDb ? meta.getTables(schema, null, table, null)
+                : meta.getTables(null, schema, table, null)) {
+            while (rs.next()) {
+                if (table.equals(rs.getString("TABLE_NAME"))
+                        && schema.equals(mariaDb ? rs.getString("TABLE_CAT") : rs.getString("TABLE_SCHEM"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasStateColumns(DatabaseMetaData meta, boolean mariaDb, String schema, String table)
+            throws SQLException {
+        int found = 0;
+        try (ResultSet rs = mariaDb ? meta.getColumns(schema, null, table, null)
+                : meta.getColumns(null, schema, table, null)) {
+            while (rs.next()) {
+                if (!table.equals(rs.getString("TABLE_NAME"))) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
+                if (column.equals("state_seq") || column.equals("state_mac")) {
+                    found++;
+                }
+            }
+        }
+        return found == 2;
+    }
+
+    /** An identifier as the catalog spells it: quoted ones as written, unquoted ones folded the database's way. */
+    private static String fold(DatabaseMetaData meta, String part) throws SQLException {
+        if (part.startsWith("\"")) {
+            return part.substring(1, part.length() - 1).replace("\"\"", "\"");
+        }
+        if (meta.storesUpperCaseIdentifiers()) {
+            return part.toUpperCase(Locale.ROOT);
+        }
+        if (meta.storesLowerCaseIdentifiers()) {
+            return part.toLowerCase(Locale.ROOT);
+        }
+        return part;
+    }
+
+    private static List<String> split(String qualified) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < qualified.length(); i++) {
+            char ch = qualified.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+            }
+            if (ch == '.' && !quoted) {
+                parts.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(ch);
+            }
+        }
+        parts.add(current.toString());
+        return parts;
+    }
+}
