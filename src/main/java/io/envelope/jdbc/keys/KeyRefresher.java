@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the cached keys and key rows that are in use fresh ahead of their TTL, off the request path: every stored
- * entry is refreshed at a random 75–85% of the TTL (so a fleet of processes does not call KMS in the same second),
- * if it was used since it was stored — data keys unwrapped again through the KMS, key rows read again on a
+ * entry is refreshed at a random 75–85% of the TTL (so a fleet of processes does not call KMS in the same second)
+ * and at least 5 s before it expires (see {@link #refreshTime}), if it was used since it was stored — data keys unwrapped again through the KMS, key rows read again on a
  * connection of the driver's own. A failed refresh is audited, counted
  * ({@link EnvelopeMetrics#keyRefreshFailures()}) and retried with backoff while the entry lasts; the entry is never
  * served past its TTL whatever the refresh did. Every data key is destroyed (its bytes overwritten) a grace period
@@ -25,6 +25,8 @@ final class KeyRefresher {
 
     /** After expiry, how long before a key's bytes are overwritten (a value being decrypted at expiry finishes). */
     static final Duration WIPE_GRACE = Duration.ofSeconds(10);
+    /** The least time a refresh is given to land before its entry expires (KMS latency spikes last seconds). */
+    static final Duration REFRESH_HEADROOM = Duration.ofSeconds(5);
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
@@ -80,11 +82,18 @@ final class KeyRefresher {
         schedule(refreshTime(expiresAt), () -> refreshRows(table, snapshot, expiresAt, 0));
     }
 
-    /** A random moment between 75% and 85% of the way from storing to expiry. */
+    /**
+     * When to refresh an entry that expires at {@code expiresAt}: at a random 75–85% of the way from storing to
+     * expiry (so a fleet of processes does not call KMS in the same second), but never later than
+     * {@link #REFRESH_HEADROOM} before expiry, so a KMS call slowed by seconds still lands while the old key
+     * serves. Short TTLs are refreshed at 10% of their length (a 2 s TTL: 0.2 s after the unwrap).
+     */
     private Instant refreshTime(Instant expiresAt) {
         long ttlNanos = ttl.toNanos();
-        long at = (long) (ttlNanos * ThreadLocalRandom.current().nextDouble(0.75, 0.85));
-        return expiresAt.minusNanos(ttlNanos - at);
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        long lead = (long) (ttlNanos * (0.15 + 0.10 * jitter));
+        long headroom = Math.min(REFRESH_HEADROOM.toNanos(), (long) (ttlNanos * 0.9));
+        return expiresAt.minusNanos(Math.max(lead, (long) (headroom * (0.95 + 0.05 * jitter))));
     }
 
     private void refreshKey(DataKeyId id, DataKey key, Instant expiresAt, int attempt) {

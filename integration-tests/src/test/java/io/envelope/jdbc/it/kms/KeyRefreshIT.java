@@ -81,14 +81,13 @@ class KeyRefreshIT {
     }
 
     /**
-     * A Decrypt latency of 1.5 s from right after warm-up: the refresh (at 75-85% of the TTL) lands before the
-     * key's TTL ends, so no read waits on KMS. The TTL is 12 s: a refresh started at 85% of it has 1.8 s left, more
-     * than the 1.5 s it takes (with a 2 s TTL no schedule could: a key unwrapped at t expires at t + 2 s, and any
-     * refresh started after t + 0.5 s lands after that).
+     * A Decrypt latency of 1.5 s from right after warm-up, with a 2 s TTL (the issue's numbers): the refresh starts
+     * early enough (at least 5 s, or for a TTL this short 90% of it, before expiry) to land before the key's TTL
+     * ends, so over 6 s of reads — three TTLs — no read waits on KMS.
      */
     @Test
     void aDecryptLatencySpikeAfterWarmUpNeverReachesARead() throws Exception {
-        AwsKmsDatabase db = database("refreshahead", "12s");
+        AwsKmsDatabase db = database("refreshahead", "2s");
         EnvelopeRuntimes.clear();
         try (Connection c = db.connect()) {
             read(c, 1);                                   // warm-up: the key is unwrapped now
@@ -97,7 +96,7 @@ class KeyRefreshIT {
             kms.latency(1500);
             long slowest = 0;
             int reads = 0;
-            while (System.nanoTime() - warm < 13_500_000_000L) {   // past the refresh and the first key's TTL
+            while (System.nanoTime() - warm < 6_000_000_000L) {   // three TTLs
                 long started = System.nanoTime();
                 read(c, 1 + reads % 3);
                 slowest = Math.max(slowest, System.nanoTime() - started);
@@ -106,7 +105,7 @@ class KeyRefreshIT {
             }
             assertThat(kms.calls("Decrypt") - decrypts).as("the key was unwrapped again, in the background")
                     .isGreaterThanOrEqualTo(1);
-            assertThat(reads).isGreaterThan(100);
+            assertThat(reads).isGreaterThan(50);
             assertThat(slowest / 1_000_000L).as("slowest read (ms) of " + reads).isLessThan(1000);
         } finally {
             kms.latency(0);
