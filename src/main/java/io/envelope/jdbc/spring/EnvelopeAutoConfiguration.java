@@ -4,7 +4,6 @@ import io.envelope.jdbc.micrometer.EnvelopeMeterBinder;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -53,14 +52,13 @@ public class EnvelopeAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
-    @ConditionalOnBean(DataSource.class)
     @ConditionalOnEnabledHealthIndicator("envelope")
     static class Health {
 
         @Bean
         @ConditionalOnMissingBean(name = "envelopeHealthIndicator")
         EnvelopeHealthIndicator envelopeHealthIndicator(ObjectProvider<DataSource> dataSources) {
-            return new EnvelopeHealthIndicator(dataSources.getObject());
+            return new EnvelopeHealthIndicator(dataSources::getIfUnique);
         }
     }
 }

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code envelope} health indicator: UP when the KMS answers for the master key and the key table can be read,
@@ -19,17 +20,23 @@ import java.util.Map;
  */
 public class EnvelopeHealthIndicator extends AbstractHealthIndicator {
 
-    private final DataSource dataSource;
+    private final Supplier<DataSource> dataSource;
 
-    public EnvelopeHealthIndicator(DataSource dataSource) {
+    /** @param dataSource the application's (primary) DataSource, looked up when a check runs */
+    public EnvelopeHealthIndicator(Supplier<DataSource> dataSource) {
         super("envelope-jdbc health check failed");
         this.dataSource = dataSource;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
+        DataSource source = dataSource.get();
+        if (source == null) {
+            builder.unknown().withDetail("reason", "the application has no (primary) DataSource");
+            return;
+        }
         EnvelopeHealth health;
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = source.getConnection()) {
             if (!connection.isWrapperFor(EnvelopeConnection.class)) {
                 builder.unknown().withDetail("reason", "the DataSource does not hand out envelope-jdbc connections");
                 return;
