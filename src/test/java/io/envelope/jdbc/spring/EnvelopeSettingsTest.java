@@ -1,11 +1,17 @@
 package io.envelope.jdbc.spring;
 
+import io.envelope.jdbc.config.EncryptionMode;
+import io.envelope.jdbc.config.EnvelopeConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,6 +75,20 @@ class EnvelopeSettingsTest {
                 "envelope.key-table", "keys",
                 "envelope.tables.customers.columns.email.mode", "deterministic"), Map.of())))
                 .containsOnlyKeys("key-table", "tables");
+    }
+
+    @Test
+    void theEnvelopeBlockOfConfigExamplesApplicationYmlIsValid() throws Exception {
+        StandardEnvironment environment = environment(Map.of(), Map.of());
+        for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
+                new FileSystemResource("config-examples/application.yml"))) {
+            environment.getPropertySources().addLast(source);
+        }
+        EnvelopeConfig config = new EnvelopeSettings(environment).resolve(new Properties(), Map.of());
+        assertThat(config.kms().keyId()).isEqualTo("alias/app-data");
+        assertThat(config.tables()).containsOnlyKeys("customers", "billing.invoices");
+        assertThat(config.tables().get("billing.invoices").columns().get("iban").mode())
+                .isEqualTo(EncryptionMode.DETERMINISTIC);
     }
 
     @Test

@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 @Entity
 @Table(name = "customers")
@@ -25,7 +26,7 @@ public class Customer {
     @Column(name = "name", columnDefinition = "bytea", nullable = false)
     private String name;
 
-    @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
+    @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
     protected Customer() {
@@ -34,6 +35,7 @@ public class Customer {
     public Customer(String email, String name) {
         this.email = email;
         this.name = name;
+        this.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     public Long getId() {

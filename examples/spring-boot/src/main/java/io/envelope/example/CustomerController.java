@@ -45,9 +45,7 @@ public class CustomerController {
         if (customers.existsByEmail(body.email())) {
             return ResponseEntity.status(HttpStatus.CONFLICT).build();
         }
-        customers.saveAndFlush(new Customer(body.email(), body.name()));
-        // read back, so created_at (set by the database) is shown
-        Customer saved = customers.findByEmail(body.email()).orElseThrow();
+        Customer saved = customers.save(new Customer(body.email(), body.name()));
         return ResponseEntity.created(UriComponentsBuilder.fromPath("/customers")
                         .queryParam("email", body.email()).build().encode().toUri())
                 .body(CustomerView.of(saved));

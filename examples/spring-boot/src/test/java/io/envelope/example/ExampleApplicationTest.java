@@ -106,6 +106,7 @@ class ExampleApplicationTest {
         assertThat(grace.get("email").asString()).isEqualTo("grace@example.com");
         assertThat(grace.get("name").asString()).isEqualTo("Grace Hopper");
         assertThat(grace.get("createdAt").isNull()).isFalse();
+        assertThat(json.readTree(created.body()).get("createdAt").isNull()).isFalse();
         assertThat(get(email("nobody@example.com")).statusCode()).isEqualTo(404);
 
         // what the database holds, read with plain pgJDBC: envelope values, no plaintext
