@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Process-wide counters of envelope-jdbc: KMS calls (by operation and outcome, with the time they took), data key
@@ -147,16 +148,10 @@ public final class EnvelopeMetrics {
     public static void kmsCall(String operation, boolean failed, long nanos) {
         LongAdder calls = KMS_CALLS.get(operation);
         if (calls == null) {
+            // the failure and time adders exist before the call counter that announces the operation
             KMS_FAILURES.computeIfAbsent(operation, o -> new LongAdder());
             KMS_NANOS.computeIfAbsent(operation, o -> new LongAdder());
-            boolean[] created = new boolean[1];
-            calls = KMS_CALLS.computeIfAbsent(operation, o -> {
-                created[0] = true;
-                return new LongAdder();
-            });
-            if (created[0]) {
-                tell(l -> l.newKmsOperation(operation));
-            }
+            calls = adder(KMS_CALLS, operation, l -> l.newKmsOperation(operation));
         }
         calls.increment();
         KMS_NANOS.get(operation).add(nanos);
@@ -196,20 +191,27 @@ public final class EnvelopeMetrics {
     public static long plaintextRead(String column) {
         LongAdder adder = PLAINTEXT_READS.get(column);
         if (adder == null) {
-            boolean[] created = new boolean[1];
-            adder = PLAINTEXT_READS.computeIfAbsent(column, c -> {
-                created[0] = true;
-                return new LongAdder();
-            });
-            if (created[0]) {
-                tell(l -> l.newPlaintextColumn(column));
-            }
+            adder = adder(PLAINTEXT_READS, column, l -> l.newPlaintextColumn(column));
         }
         adder.increment();
         return adder.sum();
     }
 
-    private static void tell(java.util.function.Consumer<Listener> event) {
+    /** The adder of a label, made on its first use; the thread that makes it tells the listeners. */
+    private static LongAdder adder(ConcurrentHashMap<String, LongAdder> adders, String label,
+                                   Consumer<Listener> announce) {
+        boolean[] created = new boolean[1];
+        LongAdder adder = adders.computeIfAbsent(label, l -> {
+            created[0] = true;
+            return new LongAdder();
+        });
+        if (created[0]) {
+            tell(announce);
+        }
+        return adder;
+    }
+
+    private static void tell(Consumer<Listener> event) {
         for (Listener listener : LISTENERS) {
             try {
                 event.accept(listener);

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.it.frameworks.spring.slices;
+package io.envelope.jdbc.it.frameworks.slices;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.envelope.jdbc.driver.EnvelopeConnection;

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.it.frameworks.spring.slices;
+package io.envelope.jdbc.it.frameworks.slices;
 
 import io.envelope.jdbc.EnvelopeDataSource;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.it.frameworks.spring.slices;
+package io.envelope.jdbc.it.frameworks.slices;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.it.frameworks.spring.boot;
+package io.envelope.jdbc.it.frameworks.autoconfig;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.envelope.jdbc.EnvelopeMetrics;
