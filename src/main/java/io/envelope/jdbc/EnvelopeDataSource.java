@@ -25,6 +25,8 @@ import java.util.logging.Logger;
 public class EnvelopeDataSource implements DataSource {
 
     private final DataSource target;
+    /** The configuration given when wrapping; null to load it (from {@code configLocation} or the search). */
+    private final EnvelopeConfig config;
     private volatile String url;
     private volatile String user;
     private volatile String password;
@@ -35,6 +37,7 @@ public class EnvelopeDataSource implements DataSource {
     /** A bean: set {@code url} (and {@code user}, {@code password}, {@code configLocation}) before use. */
     public EnvelopeDataSource() {
         this.target = null;
+        this.config = null;
     }
 
     /**
@@ -48,7 +51,26 @@ public class EnvelopeDataSource implements DataSource {
             throw new IllegalArgumentException("target DataSource is null");
         }
         this.target = target;
+        this.config = null;
         this.configLocation = configLocation;
+    }
+
+    /**
+     * Wraps an existing DataSource with a configuration loaded already (e.g. from Spring Boot properties by the
+     * auto-configuration, or from {@link io.envelope.jdbc.config.ConfigLoader#loadFrom(String)}).
+     *
+     * @param target the DataSource to wrap
+     * @param config the loaded and validated configuration
+     */
+    public EnvelopeDataSource(DataSource target, EnvelopeConfig config) {
+        if (target == null) {
+            throw new IllegalArgumentException("target DataSource is null");
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("configuration is null");
+        }
+        this.target = target;
+        this.config = config;
     }
 
     @Override
@@ -59,9 +81,9 @@ public class EnvelopeDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String pass) throws SQLException {
         if (target != null) {
-            EnvelopeConfig config = ConfigLoader.load(configProperties(), Map.of());
+            EnvelopeConfig loaded = config != null ? config : ConfigLoader.load(configProperties(), Map.of());
             // Key work that must commit on its own borrows from the same pool, briefly (see KeyConnections).
-            return EnvelopeConnector.connect(config, target, ConnectionSource.pooled(
+            return EnvelopeConnector.connect(loaded, target, ConnectionSource.pooled(
                     () -> username == null ? target.getConnection() : target.getConnection(username, pass)));
         }
         if (url == null) {

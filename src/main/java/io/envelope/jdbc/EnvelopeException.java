@@ -63,12 +63,22 @@ public final class EnvelopeException {
         return new java.sql.SQLSyntaxErrorException(PREFIX + message, STATE_CONFIG_IN_USE);
     }
 
-    /** SQL that names a configured table and cannot be made safe: refused before it is sent. */
-    public static SQLException refused(String message) {
+    /**
+     * SQL that names a configured table and cannot be made safe, or a value that cannot be encrypted as bound:
+     * refused before it is sent, and counted in {@link EnvelopeMetrics} under its reason.
+     */
+    public static SQLException refused(RefusalReason reason, String message) {
+        EnvelopeMetrics.refused(reason);
         return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, STATE_REFUSED);
     }
 
+    /** A refusal counted under {@link RefusalReason#OTHER}; prefer {@link #refused(RefusalReason, String)}. */
+    public static SQLException refused(String message) {
+        return refused(RefusalReason.OTHER, message);
+    }
+
     public static SQLException refused(String message, Throwable cause) {
+        EnvelopeMetrics.refused(RefusalReason.OTHER);
         return new java.sql.SQLFeatureNotSupportedException(PREFIX + message, STATE_REFUSED, cause);
     }
 

@@ -56,9 +56,34 @@ public final class ConfigLoader {
      * {@code --config}), with the process environment.
      */
     public static EnvelopeConfig loadFrom(String location) throws SQLException {
+        return loadFrom(location, "--config");
+    }
+
+    /**
+     * As {@link #loadFrom(String)}, saying in messages where the location was given ({@code "Spring Boot property
+     * envelope.config"}).
+     */
+    public static EnvelopeConfig loadFrom(String location, String from) throws SQLException {
         List<ClassLoader> loaders = ConfigSource.defaultClassLoaders();
-        ConfigSource.Text text = new ConfigSource(location, "--config").read(loaders);
+        ConfigSource.Text text = new ConfigSource(location, from).read(loaders);
         EnvelopeConfig config = ConfigParser.parse(text.text(), text.origin(), System::getenv);
+        ConfigWarnings.log(config);
+        return config;
+    }
+
+    /**
+     * Loads a configuration given as nested maps rather than a file — Spring Boot binds the properties under
+     * {@code envelope.} this way. The keys are the file's, matched relaxed where the format fixes them
+     * ({@code keyCache} is {@code key-cache}); table and column names stay as given. Checked by the same rules, with
+     * the same messages, as a file (which name {@code origin} instead of a line); logs the startup warnings.
+     *
+     * @param tree        keys to nested maps, lists (or maps with index keys) and scalar values
+     * @param origin      where the settings came from, for messages
+     * @param environment variable name to value (null when unset), for {@code ${VAR}} references left in values
+     */
+    public static EnvelopeConfig loadTree(Map<String, ?> tree, String origin, Function<String, String> environment)
+            throws SQLException {
+        EnvelopeConfig config = ConfigParser.parse(PropertyTree.toNode(tree, origin), origin, environment);
         ConfigWarnings.log(config);
         return config;
     }

@@ -34,15 +34,15 @@ final class ConfigParser {
     static final int SUPPORTED_VERSION = 1;
     static final int MAX_SCALE = 1000;
 
-    private static final List<String> ROOT_KEYS = List.of(
+    static final List<String> ROOT_KEYS = List.of(
             "version", "kms", "key-table", "create-key-table", "key-table-owner", "key-cache", "min-format-version",
             "tables");
-    private static final List<String> AWS_KEYS = List.of(
+    static final List<String> AWS_KEYS = List.of(
             "provider", "key-id", "region", "endpoint", "profile", "allowed-key-ids");
-    private static final List<String> LOCAL_KEYS = List.of("provider", "master-key-file", "master-key-env");
-    private static final List<String> KEY_CACHE_KEYS = List.of("ttl");
-    private static final List<String> TABLE_KEYS = List.of("columns");
-    private static final List<String> COLUMN_KEYS = List.of(
+    static final List<String> LOCAL_KEYS = List.of("provider", "master-key-file", "master-key-env");
+    static final List<String> KEY_CACHE_KEYS = List.of("ttl");
+    static final List<String> TABLE_KEYS = List.of("columns");
+    static final List<String> COLUMN_KEYS = List.of(
             "mode", "type", "scale", "precision", "pad", "accept-plaintext");
 
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
@@ -60,8 +60,20 @@ final class ConfigParser {
         return new ConfigParser(origin, environment).parseDocument(yamlText);
     }
 
+    /**
+     * Checks a configuration that did not come from YAML text (Spring Boot properties, turned into nodes by
+     * {@link PropertyTree}): the same rules and messages as a file; its nodes carry no line numbers, so messages
+     * name the origin instead.
+     */
+    static EnvelopeConfig parse(Node root, String origin, Function<String, String> environment) throws SQLException {
+        return new ConfigParser(origin, environment).parseRoot(root);
+    }
+
     private EnvelopeConfig parseDocument(String yamlText) throws SQLException {
-        Node root = compose(yamlText);
+        return parseRoot(compose(yamlText));
+    }
+
+    private EnvelopeConfig parseRoot(Node root) throws SQLException {
         if (root == null) {
             throw EnvelopeException.config("configuration " + context.origin()
                     + " is empty (it needs at least version: 1, kms: and tables:)");

@@ -89,7 +89,8 @@ final class ColumnValues implements StatementPlan.Candidates {
         }
         List<Object> candidates = matchCandidates(column, storage, value);
         if (candidates.size() > width) {
-            throw io.envelope.jdbc.EnvelopeException.refused("a lookup on encrypted column "
+            throw io.envelope.jdbc.EnvelopeException.refused(io.envelope.jdbc.RefusalReason.KEY_VERSIONS,
+                    "a lookup on encrypted column "
                     + column.qualifiedName() + " now has " + candidates.size() + " candidate ciphertexts (a key "
                     + "version was added), but the statement was prepared for " + width + ", so it is refused "
                     + "rather than miss rows. Prepare the statement again.");

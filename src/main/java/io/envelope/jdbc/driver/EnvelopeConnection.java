@@ -53,6 +53,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return schema;
     }
 
+    /**
+     * Checks, now, what this connection's configuration depends on: the KMS and the key table (see
+     * {@link io.envelope.jdbc.EnvelopeHealth}). Uses a connection of the key ring's own, not this one.
+     */
+    public io.envelope.jdbc.EnvelopeHealth health() {
+        return RuntimeHealth.check(runtime);
+    }
+
     /** The analysis of one SQL string on this connection (cached per runtime). */
     StatementPlan plan(String sql) throws SQLException {
         return runtime.analyzer().plan(sql, catalog);
@@ -145,7 +153,8 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private StatementPlan callablePlan(String sql) throws SQLException {
         StatementPlan plan = plan(sql);
         if (!render(plan).isIdentity()) {
-            throw io.envelope.jdbc.EnvelopeException.refused("a CallableStatement whose SQL carries a literal for "
+            throw io.envelope.jdbc.EnvelopeException.refused(io.envelope.jdbc.RefusalReason.NOT_SUPPORTED,
+                    "a CallableStatement whose SQL carries a literal for "
                     + "an encrypted column, or a lookup that must match several key versions, is refused: "
                     + "use a PreparedStatement for it");
         }

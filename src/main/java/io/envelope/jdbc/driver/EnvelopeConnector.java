@@ -33,9 +33,14 @@ public final class EnvelopeConnector {
      */
     public static Connection connect(EnvelopeConfig config, Object database, ConnectionSource targets)
             throws SQLException {
-        EnvelopeRuntime runtime = EnvelopeRuntimes.get(config, database, targets);
         Connection target = targets.open();
         try {
+            if (target.isWrapperFor(EnvelopeConnection.class)) {
+                // A pool of envelope-jdbc connections wrapped once more (e.g. a proxy DataSource around it): a second
+                // layer would encrypt the ciphertext again, so the connection is handed out as it is.
+                return target;
+            }
+            EnvelopeRuntime runtime = EnvelopeRuntimes.get(config, database, targets);
             return new EnvelopeConnection(target, runtime);
         } catch (SQLException | RuntimeException e) {
             try {

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ParameterTarget;
@@ -163,7 +164,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     }
 
     private SQLException refusedType(int index, String what) {
-        return EnvelopeException.refused(what + " cannot be bound to encrypted column "
+        return EnvelopeException.refused(RefusalReason.VALUE_TYPE, what + " cannot be bound to encrypted column "
                 + encrypted(index).qualifiedName() + "; bind its value with a setter for the column's type");
     }
 

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.ResultShape;
@@ -93,7 +94,8 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         if (expected >= 0) {
             int actual = delegate.getMetaData().getColumnCount();
             if (actual != expected) {
-                throw EnvelopeException.refused("the result has " + actual + " columns where the analysis of the"
+                throw EnvelopeException.refused(RefusalReason.SCHEMA_CHANGED,
+                        "the result has " + actual + " columns where the analysis of the"
                         + " statement expected " + expected + "; the table definition changed since it was read."
                         + " Reconnect (or restart) so envelope-jdbc reads the new definition");
             }
@@ -556,7 +558,8 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     protected void beforeUpdate(int column) throws SQLException {
         EncryptedColumn encrypted = shape.column(column);
         if (encrypted != null) {
-            throw EnvelopeException.refused("updating encrypted column " + encrypted.qualifiedName()
+            throw EnvelopeException.refused(RefusalReason.NOT_SUPPORTED,
+                    "updating encrypted column " + encrypted.qualifiedName()
                     + " through an updatable ResultSet is not supported; use an UPDATE PreparedStatement");
         }
     }

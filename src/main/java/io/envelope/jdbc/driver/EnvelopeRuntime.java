@@ -48,6 +48,10 @@ final class EnvelopeRuntime implements AutoCloseable {
         return config;
     }
 
+    KmsProvider kms() {
+        return kms;
+    }
+
     KeyRing keyRing() {
         return keyRing;
     }

@@ -106,7 +106,8 @@ final class KeyCache<K, V> {
 
     /** The cached value while it is fresh, else loaded (once, however many callers miss at the same time). */
     V get(K key, Loader<V> loader) throws SQLException {
-        Entry<V> entry = fresh(key);
+        Entry<V> cached = entries.get(key);
+        Entry<V> entry = fresh(key, cached);
         if (entry != null) {
             if (counted) {
                 EnvelopeMetrics.cacheHit();
@@ -116,6 +117,9 @@ final class KeyCache<K, V> {
         }
         if (counted) {
             EnvelopeMetrics.cacheMiss();
+            if (cached != null) {
+                EnvelopeMetrics.cacheRefresh(); // it was cached, and its period ended
+            }
         }
         return loads.run(key, what + " " + key, () -> {
             Entry<V> again = fresh(key);
@@ -165,6 +169,9 @@ final class KeyCache<K, V> {
             }
         }
         if (replaced) {
+            if (counted) {
+                EnvelopeMetrics.cacheRefresh(); // refreshed ahead of its expiry, off the request path
+            }
             listener.stored(key, replacement, expiresAt);
         }
         return replaced;
@@ -186,6 +193,18 @@ final class KeyCache<K, V> {
     boolean removeIfHolds(K key, V value) {
         Entry<V> entry = entries.get(key);
         return entry != null && entry.value() == value && entries.remove(key, entry);
+    }
+
+    /** How many values are cached and still fresh. */
+    int freshCount() {
+        Instant now = clock.instant();
+        int fresh = 0;
+        for (Entry<V> entry : entries.values()) {
+            if (now.isBefore(entry.expiresAt())) {
+                fresh++;
+            }
+        }
+        return fresh;
     }
 
     void remove(K key) {
@@ -218,7 +237,11 @@ final class KeyCache<K, V> {
     }
 
     private Entry<V> fresh(K key) {
-        Entry<V> entry = entries.get(key);
+        return fresh(key, entries.get(key));
+    }
+
+    /** {@code entry} (what the cache holds for {@code key}) while it is fresh; an expired one is removed. */
+    private Entry<V> fresh(K key, Entry<V> entry) {
         if (entry == null) {
             return null;
         }

@@ -258,6 +258,11 @@ public final class KeyRing implements AutoCloseable {
         return administration().rewrap(row, toKmsKeyId);
     }
 
+    /** How many unwrapped data keys this ring holds in memory now (fresh ones: their cache period has not ended). */
+    public int cachedDataKeys() {
+        return s.keyCache.freshCount();
+    }
+
     /** Drops every cached key row list and unwrapped key, so the next call reads the key table and the KMS afresh. */
     public void invalidate() {
         s.rowCache.clear();

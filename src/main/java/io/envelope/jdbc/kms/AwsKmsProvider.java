@@ -203,6 +203,24 @@ public final class AwsKmsProvider implements KmsProvider {
 
     // ---- KmsProvider ------------------------------------------------------------------------------------------
 
+    /** DescribeKey of the key ARN; a key that is not enabled fails too (it can neither make nor unwrap keys). */
+    @Override
+    public void checkReachable() throws SQLException {
+        long started = System.nanoTime();
+        KeyMetadata metadata;
+        try {
+            metadata = client.describeKey(r -> r.keyId(keyArn)).keyMetadata();
+        } catch (SdkException e) {
+            KmsAudit.call(PROVIDER_NAME, "DescribeKey", keyArn, null, errorCode(e), started);
+            throw failure("DescribeKey of KMS key " + keyArn, e);
+        }
+        KmsAudit.call(PROVIDER_NAME, "DescribeKey", keyArn, null, null, started);
+        if (metadata != null && metadata.keyState() != null && !"Enabled".equals(metadata.keyStateAsString())) {
+            throw EnvelopeException.key("KMS key " + keyArn + " is in state " + metadata.keyStateAsString()
+                    + ": data keys cannot be made or unwrapped until it is enabled");
+        }
+    }
+
     @Override
     public String providerName() {
         return PROVIDER_NAME;

@@ -24,8 +24,9 @@ final class KmsAudit {
      */
     static void call(String provider, String operation, String kmsKeyId, EncryptionContext context,
                      String errorCode, long startedNanos) {
-        long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000L;
-        EnvelopeMetrics.kmsCall(operation, errorCode != null);
+        long latencyNanos = System.nanoTime() - startedNanos;
+        long latencyMs = latencyNanos / 1_000_000L;
+        EnvelopeMetrics.kmsCall(operation, errorCode != null, latencyNanos);
         String table = context == null ? "-" : context.tableIdentity();
         String version = context == null ? "-" : Integer.toString(context.keyVersion());
         if (errorCode == null) {

@@ -43,6 +43,15 @@ public interface KmsProvider extends AutoCloseable {
     byte[] reEncrypt(String fromKmsKeyId, byte[] wrapped, String toKmsKeyId, EncryptionContext context)
             throws SQLException;
 
+    /**
+     * Asks the KMS whether the master key can be used now, without touching any data key (health checks). aws-kms:
+     * DescribeKey of the key ARN; local: nothing to ask (the master key is in memory).
+     *
+     * @throws SQLException an {@code envelope-jdbc:} key error naming the operation and the KMS error code
+     */
+    default void checkReachable() throws SQLException {
+    }
+
     @Override
     default void close() {
     }

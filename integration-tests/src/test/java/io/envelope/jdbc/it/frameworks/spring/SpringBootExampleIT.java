@@ -24,8 +24,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Spring Boot 4 with envelope-jdbc: the application starts with the encrypted URL, the driver class and the
- * configuration location, and nothing else changed;
+ * Spring Boot 4 with envelope-jdbc set up by hand, as without the auto-configuration (Spring Boot 3.5, or
+ * {@code envelope.enabled=false}; docs/integrations.md): the application starts with the encrypted URL, the driver
+ * class and the configuration location, and nothing else changed (the auto-configuration, which applies here because
+ * of the URL, keeps that working);
  * JdbcTemplate (including SimpleJdbcInsert and row mappers) and a Spring Data JPA repository with
  * {@code findByEmail} on a deterministic column work, and the table holds ciphertext.
  */
@@ -48,7 +50,7 @@ class SpringBootExampleIT {
         app = new SpringApplicationBuilder(MembersApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties(
-                        // the settings that differ from a plain application (config-examples/application.yml);
+                        // the settings that differ from a plain application, set up by hand (docs/integrations.md);
                         // Spring Boot infers a driver class from known URL prefixes only, so it is named
                         "spring.datasource.url=" + db.envelopeUrl(),
                         "spring.datasource.driver-class-name=io.envelope.jdbc.EnvelopeDriver",
