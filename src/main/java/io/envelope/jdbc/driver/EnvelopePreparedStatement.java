@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Calendar;
+import java.util.List;
 
 /**
  * A {@link PreparedStatement} whose parameters bound to encrypted columns are recorded, not sent: at
@@ -44,49 +45,170 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     private static final Object NULL = new Object();
 
     private final StatementPlan plan;
-    /** Index 0 is parameter 1; only positions of encrypted parameters are used. */
+    /** Index 0 is parameter 1; only positions of encrypted parameters are used (null: never set). */
     private final Object[] recorded;
-    /** Whether a recorded value changed since it was last encrypted and bound to the target statement. */
-    private final boolean[] dirty;
 
-    /** The SQL the target statement was prepared with, and where each parameter went in it. */
-    private final StatementPlan.Rendered rendered;
+    /** The SQL the target statement was prepared with, and where each parameter went in it (null: as written). */
+    private StatementPlan.Rendered rendered;
+    /** What each encrypted literal of the SQL (rendered as parameters) is bound as: stored or looked up. */
+    private ParameterTarget[] literalTargets;
+
+    /** Prepares the target statement again, with the options of the application's call; null: it cannot be. */
+    private final Preparer preparer;
+    /**
+     * How each plaintext parameter was set on the target statement, to set it again on a target prepared with
+     * wider SQL; only kept for statements with lookups ({@link StatementPlan#mayRewrite}). Index 0 is parameter 1.
+     */
+    private final PlainSetter[] replay;
+    /** True while rows added with addBatch wait for executeBatch (a target with a batch is not replaced). */
+    private boolean batched;
+
+    /** Prepares a target statement for SQL, with the options (generated keys, result set type…) of the original. */
+    @FunctionalInterface
+    interface Preparer {
+        PreparedStatement prepare(String sql) throws SQLException;
+    }
+
+    /** A plaintext parameter's setter call, replayable on another target statement at another index. */
+    @FunctionalInterface
+    private interface PlainSetter {
+        void set(PreparedStatement target, int index) throws SQLException;
+    }
+
+    /** A plaintext parameter set from a stream or reader, which the target may already have read: not replayable. */
+    private static final PlainSetter UNREPLAYABLE = (target, index) -> {
+        throw new IllegalStateException("not replayable");
+    };
 
     /** A statement prepared with the application's SQL unchanged (CallableStatement). */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan) {
-        this(connection, delegate, plan, null);
+        this(connection, delegate, plan, null, null);
     }
 
     /**
-     * @param rendered what {@link StatementPlan#render} gave for the SQL the delegate was prepared with (literals
-     *                 encrypted, lookups widened to the candidates their tables had then), or null for the
-     *                 application's SQL as it is
+     * @param rendered what {@link StatementPlan#renderForPrepare} gave for the SQL the delegate was prepared with
+     *                 (literals as parameters, lookups widened to the candidates their tables had then), or null
+     *                 for the application's SQL as it is
+     * @param preparer prepares the target statement again for other SQL, or null when it cannot be
      */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan,
-                              StatementPlan.Rendered rendered) {
+                              StatementPlan.Rendered rendered, Preparer preparer) {
         super(connection, delegate);
         this.plan = plan;
-        this.rendered = rendered == null || rendered.isIdentity() ? null : rendered;
         this.recorded = new Object[plan.parameterCount()];
-        this.dirty = new boolean[plan.parameterCount()];
+        this.preparer = preparer;
+        this.replay = preparer != null && plan.mayRewrite() ? new PlainSetter[plan.parameterCount()] : null;
+        useRendering(rendered);
+    }
+
+    private void useRendering(StatementPlan.Rendered rendering) {
+        this.rendered = rendering == null || rendering.isIdentity() ? null : rendering;
+        var slots = this.rendered == null ? List.<StatementPlan.LiteralSlot>of() : this.rendered.literalSlots();
+        this.literalTargets = new ParameterTarget[slots.size()];
+        for (int i = 0; i < literalTargets.length; i++) {
+            literalTargets[i] = new ParameterTarget(slots.get(i).literal().column(), slots.get(i).literal().use());
+        }
     }
 
     // ---- execution ----------------------------------------------------------------------------------------------
 
-    /** Encrypts the recorded values that changed and binds them to the target statement. */
+    /**
+     * Encrypts every recorded value and every literal of the SQL afresh and binds them to the target statement.
+     * Done at each execution and each {@code addBatch}, never cached between them: a randomized value gets a new
+     * ciphertext every time (the same plaintext is never stored twice alike), and a value is encrypted under the
+     * write key and matched against the key versions current at that execution, not those of an earlier one.
+     * When a lookup now has more candidates than the SQL was prepared for (a key version was added), the target
+     * statement is prepared again with wider SQL and the plaintext parameters are set on it again.
+     */
     private void bindEncryptedParameters() throws SQLException {
         if (plan.isPassThrough()) {
             return;
         }
+        if (!bindAll()) {
+            prepareWider();
+            if (!bindAll()) {
+                throw notWideEnough(null);
+            }
+        }
+    }
+
+    /** Binds everything encrypted; false (part bound) when a lookup has more candidates than its placeholders. */
+    private boolean bindAll() throws SQLException {
         ColumnValues values = connection.values();
         for (int i = 0; i < recorded.length; i++) {
-            if (dirty[i]) {
-                Object value = recorded[i];
+            Object value = recorded[i];
+            if (value != null) {
                 int first = rendered == null ? i + 1 : rendered.first(i + 1);
                 int width = rendered == null ? 1 : rendered.width(i + 1);
-                values.bind(preparedStatementDelegate, first, width, plan.parameter(i + 1), value == NULL ? null : value);
-                dirty[i] = false;
+                if (!values.bind(preparedStatementDelegate, first, width, plan.parameter(i + 1),
+                        value == NULL ? null : value)) {
+                    return false;
+                }
             }
+        }
+        for (int i = 0; i < literalTargets.length; i++) {
+            StatementPlan.LiteralSlot slot = rendered.literalSlots().get(i);
+            if (!values.bind(preparedStatementDelegate, slot.first(), slot.width(), literalTargets[i],
+                    slot.literal().value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Replaces the target statement by one prepared with the SQL rendered for the key versions of now, with the
+     * same options and plaintext parameters. Refused where that cannot be done exactly.
+     */
+    private void prepareWider() throws SQLException {
+        if (preparer == null || replay == null) {
+            throw notWideEnough("it cannot be prepared again by the driver");
+        }
+        if (batched) {
+            throw notWideEnough("rows were already added to its batch; execute the batch and add the row again");
+        }
+        for (PlainSetter setter : replay) {
+            if (setter == UNREPLAYABLE) {
+                throw notWideEnough("a parameter was set from a stream or reader, which cannot be read again");
+            }
+        }
+        StatementPlan.Rendered wider = connection.renderForPrepare(plan);
+        PreparedStatement old = preparedStatementDelegate;
+        PreparedStatement next = preparer.prepare(wider.sql());
+        try {
+            next.setFetchSize(old.getFetchSize());
+            next.setMaxRows(old.getMaxRows());
+            next.setQueryTimeout(old.getQueryTimeout());
+            next.setMaxFieldSize(old.getMaxFieldSize());
+            next.setPoolable(old.isPoolable());
+            if (old.isCloseOnCompletion()) {
+                next.closeOnCompletion();
+            }
+            for (int i = 0; i < replay.length; i++) {
+                if (replay[i] != null) {
+                    replay[i].set(next, wider.isIdentity() ? i + 1 : wider.first(i + 1));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        delegate = next;
+        preparedStatementDelegate = next;
+        useRendering(wider);
+        old.close();
+    }
+
+    private SQLException notWideEnough(String why) {
+        return EnvelopeException.refused("a lookup on an encrypted column now has more candidate ciphertexts (a key "
+                + "version was added) than the statement was prepared for" + (why == null ? "" : ", and " + why)
+                + "; it is refused rather than miss rows. Prepare the statement again.");
+    }
+
+    /** Keeps a plaintext parameter's setter call for {@link #prepareWider} (only for statements with lookups). */
+    private void remember(int index, PlainSetter setter) {
+        if (index >= 1 && index <= replay.length) {
+            replay[index - 1] = setter;
         }
     }
 
@@ -122,12 +244,33 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     public void addBatch() throws SQLException {
         bindEncryptedParameters();
         preparedStatementDelegate.addBatch();
+        batched = true;
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        batched = false;
+        return super.executeBatch();
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        batched = false;
+        return super.executeLargeBatch();
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        batched = false;
+        super.clearBatch();
     }
 
     @Override
     public void clearParameters() throws SQLException {
         Arrays.fill(recorded, null);
-        Arrays.fill(dirty, false);
+        if (replay != null) {
+            Arrays.fill(replay, null);
+        }
         preparedStatementDelegate.clearParameters();
     }
 
@@ -159,7 +302,6 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
 
     private void record(int index, Object value) {
         recorded[index - 1] = value == null ? NULL : value;
-        dirty[index - 1] = true;
     }
 
     private SQLException refusedType(int index, String what) {
@@ -203,6 +345,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, null);
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setNull(at, sqlType));
+            }
         }
     }
 
@@ -212,6 +357,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, null);
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType, typeName);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setNull(at, sqlType, typeName));
+            }
         }
     }
 
@@ -221,6 +369,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setBoolean(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setBoolean(at, x));
+            }
         }
     }
 
@@ -230,6 +381,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setByte(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setByte(at, x));
+            }
         }
     }
 
@@ -239,6 +393,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setShort(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setShort(at, x));
+            }
         }
     }
 
@@ -248,6 +405,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setInt(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setInt(at, x));
+            }
         }
     }
 
@@ -257,6 +417,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setLong(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setLong(at, x));
+            }
         }
     }
 
@@ -266,6 +429,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setFloat(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setFloat(at, x));
+            }
         }
     }
 
@@ -275,6 +441,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setDouble(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setDouble(at, x));
+            }
         }
     }
 
@@ -284,6 +453,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setBigDecimal(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setBigDecimal(at, x));
+            }
         }
     }
 
@@ -293,6 +465,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setString(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setString(at, x));
+            }
         }
     }
 
@@ -302,6 +477,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setNString(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setNString(at, x));
+            }
         }
     }
 
@@ -311,6 +489,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x == null ? null : x.clone());
         } else {
             preparedStatementDelegate.setBytes(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setBytes(at, x == null ? null : x.clone()));
+            }
         }
     }
 
@@ -320,6 +501,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setDate(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setDate(at, x));
+            }
         }
     }
 
@@ -329,6 +513,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setDate(at(index), x, calendar);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setDate(at, x, calendar));
+            }
         }
     }
 
@@ -338,6 +525,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setTime(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setTime(at, x));
+            }
         }
     }
 
@@ -347,6 +537,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setTime(at(index), x, calendar);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setTime(at, x, calendar));
+            }
         }
     }
 
@@ -356,6 +549,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setTimestamp(at, x));
+            }
         }
     }
 
@@ -365,6 +561,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x, calendar);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setTimestamp(at, x, calendar));
+            }
         }
     }
 
@@ -375,6 +574,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setObject(at, x));
+            }
         }
     }
 
@@ -385,6 +587,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+            }
         }
     }
 
@@ -395,6 +600,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, scaled(objectValue(index, column, x), targetSqlType, scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+            }
         }
     }
 
@@ -405,6 +613,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+            }
         }
     }
 
@@ -417,6 +628,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
                             ? Types.OTHER : targetSqlType.getVendorTypeNumber(), scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+            }
         }
     }
 
@@ -459,6 +673,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -469,6 +686,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -479,6 +699,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -489,6 +712,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.UTF_16BE, column));
         } else {
             preparedStatementDelegate.setUnicodeStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -499,6 +725,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -509,6 +738,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -519,6 +751,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -529,6 +764,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -539,6 +777,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -549,6 +790,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -559,6 +803,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -569,6 +816,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -579,6 +829,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBlob(x, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setBlob(at, x));
+            }
         }
     }
 
@@ -589,6 +842,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -599,6 +855,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -609,6 +868,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readClob(x, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setClob(at, x));
+            }
         }
     }
 
@@ -619,6 +881,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -629,6 +894,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -639,6 +907,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readClob(x, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setNClob(at, x));
+            }
         }
     }
 
@@ -649,6 +920,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -659,6 +933,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x, length);
+            if (replay != null) {
+                remember(index, UNREPLAYABLE);
+            }
         }
     }
 
@@ -668,6 +945,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x == null ? null : x.toString());
         } else {
             preparedStatementDelegate.setURL(at(index), x);
+            if (replay != null) {
+                remember(index, (target, at) -> target.setURL(at, x));
+            }
         }
     }
 
@@ -677,6 +957,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "an SQL ARRAY");
         }
         preparedStatementDelegate.setArray(at(index), x);
+        if (replay != null) {
+            remember(index, (target, at) -> target.setArray(at, x));
+        }
     }
 
     @Override
@@ -685,6 +968,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "a REF");
         }
         preparedStatementDelegate.setRef(at(index), x);
+        if (replay != null) {
+            remember(index, (target, at) -> target.setRef(at, x));
+        }
     }
 
     @Override
@@ -693,6 +979,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "a ROWID");
         }
         preparedStatementDelegate.setRowId(at(index), x);
+        if (replay != null) {
+            remember(index, (target, at) -> target.setRowId(at, x));
+        }
     }
 
     @Override
@@ -701,5 +990,8 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "an SQLXML value");
         }
         preparedStatementDelegate.setSQLXML(at(index), x);
+        if (replay != null) {
+            remember(index, (target, at) -> target.setSQLXML(at, x));
+        }
     }
 }

@@ -165,14 +165,26 @@ class KeyVersionLookupIT {
                 assertThat(ids(ps)).containsExactly(1);
                 assertThat(ps.unwrap(PreparedStatement.class).toString()).doesNotContain("ANY");
             }
-            // a statement prepared before a version was added refuses rather than miss rows
-            try (PreparedStatement ps = c.prepareStatement("select id from t where email = ?")) {
+            // a statement prepared before a version was added is prepared again with the widened SQL at its
+            // next execution, its plaintext parameters set again
+            try (PreparedStatement ps = c.prepareStatement("select id from t where email = ? and id > ?")) {
+                ps.setInt(2, 0);
                 rotate();
+                insert(c, 2, "a@x", "k2");
                 ps.setString(1, "a@x");
-                assertThatThrownBy(ps::executeQuery).hasMessageStartingWith("envelope-jdbc: ")
-                        .hasMessageContaining("Prepare the statement again");
+                assertThat(ids(ps)).containsExactly(1, 2);
             }
-            assertThat(ids(c, "select id from t where email = ?", "a@x")).containsExactly(1);
+            // ... except where that cannot be done exactly: rows already in its batch
+            try (PreparedStatement ps = c.prepareStatement("update t set code = ? where email = ?")) {
+                ps.setString(1, "b1");
+                ps.setString(2, "a@x");
+                ps.addBatch();
+                admin.addVersion(identity);
+                ps.setString(1, "b2");
+                assertThatThrownBy(ps::addBatch).hasMessageStartingWith("envelope-jdbc: ")
+                        .hasMessageContaining("batch").hasMessageContaining("Prepare the statement again");
+            }
+            assertThat(ids(c, "select id from t where email = ? order by id", "a@x")).containsExactly(1, 2);
         }
     }
 
