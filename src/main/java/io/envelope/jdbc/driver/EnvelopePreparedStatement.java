@@ -99,6 +99,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         this.preparer = preparer;
         this.replay = preparer != null && plan.mayRewrite() ? new PlainSetter[plan.parameterCount()] : null;
         useRendering(rendered);
+        executing(plan); // every execution, batches included, runs this plan (getGeneratedKeys after executeBatch)
     }
 
     private void useRendering(StatementPlan.Rendered rendering) {

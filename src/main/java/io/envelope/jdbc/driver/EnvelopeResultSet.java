@@ -49,21 +49,6 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         this.values = values;
     }
 
-    /**
-     * The generated keys of an INSERT/UPDATE on a configured table: their columns are named as the table's, so
-     * they are matched to encrypted columns by name.
-     */
-    static ResultSet generatedKeys(Statement statement, ResultSet keys, EncryptedTable table, ColumnValues values)
-            throws SQLException {
-        ResultSetMetaData metaData = keys.getMetaData();
-        int count = metaData.getColumnCount();
-        EncryptedColumn[] columns = new EncryptedColumn[count];
-        for (int i = 1; i <= count; i++) {
-            columns[i - 1] = table.column(metaData.getColumnName(i));
-        }
-        return new EnvelopeResultSet(statement, keys, new ResultShape(columns, count), values);
-    }
-
     // ---- the decryption path ------------------------------------------------------------------------------------
 
     /** The getters of the encrypted column at this position, or null when the column is not encrypted. */
