@@ -43,9 +43,17 @@ final class ColumnValues implements StatementPlan.Candidates {
     /** The last read key per table (see {@link #readKey}); a connection is mostly used by one thread at a time. */
     private final Map<EncryptedTable, KeyRing.KeyLease> readLeases = new ConcurrentHashMap<>();
 
-    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog) {
+    private final SessionZone sessionZone;
+
+    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog, SessionZone sessionZone) {
         this.keyRing = keyRing;
         this.catalog = catalog;
+        this.sessionZone = sessionZone;
+    }
+
+    /** The session time zone of the connection, for date/time conversions the server would make. */
+    SessionZone sessionZone() {
+        return sessionZone;
     }
 
     /**
@@ -259,8 +267,13 @@ final class ColumnValues implements StatementPlan.Candidates {
     }
 
     /** The server's assignment cast to the column's plaintext type, done here since the server sees ciphertext. */
-    private static Object cast(EncryptedColumn column, Object value) throws SQLException {
-        return AssignmentCasts.cast(value, column.config(), column.qualifiedName());
+    private Object cast(EncryptedColumn column, Object value) throws SQLException {
+        if (value == null || value instanceof String) {
+            return value;
+        }
+        // only java.time values meet a conversion in the session zone; others skip reading it
+        java.time.ZoneId zone = value instanceof java.time.temporal.Temporal ? sessionZone.zone() : null;
+        return AssignmentCasts.cast(value, column.config(), column.qualifiedName(), zone);
     }
 
     private DataKey writeKey(ParameterTarget target) throws SQLException {

@@ -21,19 +21,22 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private final IdentifierCase folding;
     private volatile ConnectionCatalog catalog;
     private volatile ColumnValues values;
+    /** The session's time zone as the server reports it (date/time conversions of encrypted values use it). */
+    private final SessionZone sessionZone;
 
     EnvelopeConnection(Connection target, EnvelopeRuntime runtime) throws SQLException {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
         this.folding = IdentifierCase.of(metaData);
+        this.sessionZone = SessionZone.of(target);
         resolveSchema(currentSchema(target));
     }
 
     private void resolveSchema(String currentSchema) throws SQLException {
         EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
         this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
-        this.values = new ColumnValues(runtime.keyRing(), catalog);
+        this.values = new ColumnValues(runtime.keyRing(), catalog, sessionZone);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */

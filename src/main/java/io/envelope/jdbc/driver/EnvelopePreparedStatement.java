@@ -27,7 +27,8 @@ import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Calendar;
@@ -310,34 +311,32 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
                 + encrypted(index).qualifiedName() + "; bind its value with a setter for the column's type");
     }
 
-    /** A calendar-relative date/time converted the way the target driver would, before canonical encoding. */
+    /**
+     * A date/time set with a Calendar, converted as pgJDBC converts it: it sends the value's fields in the
+     * Calendar's zone (a GregorianCalendar: Julian fields before 1582) with that zone's offset, as an untyped
+     * string that the server reads according to the column's type.
+     */
     private Object withCalendar(int index, java.util.Date value, Calendar calendar) {
         if (value == null || calendar == null) {
             return value;
         }
-        Instant instant = Instant.ofEpochMilli(value.getTime());
-        if (value instanceof Timestamp ts) {
-            instant = ts.toInstant();
-        }
         PlaintextType type = encrypted(index).config().type();
         if (type == PlaintextType.TEXT || type == PlaintextType.BYTES) {
-            // pgJDBC sends the calendar-relative string, which a text/bytea column stores as it is
+            // a text/bytea column stores pgJDBC's string as it is
             String text = AssignmentCasts.pgJdbcText(value, calendar.getTimeZone());
             return type == PlaintextType.TEXT ? text : text.getBytes(StandardCharsets.UTF_8);
         }
-        if (type == PlaintextType.TIMESTAMPTZ && !(value instanceof Time)) {
-            // a time of day is no timestamptz: it stays a LocalTime below, which the column refuses, as the server
-            // refuses pgJDBC's "13:45:30+00"
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        var local = instant.atZone(calendar.getTimeZone().toZoneId());
-        if (value instanceof Date) {
-            return local.toLocalDate();
-        }
+        PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(value, calendar.getTimeZone());
         if (value instanceof Time) {
-            return local.toLocalTime();
+            // a time of day is no timestamptz: it stays a LocalTime, which such a column refuses, as the server
+            // refuses pgJDBC's "13:45:30+00"
+            return sent.time();
         }
-        return local.toLocalDateTime();
+        if (type == PlaintextType.TIMESTAMPTZ) {
+            return OffsetDateTime.of(sent.date(), value instanceof Date ? LocalTime.MIDNIGHT : sent.time(),
+                    ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
+        }
+        return value instanceof Date ? sent.date() : sent.date().atTime(sent.time());
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
-            g = new PlaintextGetters(column);
+            g = new PlaintextGetters(column, values.sessionZone());
             getters[columnIndex - 1] = g;
         }
         return g;
@@ -141,7 +141,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     @Override
     public float getFloat(int columnIndex) throws SQLException {
         PlaintextGetters g = encrypted(columnIndex);
-        return g == null ? delegate.getFloat(columnIndex) : (float) g.getDouble(plaintext(columnIndex));
+        return g == null ? delegate.getFloat(columnIndex) : g.getFloat(plaintext(columnIndex));
     }
 
     @Override

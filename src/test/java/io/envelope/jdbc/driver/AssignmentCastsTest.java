@@ -159,9 +159,21 @@ class AssignmentCastsTest {
 
     @Test
     void decimalIsLeftToTheContractsRule() throws SQLException {
-        // contract §3: a value that would need rounding is refused (by the cipher), so no cast rounds here
+        // contract §3: a value that would need rounding to the scale is refused (by the cipher), so no cast
+        // rounds to the scale here
         assertThat(cast(PlaintextType.DECIMAL, new BigDecimal("12.555"))).isEqualTo(new BigDecimal("12.555"));
-        assertThat(cast(PlaintextType.DECIMAL, 1.005)).isEqualTo(1.005);
+        assertThat(cast(PlaintextType.DECIMAL, 1.005)).isEqualTo(new BigDecimal("1.005"));
+    }
+
+    @Test
+    void floatsBecomeTheNumericPostgreSqlsCastMakes() throws SQLException {
+        // float4 -> numeric prints 6 significant digits, float8 -> numeric 15 (select 16777216::real::numeric)
+        assertThat(cast(PlaintextType.DECIMAL, 16777216f)).isEqualTo(new BigDecimal("1.67772E+7"));
+        assertThat(cast(PlaintextType.DECIMAL, 0.1f)).isEqualTo(new BigDecimal("0.1"));
+        assertThat(cast(PlaintextType.DECIMAL, 0.1 + 0.2)).isEqualTo(new BigDecimal("0.3"));
+        assertThat(cast(PlaintextType.DECIMAL, 1.0000000000000002)).isEqualTo(BigDecimal.ONE);
+        assertThat(cast(PlaintextType.DECIMAL, 123456789.123456789)).isEqualTo(new BigDecimal("123456789.123457"));
+        assertThat(cast(PlaintextType.DECIMAL, Double.NaN)).isEqualTo(Double.NaN); // the cipher refuses it
     }
 
     @Test
