@@ -140,6 +140,9 @@ final class AssignmentCasts {
                     return OffsetDateTime.of(sent.date(), LocalTime.MIDNIGHT,
                             java.time.ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
                 }
+                if (value instanceof java.sql.Timestamp ts) {
+                    return PgJdbcCalendar.timestamptzOf(ts, null);
+                }
                 if (value instanceof LocalDate d) {
                     return SessionZone.atZone(d.atStartOfDay(), session);
                 }
@@ -336,8 +339,8 @@ final class AssignmentCasts {
     }
 
     /**
-     * PostgreSQL's float8out/float4out (extra_float_digits 1, the default since 12): the shortest decimal that
-     * reads back as the same binary value; in exponent form {@code d.ddde+XX} when the decimal exponent is
+     * PostgreSQL's float8out/float4out (extra_float_digits 1, the default since 12): the shortest decimal
+     * strictly inside the value's rounding interval, as its Ryū finds it ({@link ShortestDigits}); in exponent form {@code d.ddde+XX} when the decimal exponent is
      * below -4 or at least 15 (float8) / 6 (float4).
      */
     static String floatText(double d, boolean real) {
@@ -350,15 +353,9 @@ final class AssignmentCasts {
         if (d == 0.0) {
             return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
         }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = exact;
-        for (int digits = 1; digits <= 17; digits++) {
-            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            boolean same = real ? candidate.floatValue() == (float) d : candidate.doubleValue() == d;
-            if (same) {
-                shortest = candidate;
-                break;
-            }
+        BigDecimal shortest = real ? ShortestDigits.ofFloat((float) d) : ShortestDigits.ofDouble(d);
+        if (d < 0) {
+            shortest = shortest.negate();
         }
         shortest = shortest.stripTrailingZeros();
         String digits = shortest.unscaledValue().abs().toString();

@@ -83,15 +83,21 @@ final class PgJdbcCalendar {
         return c.getTimeInMillis();
     }
 
-    /** getTimestamp of a timestamp value, in {@code zone}. */
+    /** getTimestamp of a timestamp value, in {@code zone} (the JVM's when null). */
     static Timestamp timestamp(LocalDateTime local, TimeZone zone) {
+        if (zone == null && local.getYear() > 0) {
+            return Timestamp.valueOf(local); // the same fields in the JVM's zone and calendar, without a Calendar
+        }
         Timestamp ts = new Timestamp(millis(local.toLocalDate(), local.toLocalTime(), zone));
         ts.setNanos(local.getNano());
         return ts;
     }
 
-    /** getDate of a date (or timestamp) value, in {@code zone}: midnight of its date there. */
+    /** getDate of a date (or timestamp) value, in {@code zone} (the JVM's when null): midnight of its date there. */
     static Date date(LocalDate date, TimeZone zone) {
+        if (zone == null && date.getYear() > 0) {
+            return Date.valueOf(date);
+        }
         return new Date(millis(date, LocalTime.MIDNIGHT, zone));
     }
 
@@ -108,10 +114,13 @@ final class PgJdbcCalendar {
 
     /**
      * getTime of a timestamp value, in {@code zone}: the instant of its fields there, moved to 1970-01-01 with the
-     * same time of day (a time in a DST gap is first resolved on its own date).
+     * same time of day (a time in a DST gap is first resolved on its own date); a value in 1970 is left as it is.
      */
     static Time timeOfTimestamp(LocalDateTime local, TimeZone zone) {
         long millis = millis(local.toLocalDate(), local.toLocalTime(), zone) + local.getNano() / 1_000_000;
+        if (local.getYear() == 1970) {
+            return new Time(millis); // pgJDBC leaves a value of 1970 as it is (even on another day of the year)
+        }
         GregorianCalendar c = calendar(zone);
         c.setTimeInMillis(millis);
         c.set(Calendar.ERA, GregorianCalendar.AD);
@@ -124,6 +133,36 @@ final class PgJdbcCalendar {
     /** getTime of a time value, in {@code zone}: its time of day on 1970-01-01 there. */
     static Time time(LocalTime time, TimeZone zone) {
         return new Time(millis(LocalDate.of(1970, 1, 1), time, zone) + time.getNano() / 1_000_000);
+    }
+
+    /** Milliseconds since the epoch of 1582-10-15 (the Gregorian reform), with two days to spare for offsets. */
+    private static final long GREGORIAN_SAFE_MILLIS = -12_219_292_800_000L + 2 * 86_400_000L;
+
+    /**
+     * The milliseconds pgJDBC's getTimestamp gives for a timestamptz: it reads the server's text (the local date
+     * and time in the session zone, and that offset) with a GregorianCalendar, so before 1582 the proleptic
+     * Gregorian fields the server prints are taken as Julian ones. After that it is the instant itself.
+     */
+    static long timestamptzMillis(java.time.Instant instant, SessionZone session) throws java.sql.SQLException {
+        long millis = instant.toEpochMilli();
+        if (millis > GREGORIAN_SAFE_MILLIS) {
+            return millis;
+        }
+        java.time.ZonedDateTime local = instant.atZone(session.zone());
+        TimeZone fixed = new java.util.SimpleTimeZone(local.getOffset().getTotalSeconds() * 1000, "text offset");
+        return millis(local.toLocalDate(), local.toLocalTime(), fixed) + local.getNano() / 1_000_000;
+    }
+
+    /**
+     * What the server stores for a Timestamp sent to a timestamptz column: pgJDBC's fields in {@code zone} at their
+     * offset, read as proleptic Gregorian (before 1582 this is not the Timestamp's own instant).
+     */
+    static java.time.OffsetDateTime timestamptzOf(Timestamp value, TimeZone zone) {
+        if (value.getTime() > GREGORIAN_SAFE_MILLIS) {
+            return value.toInstant().atOffset(java.time.ZoneOffset.UTC);
+        }
+        Sent sent = sent(value, zone);
+        return java.time.OffsetDateTime.of(sent.date(), sent.time(), java.time.ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
     }
 
     /**

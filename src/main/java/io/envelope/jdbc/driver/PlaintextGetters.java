@@ -61,6 +61,7 @@ final class PlaintextGetters {
             case DECIMAL -> ((BigDecimal) v).toPlainString();
             case DOUBLE -> AssignmentCasts.floatText((Double) v, false);
             case REAL -> AssignmentCasts.floatText((Float) v, true);
+            case DATE -> AssignmentCasts.dateText((LocalDate) v);
             case TIME -> AssignmentCasts.timeText((LocalTime) v);
             case TIMESTAMP -> AssignmentCasts.timestampText((LocalDateTime) v);
             case TIMESTAMPTZ -> AssignmentCasts.timestamptzText(((OffsetDateTime) v).toInstant(), sessionZone.zone());
@@ -123,7 +124,7 @@ final class PlaintextGetters {
         BigDecimal d = numeric(v, target);
         BigDecimal truncated = d.setScale(0, RoundingMode.DOWN);
         if (truncated.compareTo(BigDecimal.valueOf(min)) < 0 || truncated.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw badConversion(target);
+            throw badNumber(target);
         }
         return truncated.longValueExact();
     }
@@ -151,7 +152,7 @@ final class PlaintextGetters {
             try {
                 return Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw badConversion("double");
+                throw badNumber("double");
             }
         }
         return numeric(v, "double").doubleValue();
@@ -175,7 +176,7 @@ final class PlaintextGetters {
             try {
                 return Float.parseFloat(s.trim());
             } catch (NumberFormatException e) {
-                throw badConversion("float");
+                throw badNumber("float");
             }
         }
         return numeric(v, "float").floatValue();
@@ -186,7 +187,7 @@ final class PlaintextGetters {
             return null;
         }
         if (v instanceof Double d && (d.isNaN() || d.isInfinite()) || v instanceof Float f && (f.isNaN() || f.isInfinite())) {
-            throw badConversion("BigDecimal");
+            throw badNumber("BigDecimal");
         }
         return numeric(v, "BigDecimal");
     }
@@ -200,7 +201,7 @@ final class PlaintextGetters {
             try {
                 return new BigDecimal(getString(v));
             } catch (NumberFormatException nanOrInfinite) {
-                throw badConversion(target);
+                throw badNumber(target);
             }
         }
         if (v instanceof Number n) {
@@ -210,10 +211,10 @@ final class PlaintextGetters {
             try {
                 return new BigDecimal(s.trim());
             } catch (NumberFormatException e) {
-                throw badConversion(target);
+                throw badNumber(target);
             }
         }
-        throw badConversion(target);
+        throw badNumber(target);
     }
 
     private static BigDecimal toBigDecimal(Number n) {
@@ -228,9 +229,14 @@ final class PlaintextGetters {
 
     // ---- dates and times ---------------------------------------------------------------------------------------
 
-    /** The zone pgJDBC converts in: the Calendar's, else the JVM's. */
+    /** The zone pgJDBC converts in: the Calendar's, else (null) the JVM's. */
     private static java.util.TimeZone zoneOf(Calendar calendar) {
-        return calendar == null ? java.util.TimeZone.getDefault() : calendar.getTimeZone();
+        return calendar == null ? null : calendar.getTimeZone();
+    }
+
+    /** pgJDBC's getTimestamp milliseconds of a timestamptz value (see {@link PgJdbcCalendar#timestamptzMillis}). */
+    private long timestamptzMillis(OffsetDateTime value) throws SQLException {
+        return PgJdbcCalendar.timestamptzMillis(value.toInstant(), sessionZone);
     }
 
     Date getDate(Object v, Calendar calendar) throws SQLException {
@@ -243,7 +249,7 @@ final class PlaintextGetters {
         } else if (v instanceof LocalDateTime dt) {
             date = dt.toLocalDate();
         } else if (v instanceof OffsetDateTime odt) {
-            return PgJdbcCalendar.dateOfInstant(odt.toInstant().toEpochMilli(), zoneOf(calendar));
+            return PgJdbcCalendar.dateOfInstant(timestamptzMillis(odt), zoneOf(calendar));
         } else if (v instanceof String s) {
             date = parse(() -> LocalDate.parse(s.trim()), "Date");
         } else {
@@ -278,7 +284,9 @@ final class PlaintextGetters {
             return null;
         }
         if (v instanceof OffsetDateTime odt) {
-            return Timestamp.from(odt.toInstant());
+            Timestamp ts = new Timestamp(timestamptzMillis(odt));
+            ts.setNanos(odt.getNano());
+            return ts;
         }
         LocalDateTime dateTime;
         if (v instanceof LocalDateTime dt) {
@@ -374,7 +382,9 @@ final class PlaintextGetters {
         } else if (target == Timestamp.class) {
             result = getTimestamp(v, null);
         } else if (target == LocalDate.class) {
-            result = v instanceof LocalDate d ? d : javaTime(() -> getDate(v, null).toLocalDate(), target);
+            // pgJDBC reads the text's fields as they are (proleptic Gregorian, BC as a negative year)
+            result = v instanceof LocalDate d ? d : v instanceof LocalDateTime dt ? dt.toLocalDate()
+                    : javaTime(() -> getDate(v, null).toLocalDate(), target);
         } else if (target == LocalTime.class) {
             result = v instanceof LocalTime t ? t : javaTime(() -> localTime(v), target);
         } else if (target == LocalDateTime.class) {
@@ -504,6 +514,15 @@ final class PlaintextGetters {
             throw EnvelopeException.conversion("getObject on " + column.qualifiedName() + ": the "
                     + type.configName() + " value cannot be converted to " + target.getName(), DATA_TYPE_MISMATCH);
         }
+    }
+
+    /**
+     * A number getter's refusal (out of range, NaN, not a number): pgJDBC reports every one as
+     * numeric_value_out_of_range (22003).
+     */
+    private SQLException badNumber(String target) {
+        return EnvelopeException.outOfRange("the " + type.configName() + " value of " + column.qualifiedName()
+                + " cannot be converted to " + target);
     }
 
     private SQLException badConversion(String target) {
