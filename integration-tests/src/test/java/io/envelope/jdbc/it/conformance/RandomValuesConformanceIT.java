@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Random date/time and number values through every common setter into an encrypted column and a plaintext twin
  * (pgJDBC on the real SQL type), read back with every getter: the answers must be the same, except for the three
- * documented decisions (README "Limits, honestly"; conformance/setter-differences.txt):
+ * documented decisions (README "Limits, honestly"; conformance/value-differences.txt):
  * <ol>
  *   <li><b>decimal scale</b>: a value whose numeric form needs rounding to the column's scale is refused
  *       (PostgreSQL rounds it);</li>
@@ -151,6 +151,16 @@ class RandomValuesConformanceIT {
         assertThat(compared).as("most values are accepted by both and compared").isGreaterThan(total / 2);
         assertThat(undocumented).as("differences from pgJDBC that are no documented decision (seed " + seed + ")")
                 .isEmpty();
+        assertThat(documentedDecisions()).containsAll(documented.keySet());
+    }
+
+    /** The decisions listed in conformance/value-differences.txt. */
+    static List<String> documentedDecisions() throws java.io.IOException {
+        try (var in = RandomValuesConformanceIT.class.getResourceAsStream("/conformance/value-differences.txt")) {
+            assertThat(in).as("conformance/value-differences.txt on the test class path").isNotNull();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+        }
     }
 
     private static String describe(Twin.Side side) {
