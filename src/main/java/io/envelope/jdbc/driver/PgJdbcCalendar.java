@@ -101,6 +101,15 @@ final class PgJdbcCalendar {
         return new Date(millis(date, LocalTime.MIDNIGHT, zone));
     }
 
+    /**
+     * getDate of a timestamp value, in {@code zone}: pgJDBC first takes the timestamp's instant there (a time in a
+     * DST gap moves forward, possibly into the next day), then midnight of that instant's day.
+     */
+    static Date dateOfTimestamp(LocalDateTime local, TimeZone zone) {
+        long millis = millis(local.toLocalDate(), local.toLocalTime(), zone) + local.getNano() / 1_000_000;
+        return dateOfInstant(millis, zone);
+    }
+
     /** getDate of an instant (timestamptz), in {@code zone}: midnight of the day it falls on there. */
     static Date dateOfInstant(long millis, TimeZone zone) {
         GregorianCalendar c = calendar(zone);

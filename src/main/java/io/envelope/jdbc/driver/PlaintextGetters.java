@@ -247,7 +247,7 @@ final class PlaintextGetters {
         if (v instanceof LocalDate d) {
             date = d;
         } else if (v instanceof LocalDateTime dt) {
-            date = dt.toLocalDate();
+            return PgJdbcCalendar.dateOfTimestamp(dt, zoneOf(calendar));
         } else if (v instanceof OffsetDateTime odt) {
             return PgJdbcCalendar.dateOfInstant(timestamptzMillis(odt), zoneOf(calendar));
         } else if (v instanceof String s) {

@@ -136,6 +136,18 @@ class TimeZoneAndNumberTwinIT {
     }
 
     @Test
+    void getDateOfATimestampInAGapOfTheJvmsZoneMovesAsPgJdbcMovesIt() throws Exception {
+        // found by RandomValuesConformanceIT: 1919-03-01 23:51:57 does not exist in the JVM's Europe/Amsterdam
+        // (its legacy time zone data), so pgJDBC's calendar moves it into 2 March before taking the date
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Amsterdam"));
+        twin.sessionZone("UTC");
+        same("c_ts", (ps, i) -> ps.setObject(i, LocalDateTime.of(1919, 3, 1, 23, 51, 57, 787_546_446)),
+                new Twin.NamedGetter("getDate", rs -> rs.getDate(1)),
+                new Twin.NamedGetter("getTimestamp", rs -> rs.getTimestamp(1)),
+                new Twin.NamedGetter("getTime", rs -> rs.getTime(1)));
+    }
+
+    @Test
     void getDoubleOnARealIsTheRealsTextAsPgJdbcReadsIt() throws Exception {
         assertThat(same("c_r", (ps, i) -> ps.setFloat(i, 0.1f),
                 new Twin.NamedGetter("getDouble", rs -> rs.getDouble(1))))
