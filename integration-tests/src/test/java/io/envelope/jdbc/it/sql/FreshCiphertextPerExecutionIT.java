@@ -2,19 +2,15 @@ package io.envelope.jdbc.it.sql;
 
 import io.envelope.jdbc.it.EncryptedDatabase;
 import io.envelope.jdbc.keys.KeyRing;
-import io.envelope.jdbc.kms.LocalKmsProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -43,9 +39,7 @@ class FreshCiphertextPerExecutionIT {
                       email: { mode: deterministic }
                 """, "key-cache:\n  ttl: 0s\n");
         db.executePlain("CREATE TABLE notes (id int PRIMARY KEY, body bytea, email text)");
-        byte[] master = Base64.getDecoder().decode(Files.readString(db.masterKeyFile()).trim());
-        admin = new KeyRing(db.keyTable(), true, LocalKmsProvider.ofKey(master, "test"), db::plain,
-                Duration.ofMinutes(10), Clock.systemUTC());
+        admin = db.adminKeyRing();
     }
 
     @AfterEach

@@ -3,20 +3,16 @@ package io.envelope.jdbc.it.sql;
 import io.envelope.jdbc.it.EncryptedDatabase;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyStatus;
-import io.envelope.jdbc.kms.LocalKmsProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -49,9 +45,7 @@ class KeyVersionLookupIT {
         db.executePlain("CREATE TABLE t (id int PRIMARY KEY, email bytea, code text, n bytea, legacy text, "
                 + "legacyb bytea)");
         identity = db.schema() + ".t";
-        byte[] master = Base64.getDecoder().decode(Files.readString(db.masterKeyFile()).trim());
-        admin = new KeyRing(db.keyTable(), true, LocalKmsProvider.ofKey(master, "test"), db::plain,
-                Duration.ofMinutes(10), Clock.systemUTC());
+        admin = db.adminKeyRing();
     }
 
     @AfterEach
