@@ -56,11 +56,8 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
 
     /** Prepares the target statement again, with the options of the application's call; null: it cannot be. */
     private final Preparer preparer;
-    /**
-     * How each plaintext parameter was set on the target statement, to set it again on a target prepared with
-     * wider SQL; only kept for statements with lookups ({@link StatementPlan#mayRewrite}). Index 0 is parameter 1.
-     */
-    private final PlainSetter[] replay;
+    /** The plaintext parameters' setter calls, for {@link #prepareWider}; null for statements without lookups. */
+    private final PlaintextReplay replay;
     /** True while rows added with addBatch wait for executeBatch (a target with a batch is not replaced). */
     private boolean batched;
 
@@ -69,17 +66,6 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     interface Preparer {
         PreparedStatement prepare(String sql) throws SQLException;
     }
-
-    /** A plaintext parameter's setter call, replayable on another target statement at another index. */
-    @FunctionalInterface
-    private interface PlainSetter {
-        void set(PreparedStatement target, int index) throws SQLException;
-    }
-
-    /** A plaintext parameter set from a stream or reader, which the target may already have read: not replayable. */
-    private static final PlainSetter UNREPLAYABLE = (target, index) -> {
-        throw new IllegalStateException("not replayable");
-    };
 
     /** A statement prepared with the application's SQL unchanged (CallableStatement). */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan) {
@@ -98,7 +84,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         this.plan = plan;
         this.recorded = new Object[plan.parameterCount()];
         this.preparer = preparer;
-        this.replay = preparer != null && plan.mayRewrite() ? new PlainSetter[plan.parameterCount()] : null;
+        this.replay = preparer != null && plan.mayRewrite() ? new PlaintextReplay(plan.parameterCount()) : null;
         useRendering(rendered);
         executing(plan); // every execution, batches included, runs this plan (getGeneratedKeys after executeBatch)
     }
@@ -169,28 +155,15 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         if (batched) {
             throw notWideEnough("rows were already added to its batch; execute the batch and add the row again");
         }
-        for (PlainSetter setter : replay) {
-            if (setter == UNREPLAYABLE) {
-                throw notWideEnough("a parameter was set from a stream or reader, which cannot be read again");
-            }
+        String notReplayable = replay.whyNotReplayable();
+        if (notReplayable != null) {
+            throw notWideEnough(notReplayable);
         }
         StatementPlan.Rendered wider = connection.renderForPrepare(plan);
         PreparedStatement old = preparedStatementDelegate;
         PreparedStatement next = preparer.prepare(wider.sql());
         try {
-            next.setFetchSize(old.getFetchSize());
-            next.setMaxRows(old.getMaxRows());
-            next.setQueryTimeout(old.getQueryTimeout());
-            next.setMaxFieldSize(old.getMaxFieldSize());
-            next.setPoolable(old.isPoolable());
-            if (old.isCloseOnCompletion()) {
-                next.closeOnCompletion();
-            }
-            for (int i = 0; i < replay.length; i++) {
-                if (replay[i] != null) {
-                    replay[i].set(next, wider.isIdentity() ? i + 1 : wider.first(i + 1));
-                }
-            }
+            replay.replayOnto(old, next, wider);
         } catch (SQLException | RuntimeException e) {
             next.close();
             throw e;
@@ -205,13 +178,6 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         return EnvelopeException.refused("a lookup on an encrypted column now has more candidate ciphertexts (a key "
                 + "version was added) than the statement was prepared for" + (why == null ? "" : ", and " + why)
                 + "; it is refused rather than miss rows. Prepare the statement again.");
-    }
-
-    /** Keeps a plaintext parameter's setter call for {@link #prepareWider} (only for statements with lookups). */
-    private void remember(int index, PlainSetter setter) {
-        if (index >= 1 && index <= replay.length) {
-            replay[index - 1] = setter;
-        }
     }
 
     @Override
@@ -271,7 +237,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     public void clearParameters() throws SQLException {
         Arrays.fill(recorded, null);
         if (replay != null) {
-            Arrays.fill(replay, null);
+            replay.clear();
         }
         preparedStatementDelegate.clearParameters();
     }
@@ -346,7 +312,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType);
             if (replay != null) {
-                remember(index, (target, at) -> target.setNull(at, sqlType));
+                replay.remember(index, (target, at) -> target.setNull(at, sqlType));
             }
         }
     }
@@ -358,7 +324,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType, typeName);
             if (replay != null) {
-                remember(index, (target, at) -> target.setNull(at, sqlType, typeName));
+                replay.remember(index, (target, at) -> target.setNull(at, sqlType, typeName));
             }
         }
     }
@@ -370,7 +336,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBoolean(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setBoolean(at, x));
+                replay.remember(index, (target, at) -> target.setBoolean(at, x));
             }
         }
     }
@@ -382,7 +348,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setByte(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setByte(at, x));
+                replay.remember(index, (target, at) -> target.setByte(at, x));
             }
         }
     }
@@ -394,7 +360,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setShort(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setShort(at, x));
+                replay.remember(index, (target, at) -> target.setShort(at, x));
             }
         }
     }
@@ -406,7 +372,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setInt(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setInt(at, x));
+                replay.remember(index, (target, at) -> target.setInt(at, x));
             }
         }
     }
@@ -418,7 +384,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setLong(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setLong(at, x));
+                replay.remember(index, (target, at) -> target.setLong(at, x));
             }
         }
     }
@@ -430,7 +396,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setFloat(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setFloat(at, x));
+                replay.remember(index, (target, at) -> target.setFloat(at, x));
             }
         }
     }
@@ -442,7 +408,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setDouble(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setDouble(at, x));
+                replay.remember(index, (target, at) -> target.setDouble(at, x));
             }
         }
     }
@@ -454,7 +420,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBigDecimal(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setBigDecimal(at, x));
+                replay.remember(index, (target, at) -> target.setBigDecimal(at, x));
             }
         }
     }
@@ -466,7 +432,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setString(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setString(at, x));
+                replay.remember(index, (target, at) -> target.setString(at, x));
             }
         }
     }
@@ -478,7 +444,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNString(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setNString(at, x));
+                replay.remember(index, (target, at) -> target.setNString(at, x));
             }
         }
     }
@@ -490,7 +456,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBytes(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setBytes(at, x == null ? null : x.clone()));
+                replay.remember(index, (target, at) -> target.setBytes(at, x == null ? null : x.clone()));
             }
         }
     }
@@ -502,7 +468,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setDate(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setDate(at, x));
+                replay.remember(index, (target, at) -> target.setDate(at, x));
             }
         }
     }
@@ -514,7 +480,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setDate(at(index), x, calendar);
             if (replay != null) {
-                remember(index, (target, at) -> target.setDate(at, x, calendar));
+                replay.remember(index, (target, at) -> target.setDate(at, x, calendar));
             }
         }
     }
@@ -526,7 +492,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setTime(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setTime(at, x));
+                replay.remember(index, (target, at) -> target.setTime(at, x));
             }
         }
     }
@@ -538,7 +504,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setTime(at(index), x, calendar);
             if (replay != null) {
-                remember(index, (target, at) -> target.setTime(at, x, calendar));
+                replay.remember(index, (target, at) -> target.setTime(at, x, calendar));
             }
         }
     }
@@ -550,7 +516,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setTimestamp(at, x));
+                replay.remember(index, (target, at) -> target.setTimestamp(at, x));
             }
         }
     }
@@ -562,7 +528,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x, calendar);
             if (replay != null) {
-                remember(index, (target, at) -> target.setTimestamp(at, x, calendar));
+                replay.remember(index, (target, at) -> target.setTimestamp(at, x, calendar));
             }
         }
     }
@@ -575,7 +541,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setObject(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setObject(at, x));
+                replay.remember(index, (target, at) -> target.setObject(at, x));
             }
         }
     }
@@ -588,7 +554,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
             if (replay != null) {
-                remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
             }
         }
     }
@@ -601,7 +567,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
             if (replay != null) {
-                remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
             }
         }
     }
@@ -614,7 +580,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
             if (replay != null) {
-                remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
             }
         }
     }
@@ -629,7 +595,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
             if (replay != null) {
-                remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
             }
         }
     }
@@ -674,7 +640,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -687,7 +653,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -700,7 +666,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -713,7 +679,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setUnicodeStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -726,7 +692,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -739,7 +705,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -752,7 +718,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -765,7 +731,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -778,7 +744,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -791,7 +757,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -804,7 +770,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -817,7 +783,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -830,7 +796,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setBlob(at, x));
+                replay.remember(index, (target, at) -> target.setBlob(at, x));
             }
         }
     }
@@ -843,7 +809,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -856,7 +822,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setBlob(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -869,7 +835,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setClob(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setClob(at, x));
+                replay.remember(index, (target, at) -> target.setClob(at, x));
             }
         }
     }
@@ -882,7 +848,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setClob(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -895,7 +861,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setClob(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -908,7 +874,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setNClob(at, x));
+                replay.remember(index, (target, at) -> target.setNClob(at, x));
             }
         }
     }
@@ -921,7 +887,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -934,7 +900,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setNClob(at(index), x, length);
             if (replay != null) {
-                remember(index, UNREPLAYABLE);
+                replay.fromStream(index);
             }
         }
     }
@@ -946,7 +912,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         } else {
             preparedStatementDelegate.setURL(at(index), x);
             if (replay != null) {
-                remember(index, (target, at) -> target.setURL(at, x));
+                replay.remember(index, (target, at) -> target.setURL(at, x));
             }
         }
     }
@@ -958,7 +924,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         }
         preparedStatementDelegate.setArray(at(index), x);
         if (replay != null) {
-            remember(index, (target, at) -> target.setArray(at, x));
+            replay.remember(index, (target, at) -> target.setArray(at, x));
         }
     }
 
@@ -969,7 +935,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         }
         preparedStatementDelegate.setRef(at(index), x);
         if (replay != null) {
-            remember(index, (target, at) -> target.setRef(at, x));
+            replay.remember(index, (target, at) -> target.setRef(at, x));
         }
     }
 
@@ -980,7 +946,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         }
         preparedStatementDelegate.setRowId(at(index), x);
         if (replay != null) {
-            remember(index, (target, at) -> target.setRowId(at, x));
+            replay.remember(index, (target, at) -> target.setRowId(at, x));
         }
     }
 
@@ -991,7 +957,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         }
         preparedStatementDelegate.setSQLXML(at(index), x);
         if (replay != null) {
-            remember(index, (target, at) -> target.setSQLXML(at, x));
+            replay.remember(index, (target, at) -> target.setSQLXML(at, x));
         }
     }
 }
