@@ -62,7 +62,11 @@ public class GenerateDelegates {
         out.append("abstract class ").append(name)
                 .append(superclass == null ? "" : " extends " + superclass)
                 .append(" implements java.sql.").append(iface.getSimpleName()).append(" {\n\n");
-        out.append("    protected final java.sql.").append(iface.getSimpleName()).append(' ').append(field).append(";\n\n");
+        // a prepared statement may be prepared again with other SQL (a lookup widened for a new key version), so
+        // the statement's target can be replaced
+        boolean replaceable = iface == Statement.class || iface == PreparedStatement.class;
+        out.append(replaceable ? "    protected java.sql." : "    protected final java.sql.").append(iface.getSimpleName())
+                .append(' ').append(field).append(";\n\n");
         if (superclass == null) {
             out.append("    protected ").append(name).append("(java.sql.").append(iface.getSimpleName())
                     .append(" delegate) {\n        this.delegate = delegate;\n    }\n\n");

@@ -71,11 +71,12 @@ final class Canonical {
             case DATE:
                 return longBytes(date(value, cfg, place).toEpochDay());
             case TIME:
-                return longBytes(time(value, cfg, place).toNanoOfDay() / 1000);
+                return longBytes(timeMicros(value, cfg, place));
             case TIMESTAMP:
-                return longBytes(micros(timestamp(value, cfg, place).toInstant(ZoneOffset.UTC), cfg, place));
+                return longBytes(micros(timestamp(value, cfg, place).toInstant(ZoneOffset.UTC),
+                        value instanceof String, cfg, place));
             case TIMESTAMPTZ:
-                return longBytes(micros(instant(value, cfg, place), cfg, place));
+                return longBytes(micros(instant(value, cfg, place), value instanceof String, cfg, place));
             case UUID:
                 UUID u = uuid(value, cfg, place);
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
@@ -382,9 +383,36 @@ final class Canonical {
         return s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
     }
 
-    private static long micros(Instant i, ColumnConfig cfg, String place) throws SQLException {
+    /**
+     * The microseconds of a fraction of a second of {@code nanos} nanoseconds, rounded as the value would be
+     * rounded on its way into a PostgreSQL column, so that values PostgreSQL stores alike encode alike (see
+     * docs/format.md §4): text is PostgreSQL's own input, which computes {@code rint(fraction × 10^6)} in binary64
+     * (half to even on the double product, so {@code .0000025} gives 2 µs and {@code .0009995} 1000 µs); a Java
+     * date/time value is rounded half up at 500 ns by pgJDBC before it is sent. May return 1,000,000 (the next
+     * second).
+     */
+    static long roundedMicros(int nanos, boolean fromText) {
+        if (fromText) {
+            return (long) Math.rint((nanos / 1e9) * 1e6);
+        }
+        return nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
+    }
+
+    private static long timeMicros(Object value, ColumnConfig cfg, String place) throws SQLException {
+        LocalTime t = time(value, cfg, place);
+        long micros = t.toSecondOfDay() * 1_000_000L + roundedMicros(t.getNano(), value instanceof String);
+        if (micros >= MICROS_PER_DAY) {
+            // PostgreSQL would store 24:00:00, which no LocalTime can hold
+            throw EnvelopeException.data("cannot encrypt a value for " + place + ": it rounds to 24:00:00 at "
+                    + "microsecond precision, which envelope-jdbc does not store for declared type time");
+        }
+        return micros;
+    }
+
+    private static long micros(Instant i, boolean fromText, ColumnConfig cfg, String place) throws SQLException {
         try {
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L),
+                    roundedMicros(i.getNano(), fromText));
         } catch (ArithmeticException e) {
             throw EnvelopeException.data("cannot encrypt a value for " + place + ": out of range for declared type "
                     + cfg.type().configName());

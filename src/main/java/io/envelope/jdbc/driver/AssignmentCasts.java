@@ -49,11 +49,12 @@ import java.util.UUID;
  *   <li>to {@code smallint}/{@code int}/{@code bigint}: float8/float4 round half to even ({@code rint}), NaN and
  *       values out of range refused; {@code BigDecimal} rounds half away from zero, out of range refused;
  *       integer types out of range refused (22003).</li>
- *   <li>to {@code decimal}: left to the cipher. Contract §3 overrides PostgreSQL here: a value that would need
- *       rounding to the declared scale is refused, where {@code numeric(p,s)} would round half away from zero.
- *       The same holds for float/double sources: their shortest decimal form must fit the scale (1.25 into
- *       scale 2 is stored, 1.005 is refused where PostgreSQL would store 1.01), since silent rounding of a
- *       binary fraction is exactly the surprise the contract rules out.</li>
+ *   <li>to {@code decimal}: a float4/float8 becomes the numeric PostgreSQL's cast makes of it (6 or 15
+ *       significant digits, {@link #floatToNumeric}); the rest is left to the cipher. Contract §3 overrides
+ *       PostgreSQL for the column's scale: a value that would need rounding to the declared scale is refused,
+ *       where {@code numeric(p,s)} would round half away from zero (1.25 into scale 2 is stored, 1.005 is refused
+ *       where PostgreSQL would store 1.01), since silent rounding is exactly the surprise the contract rules
+ *       out.</li>
  *   <li>to {@code real}: a nonzero float8 that underflows to 0 as float4 is refused (PostgreSQL:
  *       "value out of range: underflow"); overflow is refused by the cipher.</li>
  *   <li>to {@code date}: timestamp truncates to its date; timestamptz gives its date in the session zone.</li>
@@ -75,13 +76,21 @@ final class AssignmentCasts {
      * null. {@code place} names the column in errors.
      */
     static Object cast(Object value, ColumnConfig cfg, String place) throws SQLException {
+        return cast(value, cfg, place, ZoneId.systemDefault());
+    }
+
+    /**
+     * As {@link #cast(Object, ColumnConfig, String)} in a session whose time zone is {@code session} (where the
+     * server converts between timestamp and timestamptz, see {@link SessionZone}).
+     */
+    static Object cast(Object value, ColumnConfig cfg, String place, ZoneId session) throws SQLException {
         if (value == null || value instanceof String) {
             return value; // an untyped string: the cipher parses it the way the type's input function would
         }
         PlaintextType type = cfg.type();
         switch (type) {
             case TEXT:
-                String text = toText(value);
+                String text = toText(value, session);
                 return text == null ? value : text;
             case BYTES:
                 if (value instanceof java.sql.Date || value instanceof java.sql.Time
@@ -93,6 +102,8 @@ final class AssignmentCasts {
             case INT:
             case BIGINT:
                 return toInteger(value, type, place);
+            case DECIMAL:
+                return floatToNumeric(value);
             case REAL:
                 if (value instanceof Double d && d != 0.0 && Double.isFinite(d) && (float) (double) d == 0.0f) {
                     throw outOfRange(value, type, place);
@@ -105,7 +116,7 @@ final class AssignmentCasts {
                 if (value instanceof LocalDateTime ldt) {
                     return ldt.toLocalDate();
                 }
-                return instantOf(value) != null ? inSessionZone(instantOf(value)).toLocalDate() : value;
+                return instantOf(value) != null ? inSessionZone(instantOf(value), session).toLocalDate() : value;
             case TIME:
                 if (value instanceof java.sql.Timestamp ts) {
                     return ts.toLocalDateTime().toLocalTime();
@@ -113,7 +124,7 @@ final class AssignmentCasts {
                 if (value instanceof LocalDateTime ldt) {
                     return ldt.toLocalTime();
                 }
-                return instantOf(value) != null ? inSessionZone(instantOf(value)).toLocalTime() : value;
+                return instantOf(value) != null ? inSessionZone(instantOf(value), session).toLocalTime() : value;
             case TIMESTAMP:
                 if (value instanceof java.sql.Date d) {
                     return d.toLocalDate().atStartOfDay();
@@ -121,16 +132,22 @@ final class AssignmentCasts {
                 if (value instanceof LocalDate d) {
                     return d.atStartOfDay();
                 }
-                return instantOf(value) != null ? inSessionZone(instantOf(value)) : value;
+                return instantOf(value) != null ? inSessionZone(instantOf(value), session) : value;
             case TIMESTAMPTZ:
                 if (value instanceof java.sql.Date d) {
-                    return d.toLocalDate().atStartOfDay(ZoneId.systemDefault()).toOffsetDateTime();
+                    // pgJDBC sends the date with the JVM zone's offset ("2024-02-29 +01"): midnight at that offset
+                    PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(d, null);
+                    return OffsetDateTime.of(sent.date(), LocalTime.MIDNIGHT,
+                            java.time.ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
+                }
+                if (value instanceof java.sql.Timestamp ts) {
+                    return PgJdbcCalendar.timestamptzOf(ts, null);
                 }
                 if (value instanceof LocalDate d) {
-                    return d.atStartOfDay(ZoneId.systemDefault()).toOffsetDateTime();
+                    return SessionZone.atZone(d.atStartOfDay(), session);
                 }
                 if (value instanceof LocalDateTime ldt) {
-                    return ldt.atZone(ZoneId.systemDefault()).toOffsetDateTime();
+                    return SessionZone.atZone(ldt, session);
                 }
                 return value;
             default:
@@ -175,8 +192,11 @@ final class AssignmentCasts {
 
     // ------------------------------------------------------------------ text
 
-    /** The server's text output for a non-string value, or null when there is no cast to text. */
-    static String toText(Object value) {
+    /**
+     * The server's text output for a non-string value, or null when there is no cast to text; a timestamptz is
+     * printed in the session's zone {@code session}.
+     */
+    static String toText(Object value, ZoneId session) {
         if (value instanceof Boolean b) {
             return b ? "true" : "false";
         }
@@ -210,11 +230,7 @@ final class AssignmentCasts {
         }
         Instant instant = instantOf(value);
         if (instant != null) {
-            ZonedDateTime z = roundToMicros(instant.atZone(ZoneId.systemDefault()).toLocalDateTime())
-                    .atZone(ZoneId.systemDefault());
-            LocalDateTime local = z.toLocalDateTime();
-            return dateText(local.toLocalDate()).replace(" BC", "") + " " + timeText(local.toLocalTime())
-                    + offsetText(z.getOffset().getTotalSeconds()) + (local.getYear() <= 0 ? " BC" : "");
+            return timestamptzText(instant, session);
         }
         if (value instanceof UUID u) {
             return u.toString();
@@ -228,22 +244,29 @@ final class AssignmentCasts {
      * zone's offset, {@code +00} or {@code +05:30}); a text column stores it as it is.
      */
     static String pgJdbcText(java.util.Date value, TimeZone zone) {
-        ZoneId id = zone.toZoneId();
-        if (value instanceof java.sql.Timestamp ts) {
-            LocalDateTime local = LocalDateTime.ofInstant(Instant.ofEpochMilli(ts.getTime()), id)
-                    .withNano(ts.getNanos());
-            int offset = id.getRules().getOffset(local).getTotalSeconds();
-            return dateText(local.toLocalDate()).replace(" BC", "") + " "
-                    + timeTextNanos(local.toLocalTime(), ts.getNanos()) + offsetText(offset)
-                    + (local.getYear() <= 0 ? " BC" : "");
-        }
-        Instant instant = Instant.ofEpochMilli(value.getTime());
-        LocalDateTime local = LocalDateTime.ofInstant(instant, id);
-        int offset = id.getRules().getOffset(instant).getTotalSeconds();
+        PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(value, zone);
+        boolean bc = sent.date().getYear() <= 0;
         if (value instanceof java.sql.Time) {
-            return timeTextNanos(local.toLocalTime(), local.getNano()) + offsetText(offset);
+            return timeText(sent.time()) + offsetText(sent.offsetSeconds());
         }
-        return dateText(local.toLocalDate()) + " " + offsetText(offset);
+        if (value instanceof java.sql.Timestamp) {
+            return dateText(sent.date()).replace(" BC", "") + " " + timeText(sent.time())
+                    + offsetText(sent.offsetSeconds()) + (bc ? " BC" : "");
+        }
+        return dateText(sent.date()).replace(" BC", "") + " " + offsetText(sent.offsetSeconds()) + (bc ? " BC" : "");
+    }
+
+    /**
+     * PostgreSQL's text of a timestamptz in the session's zone: {@code 2024-02-29 13:45:30.123456+01}, offsets with
+     * seconds where the zone has them ({@code +00:19:32}), {@code BC} last; microseconds rounded half up first.
+     */
+    static String timestamptzText(Instant instant, ZoneId session) {
+        int rest = instant.getNano() % 1000;
+        Instant rounded = instant.minusNanos(rest).plusNanos(rest >= 500 ? 1000 : 0);
+        ZonedDateTime z = rounded.atZone(session);
+        LocalDateTime local = z.toLocalDateTime();
+        return dateText(local.toLocalDate()).replace(" BC", "") + " " + timeText(local.toLocalTime())
+                + offsetText(z.getOffset().getTotalSeconds()) + (local.getYear() <= 0 ? " BC" : "");
     }
 
     /** PostgreSQL's date output (ISO): at least four year digits; years before 1 as {@code yyyy-MM-dd BC}. */
@@ -316,8 +339,8 @@ final class AssignmentCasts {
     }
 
     /**
-     * PostgreSQL's float8out/float4out (extra_float_digits 1, the default since 12): the shortest decimal that
-     * reads back as the same binary value; in exponent form {@code d.ddde+XX} when the decimal exponent is
+     * PostgreSQL's float8out/float4out (extra_float_digits 1, the default since 12): the shortest decimal
+     * strictly inside the value's rounding interval, as its Ryū finds it ({@link ShortestDigits}); in exponent form {@code d.ddde+XX} when the decimal exponent is
      * below -4 or at least 15 (float8) / 6 (float4).
      */
     static String floatText(double d, boolean real) {
@@ -330,15 +353,9 @@ final class AssignmentCasts {
         if (d == 0.0) {
             return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
         }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = exact;
-        for (int digits = 1; digits <= 17; digits++) {
-            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            boolean same = real ? candidate.floatValue() == (float) d : candidate.doubleValue() == d;
-            if (same) {
-                shortest = candidate;
-                break;
-            }
+        BigDecimal shortest = real ? ShortestDigits.ofFloat((float) d) : ShortestDigits.ofDouble(d);
+        if (d < 0) {
+            shortest = shortest.negate();
         }
         shortest = shortest.stripTrailingZeros();
         String digits = shortest.unscaledValue().abs().toString();
@@ -350,6 +367,23 @@ final class AssignmentCasts {
             return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (abs < 10 ? "0" : "") + abs;
         }
         return sign + shortest.abs().toPlainString();
+    }
+
+    /**
+     * PostgreSQL's float4/float8 to numeric cast, which a float parameter (pgJDBC sends setFloat as float4 and
+     * setDouble as float8) goes through before the column's scale applies: the value printed with
+     * {@code %.6g} (float4, FLT_DIG) or {@code %.15g} (float8, DBL_DIG), i.e. its exact binary value rounded half
+     * to even to 6 or 15 significant digits. So 16777216f is 16777200 and 0.1 + 0.2 is 0.3. Other values are
+     * left to the cipher; NaN and infinities too (it refuses them).
+     */
+    static Object floatToNumeric(Object value) {
+        if (value instanceof Float f && Float.isFinite(f)) {
+            return new BigDecimal((double) f).round(new MathContext(6, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        }
+        if (value instanceof Double d && Double.isFinite(d)) {
+            return new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        }
+        return value;
     }
 
     // ------------------------------------------------------------------ time zones
@@ -368,8 +402,8 @@ final class AssignmentCasts {
         return null;
     }
 
-    /** timestamptz to local date-time in the session time zone (pgJDBC sets it to the JVM default). */
-    private static LocalDateTime inSessionZone(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneId.systemDefault());
+    /** timestamptz to local date-time in the session time zone, as the server casts it. */
+    private static LocalDateTime inSessionZone(Instant instant, ZoneId session) {
+        return LocalDateTime.ofInstant(instant, session);
     }
 }

@@ -43,9 +43,17 @@ final class ColumnValues implements StatementPlan.Candidates {
     /** The last read key per table (see {@link #readKey}); a connection is mostly used by one thread at a time. */
     private final Map<EncryptedTable, KeyRing.KeyLease> readLeases = new ConcurrentHashMap<>();
 
-    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog) {
+    private final SessionZone sessionZone;
+
+    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog, SessionZone sessionZone) {
         this.keyRing = keyRing;
         this.catalog = catalog;
+        this.sessionZone = sessionZone;
+    }
+
+    /** The session time zone of the connection, for date/time conversions the server would make. */
+    SessionZone sessionZone() {
+        return sessionZone;
     }
 
     /**
@@ -71,13 +79,16 @@ final class ColumnValues implements StatementPlan.Candidates {
      * Binds a value for {@code target} to the {@code width} target parameters from {@code first}: for a
      * lookup (MATCH), one ciphertext per non-retired key version and, under {@code accept-plaintext}, the
      * stored plaintext form, repeated to fill the width (a repeat changes nothing in = ANY, &lt;&gt; ALL, IN or
-     * NOT IN). More candidates than the width (a version added since the statement was prepared) is refused.
+     * NOT IN).
+     *
+     * @return false, with nothing bound, when the lookup now has more candidates than the width (a key version
+     *         was added since the statement was prepared): the caller prepares wider SQL or refuses
      */
-    void bind(PreparedStatement statement, int first, int width, ParameterTarget target, Object value)
+    boolean bind(PreparedStatement statement, int first, int width, ParameterTarget target, Object value)
             throws SQLException {
         if (target.use() != ParameterTarget.Use.MATCH || (width == 1 && value == null)) {
             bind(statement, first, target, value);
-            return;
+            return true;
         }
         EncryptedColumn column = target.column();
         ColumnStorage storage = catalog.storage(column);
@@ -85,15 +96,11 @@ final class ColumnValues implements StatementPlan.Candidates {
             for (int i = 0; i < width; i++) {
                 statement.setNull(first + i, storage == ColumnStorage.BINARY ? Types.BINARY : Types.VARCHAR);
             }
-            return;
+            return true;
         }
         List<Object> candidates = matchCandidates(column, storage, value);
         if (candidates.size() > width) {
-            throw io.envelope.jdbc.EnvelopeException.refused(io.envelope.jdbc.RefusalReason.KEY_VERSIONS,
-                    "a lookup on encrypted column "
-                    + column.qualifiedName() + " now has " + candidates.size() + " candidate ciphertexts (a key "
-                    + "version was added), but the statement was prepared for " + width + ", so it is refused "
-                    + "rather than miss rows. Prepare the statement again.");
+            return false;
         }
         for (int i = 0; i < width; i++) {
             Object c = candidates.get(Math.min(i, candidates.size() - 1));
@@ -103,6 +110,7 @@ final class ColumnValues implements StatementPlan.Candidates {
                 statement.setString(first + i, (String) c);
             }
         }
+        return true;
     }
 
     /** Stored forms (byte[] or String per storage) a lookup value must match, lowest key version first. */
@@ -259,8 +267,13 @@ final class ColumnValues implements StatementPlan.Candidates {
     }
 
     /** The server's assignment cast to the column's plaintext type, done here since the server sees ciphertext. */
-    private static Object cast(EncryptedColumn column, Object value) throws SQLException {
-        return AssignmentCasts.cast(value, column.config(), column.qualifiedName());
+    private Object cast(EncryptedColumn column, Object value) throws SQLException {
+        if (value == null || value instanceof String) {
+            return value;
+        }
+        // only java.time values meet a conversion in the session zone; others skip reading it
+        java.time.ZoneId zone = value instanceof java.time.temporal.Temporal ? sessionZone.zone() : null;
+        return AssignmentCasts.cast(value, column.config(), column.qualifiedName(), zone);
     }
 
     private DataKey writeKey(ParameterTarget target) throws SQLException {

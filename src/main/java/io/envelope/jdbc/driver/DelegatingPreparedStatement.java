@@ -9,7 +9,7 @@ package io.envelope.jdbc.driver;
 @SuppressWarnings({"deprecation", "removal"})
 abstract class DelegatingPreparedStatement extends EnvelopeStatement implements java.sql.PreparedStatement {
 
-    protected final java.sql.PreparedStatement preparedStatementDelegate;
+    protected java.sql.PreparedStatement preparedStatementDelegate;
 
     protected DelegatingPreparedStatement(EnvelopeConnection connection, java.sql.PreparedStatement delegate) {
         super(connection, delegate);

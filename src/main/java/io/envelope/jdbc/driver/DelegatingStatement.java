@@ -9,7 +9,7 @@ package io.envelope.jdbc.driver;
 @SuppressWarnings({"deprecation", "removal"})
 abstract class DelegatingStatement implements java.sql.Statement {
 
-    protected final java.sql.Statement delegate;
+    protected java.sql.Statement delegate;
 
     protected DelegatingStatement(java.sql.Statement delegate) {
         this.delegate = delegate;

@@ -28,10 +28,12 @@ import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Calendar;
+import java.util.List;
 
 /**
  * A {@link PreparedStatement} whose parameters bound to encrypted columns are recorded, not sent: at
@@ -45,50 +47,138 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     private static final Object NULL = new Object();
 
     private final StatementPlan plan;
-    /** Index 0 is parameter 1; only positions of encrypted parameters are used. */
+    /** Index 0 is parameter 1; only positions of encrypted parameters are used (null: never set). */
     private final Object[] recorded;
-    /** Whether a recorded value changed since it was last encrypted and bound to the target statement. */
-    private final boolean[] dirty;
 
-    /** The SQL the target statement was prepared with, and where each parameter went in it. */
-    private final StatementPlan.Rendered rendered;
+    /** The SQL the target statement was prepared with, and where each parameter went in it (null: as written). */
+    private StatementPlan.Rendered rendered;
+    /** What each encrypted literal of the SQL (rendered as parameters) is bound as: stored or looked up. */
+    private ParameterTarget[] literalTargets;
+
+    /** Prepares the target statement again, with the options of the application's call; null: it cannot be. */
+    private final Preparer preparer;
+    /** The plaintext parameters' setter calls, for {@link #prepareWider}; null for statements without lookups. */
+    private final PlaintextReplay replay;
+    /** True while rows added with addBatch wait for executeBatch (a target with a batch is not replaced). */
+    private boolean batched;
+
+    /** Prepares a target statement for SQL, with the options (generated keys, result set type…) of the original. */
+    @FunctionalInterface
+    interface Preparer {
+        PreparedStatement prepare(String sql) throws SQLException;
+    }
 
     /** A statement prepared with the application's SQL unchanged (CallableStatement). */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan) {
-        this(connection, delegate, plan, null);
+        this(connection, delegate, plan, null, null);
     }
 
     /**
-     * @param rendered what {@link StatementPlan#render} gave for the SQL the delegate was prepared with (literals
-     *                 encrypted, lookups widened to the candidates their tables had then), or null for the
-     *                 application's SQL as it is
+     * @param rendered what {@link StatementPlan#renderForPrepare} gave for the SQL the delegate was prepared with
+     *                 (literals as parameters, lookups widened to the candidates their tables had then), or null
+     *                 for the application's SQL as it is
+     * @param preparer prepares the target statement again for other SQL, or null when it cannot be
      */
     EnvelopePreparedStatement(EnvelopeConnection connection, PreparedStatement delegate, StatementPlan plan,
-                              StatementPlan.Rendered rendered) {
+                              StatementPlan.Rendered rendered, Preparer preparer) {
         super(connection, delegate);
         this.plan = plan;
-        this.rendered = rendered == null || rendered.isIdentity() ? null : rendered;
         this.recorded = new Object[plan.parameterCount()];
-        this.dirty = new boolean[plan.parameterCount()];
+        this.preparer = preparer;
+        this.replay = preparer != null && plan.mayRewrite() ? new PlaintextReplay(plan.parameterCount()) : null;
+        useRendering(rendered);
+        executing(plan); // every execution, batches included, runs this plan (getGeneratedKeys after executeBatch)
+    }
+
+    private void useRendering(StatementPlan.Rendered rendering) {
+        this.rendered = rendering == null || rendering.isIdentity() ? null : rendering;
+        var slots = this.rendered == null ? List.<StatementPlan.LiteralSlot>of() : this.rendered.literalSlots();
+        this.literalTargets = new ParameterTarget[slots.size()];
+        for (int i = 0; i < literalTargets.length; i++) {
+            literalTargets[i] = new ParameterTarget(slots.get(i).literal().column(), slots.get(i).literal().use());
+        }
     }
 
     // ---- execution ----------------------------------------------------------------------------------------------
 
-    /** Encrypts the recorded values that changed and binds them to the target statement. */
+    /**
+     * Encrypts every recorded value and every literal of the SQL afresh and binds them to the target statement.
+     * Done at each execution and each {@code addBatch}, never cached between them: a randomized value gets a new
+     * ciphertext every time (the same plaintext is never stored twice alike), and a value is encrypted under the
+     * write key and matched against the key versions current at that execution, not those of an earlier one.
+     * When a lookup now has more candidates than the SQL was prepared for (a key version was added), the target
+     * statement is prepared again with wider SQL and the plaintext parameters are set on it again.
+     */
     private void bindEncryptedParameters() throws SQLException {
         if (plan.isPassThrough()) {
             return;
         }
-        ColumnValues values = connection.values();
-        for (int i = 0; i < recorded.length; i++) {
-            if (dirty[i]) {
-                Object value = recorded[i];
-                int first = rendered == null ? i + 1 : rendered.first(i + 1);
-                int width = rendered == null ? 1 : rendered.width(i + 1);
-                values.bind(preparedStatementDelegate, first, width, plan.parameter(i + 1), value == NULL ? null : value);
-                dirty[i] = false;
+        if (!bindAll()) {
+            prepareWider();
+            if (!bindAll()) {
+                throw notWideEnough(null);
             }
         }
+    }
+
+    /** Binds everything encrypted; false (part bound) when a lookup has more candidates than its placeholders. */
+    private boolean bindAll() throws SQLException {
+        ColumnValues values = connection.values();
+        for (int i = 0; i < recorded.length; i++) {
+            Object value = recorded[i];
+            if (value != null) {
+                int first = rendered == null ? i + 1 : rendered.first(i + 1);
+                int width = rendered == null ? 1 : rendered.width(i + 1);
+                if (!values.bind(preparedStatementDelegate, first, width, plan.parameter(i + 1),
+                        value == NULL ? null : value)) {
+                    return false;
+                }
+            }
+        }
+        for (int i = 0; i < literalTargets.length; i++) {
+            StatementPlan.LiteralSlot slot = rendered.literalSlots().get(i);
+            if (!values.bind(preparedStatementDelegate, slot.first(), slot.width(), literalTargets[i],
+                    slot.literal().value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Replaces the target statement by one prepared with the SQL rendered for the key versions of now, with the
+     * same options and plaintext parameters. Refused where that cannot be done exactly.
+     */
+    private void prepareWider() throws SQLException {
+        if (preparer == null || replay == null) {
+            throw notWideEnough("it cannot be prepared again by the driver");
+        }
+        if (batched) {
+            throw notWideEnough("rows were already added to its batch; execute the batch and add the row again");
+        }
+        String notReplayable = replay.whyNotReplayable();
+        if (notReplayable != null) {
+            throw notWideEnough(notReplayable);
+        }
+        StatementPlan.Rendered wider = connection.renderForPrepare(plan);
+        PreparedStatement old = preparedStatementDelegate;
+        PreparedStatement next = preparer.prepare(wider.sql());
+        try {
+            replay.replayOnto(old, next, wider);
+        } catch (SQLException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        delegate = next;
+        preparedStatementDelegate = next;
+        useRendering(wider);
+        old.close();
+    }
+
+    private SQLException notWideEnough(String why) {
+        return EnvelopeException.refused("a lookup on an encrypted column now has more candidate ciphertexts (a key "
+                + "version was added) than the statement was prepared for" + (why == null ? "" : ", and " + why)
+                + "; it is refused rather than miss rows. Prepare the statement again.");
     }
 
     @Override
@@ -123,12 +213,33 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     public void addBatch() throws SQLException {
         bindEncryptedParameters();
         preparedStatementDelegate.addBatch();
+        batched = true;
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        batched = false;
+        return super.executeBatch();
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        batched = false;
+        return super.executeLargeBatch();
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        batched = false;
+        super.clearBatch();
     }
 
     @Override
     public void clearParameters() throws SQLException {
         Arrays.fill(recorded, null);
-        Arrays.fill(dirty, false);
+        if (replay != null) {
+            replay.clear();
+        }
         preparedStatementDelegate.clearParameters();
     }
 
@@ -160,7 +271,6 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
 
     private void record(int index, Object value) {
         recorded[index - 1] = value == null ? NULL : value;
-        dirty[index - 1] = true;
     }
 
     private SQLException refusedType(int index, String what) {
@@ -168,34 +278,32 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
                 + encrypted(index).qualifiedName() + "; bind its value with a setter for the column's type");
     }
 
-    /** A calendar-relative date/time converted the way the target driver would, before canonical encoding. */
+    /**
+     * A date/time set with a Calendar, converted as pgJDBC converts it: it sends the value's fields in the
+     * Calendar's zone (a GregorianCalendar: Julian fields before 1582) with that zone's offset, as an untyped
+     * string that the server reads according to the column's type.
+     */
     private Object withCalendar(int index, java.util.Date value, Calendar calendar) {
         if (value == null || calendar == null) {
             return value;
         }
-        Instant instant = Instant.ofEpochMilli(value.getTime());
-        if (value instanceof Timestamp ts) {
-            instant = ts.toInstant();
-        }
         PlaintextType type = encrypted(index).config().type();
         if (type == PlaintextType.TEXT || type == PlaintextType.BYTES) {
-            // pgJDBC sends the calendar-relative string, which a text/bytea column stores as it is
+            // a text/bytea column stores pgJDBC's string as it is
             String text = AssignmentCasts.pgJdbcText(value, calendar.getTimeZone());
             return type == PlaintextType.TEXT ? text : text.getBytes(StandardCharsets.UTF_8);
         }
-        if (type == PlaintextType.TIMESTAMPTZ && !(value instanceof Time)) {
-            // a time of day is no timestamptz: it stays a LocalTime below, which the column refuses, as the server
-            // refuses pgJDBC's "13:45:30+00"
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        var local = instant.atZone(calendar.getTimeZone().toZoneId());
-        if (value instanceof Date) {
-            return local.toLocalDate();
-        }
+        PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(value, calendar.getTimeZone());
         if (value instanceof Time) {
-            return local.toLocalTime();
+            // a time of day is no timestamptz: it stays a LocalTime, which such a column refuses, as the server
+            // refuses pgJDBC's "13:45:30+00"
+            return sent.time();
         }
-        return local.toLocalDateTime();
+        if (type == PlaintextType.TIMESTAMPTZ) {
+            return OffsetDateTime.of(sent.date(), value instanceof Date ? LocalTime.MIDNIGHT : sent.time(),
+                    ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
+        }
+        return value instanceof Date ? sent.date() : sent.date().atTime(sent.time());
     }
 
     @Override
@@ -204,6 +312,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, null);
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setNull(at, sqlType));
+            }
         }
     }
 
@@ -213,6 +324,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, null);
         } else {
             preparedStatementDelegate.setNull(at(index), sqlType, typeName);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setNull(at, sqlType, typeName));
+            }
         }
     }
 
@@ -222,6 +336,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setBoolean(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setBoolean(at, x));
+            }
         }
     }
 
@@ -231,6 +348,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setByte(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setByte(at, x));
+            }
         }
     }
 
@@ -240,6 +360,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setShort(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setShort(at, x));
+            }
         }
     }
 
@@ -249,6 +372,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setInt(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setInt(at, x));
+            }
         }
     }
 
@@ -258,6 +384,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setLong(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setLong(at, x));
+            }
         }
     }
 
@@ -267,6 +396,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setFloat(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setFloat(at, x));
+            }
         }
     }
 
@@ -276,6 +408,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setDouble(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setDouble(at, x));
+            }
         }
     }
 
@@ -285,6 +420,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setBigDecimal(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setBigDecimal(at, x));
+            }
         }
     }
 
@@ -294,6 +432,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setString(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setString(at, x));
+            }
         }
     }
 
@@ -303,6 +444,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setNString(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setNString(at, x));
+            }
         }
     }
 
@@ -312,6 +456,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x == null ? null : x.clone());
         } else {
             preparedStatementDelegate.setBytes(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setBytes(at, x == null ? null : x.clone()));
+            }
         }
     }
 
@@ -321,6 +468,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setDate(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setDate(at, x));
+            }
         }
     }
 
@@ -330,6 +480,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setDate(at(index), x, calendar);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setDate(at, x, calendar));
+            }
         }
     }
 
@@ -339,6 +492,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setTime(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setTime(at, x));
+            }
         }
     }
 
@@ -348,6 +504,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setTime(at(index), x, calendar);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setTime(at, x, calendar));
+            }
         }
     }
 
@@ -357,6 +516,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x);
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setTimestamp(at, x));
+            }
         }
     }
 
@@ -366,6 +528,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, withCalendar(index, x, calendar));
         } else {
             preparedStatementDelegate.setTimestamp(at(index), x, calendar);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setTimestamp(at, x, calendar));
+            }
         }
     }
 
@@ -376,6 +541,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setObject(at, x));
+            }
         }
     }
 
@@ -386,6 +554,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+            }
         }
     }
 
@@ -396,6 +567,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, scaled(objectValue(index, column, x), targetSqlType, scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+            }
         }
     }
 
@@ -406,6 +580,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, objectValue(index, column, x));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType));
+            }
         }
     }
 
@@ -418,6 +595,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
                             ? Types.OTHER : targetSqlType.getVendorTypeNumber(), scaleOrLength));
         } else {
             preparedStatementDelegate.setObject(at(index), x, targetSqlType, scaleOrLength);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setObject(at, x, targetSqlType, scaleOrLength));
+            }
         }
     }
 
@@ -460,6 +640,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -470,6 +653,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -480,6 +666,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.US_ASCII, column));
         } else {
             preparedStatementDelegate.setAsciiStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -490,6 +679,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, StandardCharsets.UTF_16BE, column));
         } else {
             preparedStatementDelegate.setUnicodeStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -500,6 +692,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -510,6 +705,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -520,6 +718,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBinaryStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -530,6 +731,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -540,6 +744,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -550,6 +757,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setCharacterStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -560,6 +770,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -570,6 +783,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setNCharacterStream(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -580,6 +796,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBlob(x, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setBlob(at, x));
+            }
         }
     }
 
@@ -590,6 +809,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, -1, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -600,6 +822,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readBytes(x, length, column));
         } else {
             preparedStatementDelegate.setBlob(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -610,6 +835,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readClob(x, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setClob(at, x));
+            }
         }
     }
 
@@ -620,6 +848,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -630,6 +861,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setClob(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -640,6 +874,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readClob(x, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setNClob(at, x));
+            }
         }
     }
 
@@ -650,6 +887,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, -1, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -660,6 +900,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, ParameterStreams.readText(x, length, column));
         } else {
             preparedStatementDelegate.setNClob(at(index), x, length);
+            if (replay != null) {
+                replay.fromStream(index);
+            }
         }
     }
 
@@ -669,6 +912,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             record(index, x == null ? null : x.toString());
         } else {
             preparedStatementDelegate.setURL(at(index), x);
+            if (replay != null) {
+                replay.remember(index, (target, at) -> target.setURL(at, x));
+            }
         }
     }
 
@@ -678,6 +924,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "an SQL ARRAY");
         }
         preparedStatementDelegate.setArray(at(index), x);
+        if (replay != null) {
+            replay.remember(index, (target, at) -> target.setArray(at, x));
+        }
     }
 
     @Override
@@ -686,6 +935,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "a REF");
         }
         preparedStatementDelegate.setRef(at(index), x);
+        if (replay != null) {
+            replay.remember(index, (target, at) -> target.setRef(at, x));
+        }
     }
 
     @Override
@@ -694,6 +946,9 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "a ROWID");
         }
         preparedStatementDelegate.setRowId(at(index), x);
+        if (replay != null) {
+            replay.remember(index, (target, at) -> target.setRowId(at, x));
+        }
     }
 
     @Override
@@ -702,5 +957,8 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
             throw refusedType(index, "an SQLXML value");
         }
         preparedStatementDelegate.setSQLXML(at(index), x);
+        if (replay != null) {
+            replay.remember(index, (target, at) -> target.setSQLXML(at, x));
+        }
     }
 }

@@ -50,21 +50,6 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         this.values = values;
     }
 
-    /**
-     * The generated keys of an INSERT/UPDATE on a configured table: their columns are named as the table's, so
-     * they are matched to encrypted columns by name.
-     */
-    static ResultSet generatedKeys(Statement statement, ResultSet keys, EncryptedTable table, ColumnValues values)
-            throws SQLException {
-        ResultSetMetaData metaData = keys.getMetaData();
-        int count = metaData.getColumnCount();
-        EncryptedColumn[] columns = new EncryptedColumn[count];
-        for (int i = 1; i <= count; i++) {
-            columns[i - 1] = table.column(metaData.getColumnName(i));
-        }
-        return new EnvelopeResultSet(statement, keys, new ResultShape(columns, count), values);
-    }
-
     // ---- the decryption path ------------------------------------------------------------------------------------
 
     /** The getters of the encrypted column at this position, or null when the column is not encrypted. */
@@ -82,7 +67,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
-            g = new PlaintextGetters(column);
+            g = new PlaintextGetters(column, values.sessionZone());
             getters[columnIndex - 1] = g;
         }
         return g;
@@ -158,7 +143,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     @Override
     public float getFloat(int columnIndex) throws SQLException {
         PlaintextGetters g = encrypted(columnIndex);
-        return g == null ? delegate.getFloat(columnIndex) : (float) g.getDouble(plaintext(columnIndex));
+        return g == null ? delegate.getFloat(columnIndex) : g.getFloat(plaintext(columnIndex));
     }
 
     @Override

@@ -20,10 +20,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Calendar;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -37,23 +35,20 @@ import java.util.UUID;
  */
 final class PlaintextGetters {
 
-    private static final DateTimeFormatter TIME_TEXT = new java.time.format.DateTimeFormatterBuilder()
-            .appendPattern("HH:mm:ss").optionalStart()
-            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 6, true).toFormatter(Locale.ROOT);
-    private static final DateTimeFormatter TIMESTAMP_TEXT = new java.time.format.DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ').append(TIME_TEXT).toFormatter(Locale.ROOT);
-
     private final EncryptedColumn column;
     private final PlaintextType type;
+    /** The session's time zone, in which the server prints a timestamptz (pgJDBC's getString/getTime read that). */
+    private final SessionZone sessionZone;
 
-    PlaintextGetters(EncryptedColumn column) {
+    PlaintextGetters(EncryptedColumn column, SessionZone sessionZone) {
         this.column = column;
         this.type = column.config().type();
+        this.sessionZone = sessionZone;
     }
 
     // ---- strings and bytes -------------------------------------------------------------------------------------
 
-    String getString(Object v) {
+    String getString(Object v) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -66,9 +61,10 @@ final class PlaintextGetters {
             case DECIMAL -> ((BigDecimal) v).toPlainString();
             case DOUBLE -> AssignmentCasts.floatText((Double) v, false);
             case REAL -> AssignmentCasts.floatText((Float) v, true);
-            case TIME -> TIME_TEXT.format((LocalTime) v);
-            case TIMESTAMP -> TIMESTAMP_TEXT.format((LocalDateTime) v);
-            case TIMESTAMPTZ -> timestamptzText((OffsetDateTime) v);
+            case DATE -> AssignmentCasts.dateText((LocalDate) v);
+            case TIME -> AssignmentCasts.timeText((LocalTime) v);
+            case TIMESTAMP -> AssignmentCasts.timestampText((LocalDateTime) v);
+            case TIMESTAMPTZ -> AssignmentCasts.timestamptzText(((OffsetDateTime) v).toInstant(), sessionZone.zone());
             default -> v.toString();
         };
     }
@@ -88,12 +84,12 @@ final class PlaintextGetters {
         return b == null ? null : new ByteArrayInputStream(b);
     }
 
-    InputStream getAsciiStream(Object v) {
+    InputStream getAsciiStream(Object v) throws SQLException {
         String s = getString(v);
         return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    Reader getCharacterStream(Object v) {
+    Reader getCharacterStream(Object v) throws SQLException {
         String s = getString(v);
         return s == null ? null : new CharArrayReader(s.toCharArray());
     }
@@ -128,7 +124,7 @@ final class PlaintextGetters {
         BigDecimal d = numeric(v, target);
         BigDecimal truncated = d.setScale(0, RoundingMode.DOWN);
         if (truncated.compareTo(BigDecimal.valueOf(min)) < 0 || truncated.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw badConversion(target);
+            throw badNumber(target);
         }
         return truncated.longValueExact();
     }
@@ -149,16 +145,41 @@ final class PlaintextGetters {
             return d;
         }
         if (v instanceof Float f) {
-            return f;
+            // pgJDBC parses the server's text of a real ("0.1"), so 0.1f reads as 0.1, not 0.10000000149011612
+            return Double.parseDouble(AssignmentCasts.floatText(f, true));
         }
         if (v instanceof String s) {
             try {
                 return Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw badConversion("double");
+                throw badNumber("double");
             }
         }
         return numeric(v, "double").doubleValue();
+    }
+
+    /**
+     * As pgJDBC: the text form parsed as a float (rounded once from the decimal; narrowing the double would round
+     * twice and can differ in the last bit).
+     */
+    float getFloat(Object v) throws SQLException {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Float f) {
+            return f;
+        }
+        if (v instanceof Double d) {
+            return Float.parseFloat(AssignmentCasts.floatText(d, false));
+        }
+        if (v instanceof String s) {
+            try {
+                return Float.parseFloat(s.trim());
+            } catch (NumberFormatException e) {
+                throw badNumber("float");
+            }
+        }
+        return numeric(v, "float").floatValue();
     }
 
     BigDecimal getBigDecimal(Object v) throws SQLException {
@@ -166,7 +187,7 @@ final class PlaintextGetters {
             return null;
         }
         if (v instanceof Double d && (d.isNaN() || d.isInfinite()) || v instanceof Float f && (f.isNaN() || f.isInfinite())) {
-            throw badConversion("BigDecimal");
+            throw badNumber("BigDecimal");
         }
         return numeric(v, "BigDecimal");
     }
@@ -180,7 +201,7 @@ final class PlaintextGetters {
             try {
                 return new BigDecimal(getString(v));
             } catch (NumberFormatException nanOrInfinite) {
-                throw badConversion(target);
+                throw badNumber(target);
             }
         }
         if (v instanceof Number n) {
@@ -190,10 +211,10 @@ final class PlaintextGetters {
             try {
                 return new BigDecimal(s.trim());
             } catch (NumberFormatException e) {
-                throw badConversion(target);
+                throw badNumber(target);
             }
         }
-        throw badConversion(target);
+        throw badNumber(target);
     }
 
     private static BigDecimal toBigDecimal(Number n) {
@@ -208,6 +229,16 @@ final class PlaintextGetters {
 
     // ---- dates and times ---------------------------------------------------------------------------------------
 
+    /** The zone pgJDBC converts in: the Calendar's, else (null) the JVM's. */
+    private static java.util.TimeZone zoneOf(Calendar calendar) {
+        return calendar == null ? null : calendar.getTimeZone();
+    }
+
+    /** pgJDBC's getTimestamp milliseconds of a timestamptz value (see {@link PgJdbcCalendar#timestamptzMillis}). */
+    private long timestamptzMillis(OffsetDateTime value) throws SQLException {
+        return PgJdbcCalendar.timestamptzMillis(value.toInstant(), sessionZone);
+    }
+
     Date getDate(Object v, Calendar calendar) throws SQLException {
         if (v == null) {
             return null;
@@ -216,44 +247,36 @@ final class PlaintextGetters {
         if (v instanceof LocalDate d) {
             date = d;
         } else if (v instanceof LocalDateTime dt) {
-            date = dt.toLocalDate();
+            return PgJdbcCalendar.dateOfTimestamp(dt, zoneOf(calendar));
         } else if (v instanceof OffsetDateTime odt) {
-            date = odt.atZoneSameInstant(calendar == null ? ZoneId.systemDefault() : zone(calendar)).toLocalDate();
-            return calendar == null ? Date.valueOf(date) : new Date(date.atStartOfDay(zone(calendar)).toInstant().toEpochMilli());
+            return PgJdbcCalendar.dateOfInstant(timestamptzMillis(odt), zoneOf(calendar));
         } else if (v instanceof String s) {
             date = parse(() -> LocalDate.parse(s.trim()), "Date");
         } else {
             throw badConversion("Date");
         }
-        if (calendar == null) {
-            return Date.valueOf(date);
-        }
-        return new Date(date.atStartOfDay(zone(calendar)).toInstant().toEpochMilli());
+        return PgJdbcCalendar.date(date, zoneOf(calendar));
     }
 
     Time getTime(Object v, Calendar calendar) throws SQLException {
         if (v == null) {
             return null;
         }
-        LocalTime time;
         if (v instanceof LocalTime t) {
-            time = t;
-        } else if (v instanceof LocalDateTime dt) {
-            time = dt.toLocalTime();
-        } else if (v instanceof OffsetDateTime odt) {
-            time = odt.atZoneSameInstant(calendar == null ? ZoneId.systemDefault() : zone(calendar)).toLocalTime();
-        } else if (v instanceof String s) {
-            time = parse(() -> LocalTime.parse(s.trim()), "Time");
-        } else {
-            throw badConversion("Time");
+            return PgJdbcCalendar.time(t, zoneOf(calendar));
         }
-        if (calendar == null) {
-            Time result = Time.valueOf(time.withNano(0));
-            result.setTime(result.getTime() + time.getNano() / 1_000_000);
-            return result;
+        if (v instanceof LocalDateTime dt) {
+            return PgJdbcCalendar.timeOfTimestamp(dt, zoneOf(calendar));
         }
-        long millis = time.atDate(LocalDate.of(1970, 1, 1)).atZone(zone(calendar)).toInstant().toEpochMilli();
-        return new Time(millis);
+        if (v instanceof OffsetDateTime odt) {
+            // pgJDBC reads the server's text: the time of day in the session zone, at that zone's offset
+            ZonedDateTime local = odt.toInstant().atZone(sessionZone.zone());
+            return PgJdbcCalendar.timeOfText(local.toLocalTime(), local.getOffset().getTotalSeconds());
+        }
+        if (v instanceof String s) {
+            return PgJdbcCalendar.time(parse(() -> LocalTime.parse(s.trim()), "Time"), zoneOf(calendar));
+        }
+        throw badConversion("Time");
     }
 
     Timestamp getTimestamp(Object v, Calendar calendar) throws SQLException {
@@ -261,7 +284,9 @@ final class PlaintextGetters {
             return null;
         }
         if (v instanceof OffsetDateTime odt) {
-            return Timestamp.from(odt.toInstant());
+            Timestamp ts = new Timestamp(timestamptzMillis(odt));
+            ts.setNanos(odt.getNano());
+            return ts;
         }
         LocalDateTime dateTime;
         if (v instanceof LocalDateTime dt) {
@@ -275,11 +300,7 @@ final class PlaintextGetters {
         } else {
             throw badConversion("Timestamp");
         }
-        if (calendar == null) {
-            return Timestamp.valueOf(dateTime);
-        }
-        Timestamp result = Timestamp.from(dateTime.atZone(zone(calendar)).toInstant());
-        return result;
+        return PgJdbcCalendar.timestamp(dateTime, zoneOf(calendar));
     }
 
     // ---- getObject ---------------------------------------------------------------------------------------------
@@ -296,12 +317,12 @@ final class PlaintextGetters {
             case BIGINT -> getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
             case DECIMAL -> getBigDecimal(v);
             case DOUBLE -> getDouble(v);
-            case REAL -> (float) getDouble(v);
+            case REAL -> getFloat(v);
             case BOOLEAN -> getBoolean(v);
             case DATE -> getDate(v, null);
             case TIME -> getTime(v, null);
             case TIMESTAMP, TIMESTAMPTZ -> getTimestamp(v, null);
-            case UUID -> v instanceof UUID u ? u : parse(() -> UUID.fromString(getString(v).trim()), "UUID");
+            case UUID -> v instanceof UUID u ? u : uuid(v);
         };
     }
 
@@ -347,13 +368,13 @@ final class PlaintextGetters {
         } else if (target == Double.class) {
             result = getDouble(v);
         } else if (target == Float.class) {
-            result = (float) getDouble(v);
+            result = getFloat(v);
         } else if (target == Boolean.class) {
             result = getBoolean(v);
         } else if (target == byte[].class) {
             result = getBytes(v);
         } else if (target == UUID.class) {
-            result = v instanceof UUID u ? u : parse(() -> UUID.fromString(getString(v).trim()), "UUID");
+            result = v instanceof UUID u ? u : uuid(v);
         } else if (target == Date.class) {
             result = getDate(v, null);
         } else if (target == Time.class) {
@@ -361,7 +382,9 @@ final class PlaintextGetters {
         } else if (target == Timestamp.class) {
             result = getTimestamp(v, null);
         } else if (target == LocalDate.class) {
-            result = v instanceof LocalDate d ? d : javaTime(() -> getDate(v, null).toLocalDate(), target);
+            // pgJDBC reads the text's fields as they are (proleptic Gregorian, BC as a negative year)
+            result = v instanceof LocalDate d ? d : v instanceof LocalDateTime dt ? dt.toLocalDate()
+                    : javaTime(() -> getDate(v, null).toLocalDate(), target);
         } else if (target == LocalTime.class) {
             result = v instanceof LocalTime t ? t : javaTime(() -> localTime(v), target);
         } else if (target == LocalDateTime.class) {
@@ -457,6 +480,11 @@ final class PlaintextGetters {
         T parse();
     }
 
+    private UUID uuid(Object v) throws SQLException {
+        String text = getString(v);
+        return parse(() -> UUID.fromString(text.trim()), "UUID");
+    }
+
     private <T> T parse(Parser<T> parser, String target) throws SQLException {
         try {
             return parser.parse();
@@ -488,25 +516,17 @@ final class PlaintextGetters {
         }
     }
 
-    private SQLException badConversion(String target) {
-        return EnvelopeException.data("the " + type.configName() + " value of " + column.qualifiedName()
+    /**
+     * A number getter's refusal (out of range, NaN, not a number): pgJDBC reports every one as
+     * numeric_value_out_of_range (22003).
+     */
+    private SQLException badNumber(String target) {
+        return EnvelopeException.outOfRange("the " + type.configName() + " value of " + column.qualifiedName()
                 + " cannot be converted to " + target);
     }
 
-    private static ZoneId zone(Calendar calendar) {
-        return calendar.getTimeZone().toZoneId();
-    }
-
-    /** PostgreSQL's text form of a timestamptz, in the session time zone pgJDBC sets (the JVM default). */
-    private static String timestamptzText(OffsetDateTime value) {
-        ZonedDateTime local = value.atZoneSameInstant(ZoneId.systemDefault());
-        int seconds = local.getOffset().getTotalSeconds();
-        int abs = Math.abs(seconds);
-        StringBuilder offset = new StringBuilder(seconds < 0 ? "-" : "+")
-                .append(String.format(Locale.ROOT, "%02d", abs / 3600));
-        if (abs % 3600 != 0) {
-            offset.append(String.format(Locale.ROOT, ":%02d", (abs % 3600) / 60));
-        }
-        return TIMESTAMP_TEXT.format(local.toLocalDateTime()) + offset;
+    private SQLException badConversion(String target) {
+        return EnvelopeException.data("the " + type.configName() + " value of " + column.qualifiedName()
+                + " cannot be converted to " + target);
     }
 }

@@ -44,18 +44,36 @@ public final class StatementPlan {
         private final int[] first;  // null: identity
         private final int[] width;
         private final int shift;    // how many parameters the rendering added in total
+        /** Literals rendered as parameters (see {@link #renderForPrepare}): where each one's placeholders are. */
+        private final List<LiteralSlot> literalSlots;
 
         Rendered(String sql, int[] first, int[] width) {
+            this(sql, first, width, List.of());
+        }
+
+        Rendered(String sql, int[] first, int[] width, List<LiteralSlot> literalSlots) {
             this.sql = sql;
             this.first = first;
             this.width = width;
+            this.literalSlots = literalSlots;
             int added = 0;
             if (width != null) {
                 for (int w : width) {
                     added += w - 1;
                 }
             }
+            for (LiteralSlot slot : literalSlots) {
+                added += slot.width();
+            }
             this.shift = added;
+        }
+
+        /**
+         * The encrypted literals of the application's SQL that became target parameters, in text order: the
+         * driver binds a fresh ciphertext to each at every execution.
+         */
+        public List<LiteralSlot> literalSlots() {
+            return literalSlots;
         }
 
         public String sql() {
@@ -79,6 +97,13 @@ public final class StatementPlan {
         public boolean isIdentity() {
             return first == null;
         }
+    }
+
+    /**
+     * An encrypted literal rendered as {@code width} placeholders from target parameter {@code first} (one for a
+     * stored value; one per candidate for a lookup).
+     */
+    public record LiteralSlot(EncryptedLiteral literal, int first, int width) {
     }
 
     private final String sql;
@@ -185,6 +210,20 @@ public final class StatementPlan {
      * @throws SQLException a refusal when a lookup has several candidates where the SQL cannot be widened
      */
     public Rendered render(Candidates candidates) throws SQLException {
+        return render(candidates, false);
+    }
+
+    /**
+     * As {@link #render}, for a prepared statement: each encrypted literal becomes placeholders (listed in
+     * {@link Rendered#literalSlots()}) instead of a ciphertext, so the driver encrypts it afresh at every
+     * execution, under the write key of that moment, like a bound value (a randomized ciphertext is never
+     * stored twice).
+     */
+    public Rendered renderForPrepare(Candidates candidates) throws SQLException {
+        return render(candidates, true);
+    }
+
+    private Rendered render(Candidates candidates, boolean literalsAsParameters) throws SQLException {
         if (!mayRewrite()) {
             return new Rendered(sql, null, null);
         }
@@ -216,12 +255,23 @@ public final class StatementPlan {
         int copied = 0;
         int li = 0;
         int next = 1;
+        List<LiteralSlot> slots = literalsAsParameters ? new ArrayList<>(literals.size()) : List.of();
         for (int p = 0; p <= count; p++) {
             int until = p < count ? positions[p] : sql.length();
             while (li < literals.size() && literals.get(li).start() < until) {
                 EncryptedLiteral l = literals.get(li++);
                 out.append(sql, copied, l.start());
-                out.append(renderLiteral(l, candidates.literals(l)));
+                if (literalsAsParameters) {
+                    int w = l.use() == ParameterTarget.Use.STORE ? 1 : Math.max(1, candidates.width(l.column()));
+                    if (w > 1 && l.shape() == MatchShape.FIXED) {
+                        throw Refusals.notWidenable(l.column(), w);
+                    }
+                    slots.add(new LiteralSlot(l, next, w));
+                    next += w;
+                    out.append(widen(l.shape(), w, "?", w > 1 ? candidates.storedType(l.column()) : null));
+                } else {
+                    out.append(renderLiteral(l, candidates.literals(l)));
+                }
                 copied = l.end();
             }
             if (p == count) {
@@ -235,7 +285,7 @@ public final class StatementPlan {
                     widths[p] > 1 ? candidates.storedType(parameters[p].column()) : null));
         }
         out.append(sql, copied, sql.length());
-        return new Rendered(out.toString(), first, widths);
+        return new Rendered(out.toString(), first, widths, literalsAsParameters ? List.copyOf(slots) : List.of());
     }
 
     private EncryptedColumn firstColumn() {

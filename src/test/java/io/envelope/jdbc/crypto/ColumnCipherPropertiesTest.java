@@ -217,7 +217,11 @@ class ColumnCipherPropertiesTest {
         qt().withExamples(EXAMPLES).forAll(modes(), longs().between(0, 86_399_999_999_999L))
                 .checkAssert((mode, nanoOfDay) -> example(() -> {
                     LocalTime t = LocalTime.ofNanoOfDay(nanoOfDay);
-                    assertThat(roundTrip(mode, PlaintextType.TIME, t)).isEqualTo(t.truncatedTo(ChronoUnit.MICROS));
+                    long micros = (nanoOfDay + 500) / 1000; // half up at 500 ns
+                    if (micros >= 86_400_000_000L) {
+                        return; // rounds to 24:00:00, refused (TimeRoundingTest)
+                    }
+                    assertThat(roundTrip(mode, PlaintextType.TIME, t)).isEqualTo(LocalTime.ofNanoOfDay(micros * 1000));
                 }));
     }
 
@@ -228,7 +232,7 @@ class ColumnCipherPropertiesTest {
                 .checkAssert((mode, sec, nano) -> example(() -> {
                     LocalDateTime ts = LocalDateTime.ofEpochSecond(sec, nano, ZoneOffset.UTC);
                     assertThat(roundTrip(mode, PlaintextType.TIMESTAMP, ts))
-                            .isEqualTo(ts.truncatedTo(ChronoUnit.MICROS));
+                            .isEqualTo(ts.truncatedTo(ChronoUnit.MICROS).plusNanos(nano % 1000 >= 500 ? 1000 : 0));
                 }));
     }
 
@@ -242,7 +246,8 @@ class ColumnCipherPropertiesTest {
                     OffsetDateTime odt = OffsetDateTime.ofInstant(i, ZoneOffset.ofTotalSeconds(offsetSeconds));
                     Object back = roundTrip(mode, PlaintextType.TIMESTAMPTZ, odt);
                     assertThat(back)
-                            .isEqualTo(OffsetDateTime.ofInstant(i.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+                            .isEqualTo(OffsetDateTime.ofInstant(i.truncatedTo(ChronoUnit.MICROS)
+                                    .plusNanos(nano % 1000 >= 500 ? 1000 : 0), ZoneOffset.UTC));
                 }));
     }
 

@@ -98,6 +98,14 @@ class AssignmentCastsTest {
     @Test
     void floatTextFollowsPostgresExponentRules() {
         assertThat(AssignmentCasts.floatText(1e15, false)).isEqualTo("1e+15");
+        // PostgreSQL's Ryū (never the exact midpoint, a removed 5 rounds up): answers of PostgreSQL 15
+        assertThat(AssignmentCasts.floatText(5.9604644775390625E-8, false)).isEqualTo("5.960464477539063e-08");
+        assertThat(AssignmentCasts.floatText(-19602960847321088.0, false)).isEqualTo("-1.9602960847321088e+16");
+        assertThat(AssignmentCasts.floatText(-87689050667950592.0, false)).isEqualTo("-8.768905066795059e+16");
+        assertThat(AssignmentCasts.floatText(1.32363084026584992E17, false)).isEqualTo("1.3236308402658499e+17");
+        assertThat(AssignmentCasts.floatText(2.57509408E8f, true)).isEqualTo("2.5750941e+08");
+        assertThat(AssignmentCasts.floatText(8.9515664E7f, true)).isEqualTo("8.9515664e+07");
+        assertThat(AssignmentCasts.floatText(6.1390788923144304E16, false)).isEqualTo("6.1390788923144304e+16");
         assertThat(AssignmentCasts.floatText(1e14, false)).isEqualTo("100000000000000");
         assertThat(AssignmentCasts.floatText(1234567890123456.0, false)).isEqualTo("1.234567890123456e+15");
         assertThat(AssignmentCasts.floatText(0.0001, false)).isEqualTo("0.0001");
@@ -159,9 +167,21 @@ class AssignmentCastsTest {
 
     @Test
     void decimalIsLeftToTheContractsRule() throws SQLException {
-        // contract §3: a value that would need rounding is refused (by the cipher), so no cast rounds here
+        // contract §3: a value that would need rounding to the scale is refused (by the cipher), so no cast
+        // rounds to the scale here
         assertThat(cast(PlaintextType.DECIMAL, new BigDecimal("12.555"))).isEqualTo(new BigDecimal("12.555"));
-        assertThat(cast(PlaintextType.DECIMAL, 1.005)).isEqualTo(1.005);
+        assertThat(cast(PlaintextType.DECIMAL, 1.005)).isEqualTo(new BigDecimal("1.005"));
+    }
+
+    @Test
+    void floatsBecomeTheNumericPostgreSqlsCastMakes() throws SQLException {
+        // float4 -> numeric prints 6 significant digits, float8 -> numeric 15 (select 16777216::real::numeric)
+        assertThat(cast(PlaintextType.DECIMAL, 16777216f)).isEqualTo(new BigDecimal("1.67772E+7"));
+        assertThat(cast(PlaintextType.DECIMAL, 0.1f)).isEqualTo(new BigDecimal("0.1"));
+        assertThat(cast(PlaintextType.DECIMAL, 0.1 + 0.2)).isEqualTo(new BigDecimal("0.3"));
+        assertThat(cast(PlaintextType.DECIMAL, 1.0000000000000002)).isEqualTo(BigDecimal.ONE);
+        assertThat(cast(PlaintextType.DECIMAL, 123456789.123456789)).isEqualTo(new BigDecimal("123456789.123457"));
+        assertThat(cast(PlaintextType.DECIMAL, Double.NaN)).isEqualTo(Double.NaN); // the cipher refuses it
     }
 
     @Test

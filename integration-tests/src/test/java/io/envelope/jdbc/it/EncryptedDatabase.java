@@ -107,6 +107,17 @@ public final class EncryptedDatabase {
         }
     }
 
+    /**
+     * A key ring on this database's key table and master key, separate from the wrapper's (as an administrator's
+     * process or the command-line tool would have): for adding versions and changing statuses in tests.
+     */
+    public io.envelope.jdbc.keys.KeyRing adminKeyRing() throws IOException, SQLException {
+        byte[] master = Base64.getDecoder().decode(Files.readString(masterKeyFile).trim());
+        return new io.envelope.jdbc.keys.KeyRing(keyTable(), true,
+                io.envelope.jdbc.kms.LocalKmsProvider.ofKey(master, "test"), this::plain,
+                java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
+    }
+
     /** The raw stored bytes of one column, row by row in {@code orderBy} order, read with plain pgJDBC. */
     public List<byte[]> rawBytes(String table, String column, String orderBy) throws SQLException {
         List<byte[]> values = new ArrayList<>();

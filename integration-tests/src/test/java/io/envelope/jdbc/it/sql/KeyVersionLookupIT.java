@@ -3,20 +3,16 @@ package io.envelope.jdbc.it.sql;
 import io.envelope.jdbc.it.EncryptedDatabase;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyStatus;
-import io.envelope.jdbc.kms.LocalKmsProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -49,9 +45,7 @@ class KeyVersionLookupIT {
         db.executePlain("CREATE TABLE t (id int PRIMARY KEY, email bytea, code text, n bytea, legacy text, "
                 + "legacyb bytea)");
         identity = db.schema() + ".t";
-        byte[] master = Base64.getDecoder().decode(Files.readString(db.masterKeyFile()).trim());
-        admin = new KeyRing(db.keyTable(), true, LocalKmsProvider.ofKey(master, "test"), db::plain,
-                Duration.ofMinutes(10), Clock.systemUTC());
+        admin = db.adminKeyRing();
     }
 
     @AfterEach
@@ -165,14 +159,26 @@ class KeyVersionLookupIT {
                 assertThat(ids(ps)).containsExactly(1);
                 assertThat(ps.unwrap(PreparedStatement.class).toString()).doesNotContain("ANY");
             }
-            // a statement prepared before a version was added refuses rather than miss rows
-            try (PreparedStatement ps = c.prepareStatement("select id from t where email = ?")) {
+            // a statement prepared before a version was added is prepared again with the widened SQL at its
+            // next execution, its plaintext parameters set again
+            try (PreparedStatement ps = c.prepareStatement("select id from t where email = ? and id > ?")) {
+                ps.setInt(2, 0);
                 rotate();
+                insert(c, 2, "a@x", "k2");
                 ps.setString(1, "a@x");
-                assertThatThrownBy(ps::executeQuery).hasMessageStartingWith("envelope-jdbc: ")
-                        .hasMessageContaining("Prepare the statement again");
+                assertThat(ids(ps)).containsExactly(1, 2);
             }
-            assertThat(ids(c, "select id from t where email = ?", "a@x")).containsExactly(1);
+            // ... except where that cannot be done exactly: rows already in its batch
+            try (PreparedStatement ps = c.prepareStatement("update t set code = ? where email = ?")) {
+                ps.setString(1, "b1");
+                ps.setString(2, "a@x");
+                ps.addBatch();
+                admin.addVersion(identity);
+                ps.setString(1, "b2");
+                assertThatThrownBy(ps::addBatch).hasMessageStartingWith("envelope-jdbc: ")
+                        .hasMessageContaining("batch").hasMessageContaining("Prepare the statement again");
+            }
+            assertThat(ids(c, "select id from t where email = ? order by id", "a@x")).containsExactly(1, 2);
         }
     }
 
