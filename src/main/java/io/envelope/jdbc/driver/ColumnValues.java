@@ -9,6 +9,7 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.EncryptedLiteral;
 import io.envelope.jdbc.sql.ParameterTarget;
+import io.envelope.jdbc.sql.SqlDialect;
 import io.envelope.jdbc.sql.StatementPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,12 +40,15 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     private final KeyRing keyRing;
     private final ConnectionCatalog catalog;
+    /** How a ciphertext is written as a SQL literal on this database. */
+    private final SqlDialect dialect;
     /** The last read key per table (see {@link #readKey}); a connection is mostly used by one thread at a time. */
     private final Map<EncryptedTable, KeyRing.KeyLease> readLeases = new ConcurrentHashMap<>();
 
-    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog) {
+    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog, SqlDialect dialect) {
         this.keyRing = keyRing;
         this.catalog = catalog;
+        this.dialect = dialect;
     }
 
     /**
@@ -159,7 +162,8 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     /**
      * SQL literal texts for a literal of SQL text: one ciphertext under the write key for a stored value, every
-     * candidate for a lookup. {@code '\x…'::bytea} for a bytea column, {@code 'base64'} for a character column.
+     * candidate for a lookup. A binary column's ciphertext in the dialect's syntax ({@code '\x…'::bytea} on
+     * PostgreSQL, {@code X'…'} on H2), a character column's as a {@code 'base64'} string.
      */
     @Override
     public List<String> literals(EncryptedLiteral literal) throws SQLException {
@@ -175,11 +179,7 @@ final class ColumnValues implements StatementPlan.Candidates {
         }
         List<String> texts = new ArrayList<>(forms.size());
         for (Object f : forms) {
-            if (f instanceof byte[] b) {
-                texts.add("'\\x" + HexFormat.of().formatHex(b) + "'::bytea");
-            } else {
-                texts.add("'" + ((String) f).replace("'", "''") + "'");
-            }
+            texts.add(f instanceof byte[] b ? dialect.binaryLiteral(b) : dialect.stringLiteral((String) f));
         }
         return texts;
     }

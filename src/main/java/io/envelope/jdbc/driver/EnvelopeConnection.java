@@ -2,6 +2,7 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.sql.SqlDialect;
 import io.envelope.jdbc.sql.StatementPlan;
 
 import java.sql.CallableStatement;
@@ -19,6 +20,8 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     private final EnvelopeRuntime runtime;
     private final IdentifierCase folding;
+    /** The target database's SQL dialect, decided once when the connection opens (refused if unsupported). */
+    private final SqlDialect dialect;
     private volatile ConnectionCatalog catalog;
     private volatile ColumnValues values;
 
@@ -26,6 +29,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
+        this.dialect = SqlDialect.of(metaData);
         this.folding = IdentifierCase.of(metaData);
         resolveSchema(currentSchema(target));
     }
@@ -33,7 +37,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private void resolveSchema(String currentSchema) throws SQLException {
         EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
         this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
-        this.values = new ColumnValues(runtime.keyRing(), catalog);
+        this.values = new ColumnValues(runtime.keyRing(), catalog, dialect);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
@@ -51,7 +55,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     /** The analysis of one SQL string on this connection (cached per runtime). */
     StatementPlan plan(String sql) throws SQLException {
-        return runtime.analyzer().plan(sql, catalog);
+        return runtime.analyzer().plan(sql, catalog, dialect);
     }
 
     ColumnValues values() {

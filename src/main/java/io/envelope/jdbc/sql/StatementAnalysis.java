@@ -3,6 +3,8 @@ package io.envelope.jdbc.sql;
 import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.sql.lexer.LexedSql;
+import io.envelope.jdbc.sql.lexer.SqlLexer;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -55,6 +57,7 @@ final class StatementAnalysis {
     }
 
     private final String sql;
+    private final LexedSql lexed;
     private final Statement statement;
     private final AnalysisContext ctx;
     private final ExpressionRules rules;
@@ -64,13 +67,14 @@ final class StatementAnalysis {
     private final List<JdbcParameter> parameters = new ArrayList<>();
     private boolean namedParameters;
 
-    StatementAnalysis(String sql, Statement statement, AnalysisContext ctx) {
-        this.sql = sql;
+    StatementAnalysis(LexedSql lexed, SqlLexer lexer, Statement statement, AnalysisContext ctx) {
+        this.sql = lexed.sql();
+        this.lexed = lexed;
         this.statement = statement;
         this.ctx = ctx;
         this.rules = new ExpressionRules(ctx);
         this.rules.queries(this::query);
-        ctx.sql(sql);
+        ctx.lexed(lexed, lexer);
     }
 
     Outcome analyse() throws SQLException {
@@ -79,8 +83,9 @@ final class StatementAnalysis {
             // The gate matched a substring (customers_archive, a string literal, another schema): nothing to do.
             return new Outcome(StatementPlan.passThrough(sql), true);
         }
-        if (DdlCheck.isDdl(statement)) {
-            new DdlCheck(ctx).check(statement, first());
+        if (isDdl(statement)) {
+            // CREATE/ALTER TABLE, CREATE INDEX and views were decided by DdlRules before the parse; what reaches
+            // here (CREATE TRIGGER, CREATE FUNCTION, ...) carries no value for an encrypted column.
             return new Outcome(StatementPlan.passThrough(sql), true);
         }
         SelectList.Result results;
@@ -113,9 +118,18 @@ final class StatementAnalysis {
         }
         StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
-                : StatementPlan.encrypted(sql, targets, shapes, ctx.literals(),
+                : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
+    }
+
+    private static boolean isDdl(Statement statement) {
+        String pkg = statement.getClass().getPackageName();
+        return pkg.startsWith("net.sf.jsqlparser.statement.create")
+                || pkg.startsWith("net.sf.jsqlparser.statement.alter")
+                || pkg.startsWith("net.sf.jsqlparser.statement.drop")
+                || pkg.startsWith("net.sf.jsqlparser.statement.truncate")
+                || pkg.startsWith("net.sf.jsqlparser.statement.comment");
     }
 
     private String first() {
@@ -769,7 +783,7 @@ final class StatementAnalysis {
             throw Refusals.parameterNumbering(first());
         }
         int count = parameters.size();
-        if (count != PlaceholderCounter.count(sql)) {
+        if (count != lexed.placeholders().length) {
             throw Refusals.parameterNumbering(first());
         }
         boolean[] seen = new boolean[count + 1];
