@@ -294,6 +294,13 @@ final class Refusals {
                 + "INSERT statements through envelope-jdbc.");
     }
 
+    static SQLException constantPerRow(EncryptedColumn c) {
+        return EnvelopeException.refused("a constant for randomized column " + c.qualifiedName() + " in INSERT "
+                + "... SELECT ... FROM is refused: it is encrypted once, so every row the SELECT yields would store "
+                + "the same ciphertext and show which rows are equal. Insert such rows with VALUES (one value per "
+                + "row), or declare the column mode: deterministic.");
+    }
+
     static SQLException selectInto(String table) {
         return EnvelopeException.refused("SELECT ... INTO configured table " + table + " is refused: it creates "
                 + "the table from the query's values, unencrypted. Create the table first, then fill it with "
