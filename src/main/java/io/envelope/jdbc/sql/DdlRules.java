@@ -62,8 +62,12 @@ final class DdlRules {
 
     private boolean decide(String involved) throws SQLException {
         String first = word(0);
-        if (first == null) {
+        if (first == null || !isDdl(first)) {
             return false;
+        }
+        if (names.lexed().placeholders().length > 0) {
+            // The server takes no parameters in DDL: a bound value would reach it (in the bind message) for nothing.
+            throw Refusals.ddlParameter(involvedTable(involved));
         }
         if (VALUE_FREE.contains(first)) {
             return true;
@@ -105,6 +109,10 @@ final class DdlRules {
             }
         }
         return false;
+    }
+
+    private static boolean isDdl(String first) {
+        return VALUE_FREE.contains(first) || first.equals("CREATE") || first.equals("ALTER");
     }
 
     // ------------------------------------------------------------------ CREATE INDEX

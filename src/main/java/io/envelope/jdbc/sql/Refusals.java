@@ -288,6 +288,12 @@ final class Refusals {
                 + "ciphertexts. Leave the clause out for this column and set its values from the application.");
     }
 
+    static SQLException ddlParameter(String table) {
+        return EnvelopeException.refused("DDL on configured table " + table + " with a ? parameter is refused: "
+                + "DDL takes no parameters, and the bound value would reach the database unencrypted. Write DDL "
+                + "without values for encrypted columns; set values with INSERT or UPDATE statements.");
+    }
+
     static SQLException createTableAs(String table) {
         return EnvelopeException.refused("CREATE TABLE ... AS for configured table " + table + " is refused: "
                 + "the query's values would be stored unencrypted. Create the table first, then fill it with "
