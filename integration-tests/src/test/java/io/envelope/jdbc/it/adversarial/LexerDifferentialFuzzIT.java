@@ -91,6 +91,10 @@ class LexerDifferentialFuzzIT {
                 if (!found.isEmpty()) {
                     fail("canary stored in " + found + " (seed " + seed + ", statement " + i + "): " + sql);
                 }
+                if (i % 10_000 == 9_999) {
+                    System.out.println("LexerDifferentialFuzzIT: " + (i + 1) + " statements so far, " + refused
+                            + " refused, no canary found");
+                }
                 if (i % 250 == 249) {
                     try (Statement s = plain.createStatement()) {
                         s.execute("DELETE FROM customers WHERE id > 1; DELETE FROM ledger");
