@@ -136,6 +136,15 @@ class LexerAuthorityTest {
     }
 
     @Test
+    void ddlWithABoundParameterIsRefused() {
+        // Found by the differential fuzzer: the server takes no parameters in DDL, yet the bound value was sent.
+        Throwable thrown = catchThrowable(() -> analyzer.plan(
+                "CREATE INDEX ON customers (email) WHERE email = ?", catalog));
+        assertThat(thrown).isInstanceOf(SQLFeatureNotSupportedException.class)
+                .hasMessageContaining("DDL on configured table public.customers with a ? parameter");
+    }
+
+    @Test
     void selectIntoAConfiguredTableIsRefused() {
         Throwable thrown = catchThrowable(() -> analyzer.plan(
                 "SELECT 'zq-secret' AS email INTO customers", catalog));

@@ -137,6 +137,11 @@ class LexicalAttacksIT {
         assertRefusedAndNoCanary(prepared("INSERT INTO customers (email, name) VALUES (/*/ ? */ ?, 'n')", CANARY));
     }
 
+    @Test
+    void ddlWithABoundParameterFoundByTheFuzzer() throws SQLException {
+        assertRefusedAndNoCanary(prepared("CREATE INDEX ON customers (email) WHERE email = ?", CANARY));
+    }
+
     // ------------------------------------------------------------------ finding 2: identifiers
 
     @Test
