@@ -20,6 +20,8 @@ public final class DataKey {
     /** Sub-keys derived by each column cipher from this key, built on first use (crypto package only). */
     final ConcurrentHashMap<Object, KeyMaterial> derived = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
+    /** Whether the key served a value since the key ring's refresher last asked (see {@link #markUsed()}). */
+    private volatile boolean usedSinceAsked;
 
     /**
      * @param tableIdentity the table identity ({@code schema.table}) the key belongs to
@@ -46,6 +48,26 @@ public final class DataKey {
     /** The raw key, for the crypto package only. */
     byte[] keyBytes() {
         return keyBytes;
+    }
+
+    /**
+     * Notes that the key served a value. Readers that keep a key for its whole life (a lease, without asking the
+     * key ring per value) call this, so the key ring still knows the key is in use and refreshes it ahead of its
+     * expiry. A volatile read per call once set, so it costs next to nothing on the read path.
+     */
+    public void markUsed() {
+        if (!usedSinceAsked) {
+            usedSinceAsked = true;
+        }
+    }
+
+    /** Whether the key served a value since the last call of this method (the key ring's refresher asks). */
+    public boolean takeUsed() {
+        boolean used = usedSinceAsked;
+        if (used) {
+            usedSinceAsked = false;
+        }
+        return used;
     }
 
     /** Best effort: overwrites this object's copy of the key (JCE may hold more copies; see SECURITY docs). */

@@ -9,6 +9,7 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.EncryptedLiteral;
 import io.envelope.jdbc.sql.ParameterTarget;
+import io.envelope.jdbc.sql.SqlDialect;
 import io.envelope.jdbc.sql.StatementPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,15 +40,18 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     private final KeyRing keyRing;
     private final ConnectionCatalog catalog;
+    /** How a ciphertext is written as a SQL literal on this database. */
+    private final SqlDialect dialect;
     /** The last read key per table (see {@link #readKey}); a connection is mostly used by one thread at a time. */
     private final Map<EncryptedTable, KeyRing.KeyLease> readLeases = new ConcurrentHashMap<>();
 
     private final SessionZone sessionZone;
 
-    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog, SessionZone sessionZone) {
+    ColumnValues(KeyRing keyRing, ConnectionCatalog catalog, SessionZone sessionZone, SqlDialect dialect) {
         this.keyRing = keyRing;
         this.catalog = catalog;
         this.sessionZone = sessionZone;
+        this.dialect = dialect;
     }
 
     /** The session time zone of the connection, for date/time conversions the server would make. */
@@ -168,7 +171,8 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     /**
      * SQL literal texts for a literal of SQL text: one ciphertext under the write key for a stored value, every
-     * candidate for a lookup. {@code '\x…'::bytea} for a bytea column, {@code 'base64'} for a character column.
+     * candidate for a lookup. A binary column's ciphertext in the dialect's syntax ({@code '\x…'::bytea} on
+     * PostgreSQL, {@code X'…'} on H2), a character column's as a {@code 'base64'} string.
      */
     @Override
     public List<String> literals(EncryptedLiteral literal) throws SQLException {
@@ -184,11 +188,7 @@ final class ColumnValues implements StatementPlan.Candidates {
         }
         List<String> texts = new ArrayList<>(forms.size());
         for (Object f : forms) {
-            if (f instanceof byte[] b) {
-                texts.add("'\\x" + HexFormat.of().formatHex(b) + "'::bytea");
-            } else {
-                texts.add("'" + ((String) f).replace("'", "''") + "'");
-            }
+            texts.add(f instanceof byte[] b ? dialect.binaryLiteral(b) : dialect.stringLiteral((String) f));
         }
         return texts;
     }
@@ -238,6 +238,7 @@ final class ColumnValues implements StatementPlan.Candidates {
             lease = keyRing.lease(table.identity(), version);
             readLeases.put(table, lease);
         }
+        lease.key().markUsed(); // the ring refreshes keys in use; this read did not ask it
         return lease.key();
     }
 

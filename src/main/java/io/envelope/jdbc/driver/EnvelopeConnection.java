@@ -3,6 +3,7 @@ package io.envelope.jdbc.driver;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.sql.SqlDialect;
 import io.envelope.jdbc.sql.StatementPlan;
 
 import java.sql.CallableStatement;
@@ -20,6 +21,8 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     private final EnvelopeRuntime runtime;
     private final IdentifierCase folding;
+    /** The target database's SQL dialect, decided once when the connection opens (refused if unsupported). */
+    private final SqlDialect dialect;
     private volatile ConnectionCatalog catalog;
     private volatile ColumnValues values;
     /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
@@ -31,6 +34,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
+        this.dialect = SqlDialect.of(metaData);
         this.folding = IdentifierCase.of(metaData);
         this.keys = runtime.keyRing().on(target);
         this.sessionZone = SessionZone.of(target);
@@ -40,7 +44,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private void resolveSchema(String currentSchema) throws SQLException {
         EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
         this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
-        this.values = new ColumnValues(keys, catalog, sessionZone);
+        this.values = new ColumnValues(keys, catalog, sessionZone, dialect);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
@@ -66,7 +70,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     /** The analysis of one SQL string on this connection (cached per runtime). */
     StatementPlan plan(String sql) throws SQLException {
-        return runtime.analyzer().plan(sql, catalog);
+        return runtime.analyzer().plan(sql, catalog, dialect);
     }
 
     /** The values of a statement that starts now (with key-cache.ttl 0s, its keys are read and unwrapped afresh). */

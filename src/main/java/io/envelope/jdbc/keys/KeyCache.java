@@ -131,6 +131,29 @@ final class KeyCache<K, V> {
         });
     }
 
+    /**
+     * Loads the replacement of {@code expected} ahead of its expiry as the one flight of its key, so a caller that
+     * misses meanwhile (the entry expired before the refresh landed) waits for this load instead of starting a
+     * second one. The replacement is stored even if the entry expired meanwhile, and counts as not yet used (an
+     * entry nobody asks for again is not refreshed again). Nothing is loaded when the key already holds another
+     * fresh value (it was reloaded meanwhile).
+     *
+     * @return the value the key holds now: the replacement, or the other fresh value
+     */
+    V refresh(K key, V expected, Loader<V> loader) throws SQLException {
+        return loads.run(key, what + " " + key, () -> {
+            Entry<V> current = fresh(key);
+            if (current != null && current.value() != expected) {
+                return current.value();
+            }
+            V value = loadAndStore(key, loader, false);
+            if (counted) {
+                EnvelopeMetrics.cacheRefresh(); // refreshed ahead of its expiry, off the request path
+            }
+            return value;
+        });
+    }
+
     /** Loads afresh whatever is cached (joining a load that is already running for the key). */
     V reload(K key, Loader<V> loader) throws SQLException {
         return loads.run(key, what + " " + key, () -> loadAndStore(key, loader));
@@ -169,9 +192,6 @@ final class KeyCache<K, V> {
             }
         }
         if (replaced) {
-            if (counted) {
-                EnvelopeMetrics.cacheRefresh(); // refreshed ahead of its expiry, off the request path
-            }
             listener.stored(key, replacement, expiresAt);
         }
         return replaced;
@@ -253,6 +273,11 @@ final class KeyCache<K, V> {
     }
 
     private V loadAndStore(K key, Loader<V> loader) throws SQLException {
+        return loadAndStore(key, loader, true);
+    }
+
+    /** @param used whether the stored entry counts as asked for (a caller's load) or not yet (a refresh) */
+    private V loadAndStore(K key, Loader<V> loader, boolean used) throws SQLException {
         long startedIn;
         synchronized (this) {
             startedIn = generation;
@@ -265,7 +290,7 @@ final class KeyCache<K, V> {
             synchronized (this) {
                 if (generation == startedIn) {
                     Entry<V> entry = new Entry<>(value, expiresAt);
-                    entry.used = true;
+                    entry.used = used;
                     entries.put(key, entry);
                     stored = true;
                 }

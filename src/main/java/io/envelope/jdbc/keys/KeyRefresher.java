@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +48,8 @@ final class KeyRefresher {
     private final ScheduledExecutorService executor;
     private final Duration wipeGrace;
     private volatile boolean closed;
+    /** The key each refreshed key replaced (identity), until the refreshed key's own refresh is decided. */
+    private final Map<DataKey, DataKey> predecessors = Collections.synchronizedMap(new IdentityHashMap<>());
 
     KeyRefresher(KeyCache<String, RowSnapshot> rows, KeyCache<DataKeyId, DataKey> keys, KeyUnwrapper unwrapper,
                  RowSource rowSource, Clock clock, Duration ttl) {
@@ -74,6 +79,7 @@ final class KeyRefresher {
         schedule(refreshTime(expiresAt), () -> refreshKey(id, key, expiresAt, 0));
         schedule(expiresAt.plus(wipeGrace), () -> {
             keys.removeIfHolds(id, key);
+            predecessors.remove(key);
             key.destroy();
         });
     }
@@ -97,13 +103,19 @@ final class KeyRefresher {
     }
 
     private void refreshKey(DataKeyId id, DataKey key, Instant expiresAt, int attempt) {
-        if (closed || !keys.usedSinceStored(id, key)) {
+        DataKey predecessor = attempt == 0 ? predecessors.remove(key) : null;
+        // In use: asked for through the cache since it was stored, or used by readers that keep their key for its
+        // whole life (leases): this key, or the one it replaced, which such readers keep using until it expires.
+        boolean inUse = keys.usedSinceStored(id, key) | key.takeUsed()
+                | (predecessor != null && predecessor.takeUsed());
+        if (closed || (attempt == 0 && !inUse)) {
             return;   // unused since it was stored (or replaced): it expires, and the wipe task destroys it
         }
         try {
-            DataKey fresh = unwrapper.unwrap(id.row);
-            if (!keys.replace(id, key, fresh)) {
-                fresh.destroy();
+            // one flight with the key's loads: a read that misses while this runs waits for it, not for a second call
+            DataKey now = keys.refresh(id, key, () -> unwrapper.unwrap(id.row));
+            if (now != key) {
+                predecessors.put(now, key);
             }
         } catch (SQLException | RuntimeException e) {
             failed("data key of table " + id.tableIdentity() + " version " + id.version(), attempt, e, expiresAt,

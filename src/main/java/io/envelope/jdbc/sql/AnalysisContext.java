@@ -2,6 +2,8 @@ package io.envelope.jdbc.sql;
 
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptionSchema;
+import io.envelope.jdbc.sql.lexer.LexedSql;
+import io.envelope.jdbc.sql.lexer.SqlLexer;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.schema.Column;
 
@@ -25,7 +27,8 @@ final class AnalysisContext {
     private final TreeMap<Integer, MatchShape> shapes = new TreeMap<>();
     private final java.util.List<EncryptedLiteral> literals = new java.util.ArrayList<>();
     private Literals literalFinder;
-    private String sql = "";
+    private LexedSql lexed;
+    private SqlLexer lexer;
     private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean carriesEncryptedLiteral;
     private final java.util.Map<String, EncryptedColumn> encryptedAliases = new java.util.HashMap<>();
@@ -71,8 +74,10 @@ final class AnalysisContext {
         return examined.contains(column);
     }
 
-    void sql(String sql) {
-        this.sql = sql;
+    /** The statement's text as the dialect's lexer read it: literal positions are checked against it. */
+    void lexed(LexedSql lexed, SqlLexer lexer) {
+        this.lexed = lexed;
+        this.lexer = lexer;
         this.literalFinder = null;
     }
 
@@ -117,7 +122,7 @@ final class AnalysisContext {
                     MatchShape shape) {
         literalForEncryptedColumn();
         if (literalFinder == null) {
-            literalFinder = new Literals(sql);
+            literalFinder = new Literals(lexed, lexer);
         }
         Literals.Found found = literalFinder.find(e);
         if (found == null) {

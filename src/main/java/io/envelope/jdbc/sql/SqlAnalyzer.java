@@ -2,6 +2,9 @@ package io.envelope.jdbc.sql;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.schema.EncryptionSchema;
+import io.envelope.jdbc.sql.lexer.LexedSql;
+import io.envelope.jdbc.sql.lexer.SqlLexer;
+import io.envelope.jdbc.sql.lexer.Token;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
@@ -15,9 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Turns SQL text into a {@link StatementPlan}: a cheap token scan first (SQL that names no configured table
- * passes through without a parse), then a real parse, and a bounded cache keyed by SQL string so a repeated
- * statement costs one map lookup.
+ * Turns SQL text into a {@link StatementPlan}: a cheap substring scan first (SQL that cannot name a configured
+ * table passes through untouched), then the dialect's lexer, which is the authority on the text: its identifiers
+ * decide whether a configured table is named at all, its statement count whether the text is one statement,
+ * its tokens decide DDL ({@link DdlRules}); only then JSqlParser, whose reading must agree with the lexer's
+ * ({@link ParserAgreement}) before its tree is analysed. A bounded cache keyed by SQL string makes a repeated
+ * statement cost one map lookup.
  *
  * <p>Caching: pass-through and analysed plans are cached; refusals are not (the next attempt is analysed
  * again and raises a fresh exception), and a statement that carries a literal for an encrypted column is never
@@ -56,6 +62,14 @@ public final class SqlAnalyzer {
      *                               and cannot be made safe (never quoting SQL that carried a literal)
      */
     public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
+        return plan(sql, catalog, SqlDialect.POSTGRESQL);
+    }
+
+    /**
+     * The plan for this SQL on a connection to a database of {@code dialect} (one dialect per runtime: the
+     * cache does not key on it).
+     */
+    public StatementPlan plan(String sql, Catalog catalog, SqlDialect dialect) throws SQLException {
         EncryptionSchema schema = catalog.schema();
         StatementPlan cached = cache.get(schema, sql);
         if (cached != null) {
@@ -66,23 +80,59 @@ public final class SqlAnalyzer {
             cache.put(schema, sql, plan);
             return plan;
         }
-        Statements statements = parse(sql, schema);
-        if (statements.isEmpty()) {
+        SqlLexer lexer = dialect.lexer();
+        LexedSql lexed = lexer.lex(sql);
+        LexedNames names = new LexedNames(lexed, lexer, schema.folding());
+        if (!names.namesAny(schema.bareTableNames())) {
+            // The name occurs only inside a string, a comment or a longer word: no configured table is named.
+            StatementPlan plan = StatementPlan.passThrough(sql);
+            cache.put(schema, sql, plan);
+            return plan;
+        }
+        String tables = namedTables(sql, schema);
+        Token error = lexed.firstError();
+        if (error != null) {
+            throw Refusals.lexical(tables, "the database could not lex it (an unterminated string, quoted "
+                    + "identifier or comment, or junk after a number, at character " + (error.start() + 1) + ")");
+        }
+        if (lexed.ambiguity() != null) {
+            throw Refusals.ambiguous(tables, lexed.ambiguity());
+        }
+        int statementCount = lexed.statementCount();
+        if (statementCount == 0) {
             return StatementPlan.passThrough(sql); // only comments: nothing is executed
         }
-        if (statements.size() > 1) {
-            // JSqlParser's single-statement parse stops silently at ";" -- the rest would go unchecked.
-            throw Refusals.multipleStatements(namedTables(sql, schema));
+        if (statementCount > 1) {
+            throw Refusals.multipleStatements(tables);
+        }
+        if (DdlRules.passes(names, schema, tables)) {
+            StatementPlan plan = StatementPlan.passThrough(sql);
+            cache.put(schema, sql, plan);
+            return plan;
+        }
+        net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
+        Statements statements = parse(sql, schema, head);
+        if (statements == null) {
+            throw Refusals.unparsable(tables, -1, -1);
+        }
+        if (statements.size() != 1) {
+            // JSqlParser split (or emptied) what the database reads as one statement.
+            throw Refusals.parserDisagrees(tables, "the SQL parser and the database count its statements "
+                    + "differently");
+        }
+        String disagreement = ParserAgreement.disagreement(lexed, head[0]);
+        if (disagreement != null) {
+            throw Refusals.parserDisagrees(tables, disagreement);
         }
         Statement statement = statements.get(0);
         StatementAnalysis.Outcome outcome;
         try {
-            outcome = new StatementAnalysis(sql, statement, new AnalysisContext(schema, catalog)).analyse();
+            outcome = new StatementAnalysis(lexed, lexer, statement, new AnalysisContext(schema, catalog)).analyse();
         } catch (RuntimeException e) {
             // A defect or an environment problem in analysis must not let the statement through (fail closed).
             // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
             throw EnvelopeException.general("SQL analysis failed for a statement that names configured table "
-                    + namedTables(sql, schema) + ", so it is refused ("
+                    + tables + ", so it is refused ("
                     + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
         }
         if (outcome.cacheable()) {
@@ -100,10 +150,13 @@ public final class SqlAnalyzer {
         return current.scanner();
     }
 
-    private Statements parse(String sql, EncryptionSchema schema) throws SQLException {
+    /** Parses with JSqlParser; {@code head[0]} receives the start of the token chain the tree was built from. */
+    private Statements parse(String sql, EncryptionSchema schema, net.sf.jsqlparser.parser.Token[] head)
+            throws SQLException {
         parses.incrementAndGet();
         try {
-            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, null);
+            // The consumer sees each parser before it runs (a retry gets a fresh one): the last one's first token.
+            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, parser -> head[0] = parser.token);
         } catch (JSQLParserException | RuntimeException e) {
             // The parser's message quotes tokens of the SQL (possibly a literal): neither it nor the exception
             // is passed on; only the position.

@@ -3,6 +3,8 @@ package io.envelope.jdbc.sql;
 import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.sql.lexer.LexedSql;
+import io.envelope.jdbc.sql.lexer.SqlLexer;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -55,6 +57,8 @@ final class StatementAnalysis {
     }
 
     private final String sql;
+    private final LexedSql lexed;
+    private final SqlLexer lexer;
     private final Statement statement;
     private final AnalysisContext ctx;
     private final ExpressionRules rules;
@@ -64,13 +68,15 @@ final class StatementAnalysis {
     private final List<JdbcParameter> parameters = new ArrayList<>();
     private boolean namedParameters;
 
-    StatementAnalysis(String sql, Statement statement, AnalysisContext ctx) {
-        this.sql = sql;
+    StatementAnalysis(LexedSql lexed, SqlLexer lexer, Statement statement, AnalysisContext ctx) {
+        this.sql = lexed.sql();
+        this.lexed = lexed;
+        this.lexer = lexer;
         this.statement = statement;
         this.ctx = ctx;
         this.rules = new ExpressionRules(ctx);
         this.rules.queries(this::query);
-        ctx.sql(sql);
+        ctx.lexed(lexed, lexer);
     }
 
     Outcome analyse() throws SQLException {
@@ -79,8 +85,9 @@ final class StatementAnalysis {
             // The gate matched a substring (customers_archive, a string literal, another schema): nothing to do.
             return new Outcome(StatementPlan.passThrough(sql), true);
         }
-        if (DdlCheck.isDdl(statement)) {
-            new DdlCheck(ctx).check(statement, first());
+        if (isDdl(statement)) {
+            // CREATE/ALTER TABLE, CREATE INDEX and views were decided by DdlRules before the parse; what reaches
+            // here (CREATE TRIGGER, CREATE FUNCTION, ...) carries no value for an encrypted column.
             return new Outcome(StatementPlan.passThrough(sql), true);
         }
         SelectList.Result results;
@@ -113,9 +120,18 @@ final class StatementAnalysis {
         }
         StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
-                : StatementPlan.encrypted(sql, targets, shapes, ctx.literals(),
+                : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
+    }
+
+    private static boolean isDdl(Statement statement) {
+        String pkg = statement.getClass().getPackageName();
+        return pkg.startsWith("net.sf.jsqlparser.statement.create")
+                || pkg.startsWith("net.sf.jsqlparser.statement.alter")
+                || pkg.startsWith("net.sf.jsqlparser.statement.drop")
+                || pkg.startsWith("net.sf.jsqlparser.statement.truncate")
+                || pkg.startsWith("net.sf.jsqlparser.statement.comment");
     }
 
     private String first() {
@@ -263,6 +279,15 @@ final class StatementAnalysis {
 
     private SelectList.Result plainSelect(PlainSelect select, FromScope outer, FromScope.Ctes ctes)
             throws SQLException {
+        if (select.getIntoTables() != null) {
+            for (Table into : select.getIntoTables()) {
+                EncryptedTable configured = ctx.schema().table(into.getSchemaName() == null ? null
+                        : ctx.normalize(into.getSchemaName()), ctx.normalize(into.getName()));
+                if (configured != null) {
+                    throw Refusals.selectInto(configured.identity());
+                }
+            }
+        }
         FromScope scope = new FromScope(ctx, outer, ctes);
         List<Join> joins = new ArrayList<>();
         from(select.getFromItem(), select.getJoins(), scope, joins);
@@ -566,9 +591,11 @@ final class StatementAnalysis {
     }
 
     /**
-     * INSERT ... SELECT that involves encrypted columns: allowed only as a copy, each encrypted target column
-     * receiving the same table's same column (same key, same AAD place: the ciphertext stays valid), and no
-     * encrypted column flowing into a plaintext one. The SELECT is analysed with the normal rules.
+     * INSERT ... SELECT that involves encrypted columns: each encrypted target column receives the same table's
+     * same column (same key, same AAD place: the ciphertext stays valid), or a constant of the select list — a
+     * literal or a {@code ?} parameter, encrypted in place as in VALUES ({@code INSERT INTO t (a, b) SELECT 'x',
+     * ? WHERE NOT EXISTS (…)}, the idempotent seed scripts write). No encrypted column flows into a plaintext one.
+     * The SELECT is analysed with the normal rules.
      */
     private void insertSelect(Select source, EncryptedTable table, List<String> columns, FromScope.Ctes ctes)
             throws SQLException {
@@ -582,10 +609,54 @@ final class StatementAnalysis {
             if (target == from) {
                 continue; // a copy of the same column (or plaintext into plaintext)
             }
+            if (target != null && from == null && constantInto(source, i, target)) {
+                continue;
+            }
             String into = target != null ? "encrypted column " + target.qualifiedName()
                     : "unencrypted column " + (table != null ? table.identity() + "." : "") + columns.get(i);
             throw Refusals.copy(from != null ? "encrypted column " + from.qualifiedName() : "a value", into);
         }
+    }
+
+    /**
+     * Item {@code i} of a plain SELECT's list feeding encrypted column {@code target}: NULL, a {@code ?} (encrypted
+     * at execute) or a literal (encrypted in place). A constant computed by an expression is refused with its own
+     * message; anything else is left to the copy rule (false).
+     */
+    private boolean constantInto(Select source, int i, EncryptedColumn target) throws SQLException {
+        if (!(source instanceof PlainSelect plain) || plain.getSelectItems().size() <= i
+                || plain.getSelectItems().stream().anyMatch(item -> item.getExpression() instanceof AllColumns)) {
+            return false;
+        }
+        Expression x = ExpressionRules.unwrap(plain.getSelectItems().get(i).getExpression());
+        if (x instanceof NullValue) {
+            return true;
+        }
+        boolean constant = x instanceof JdbcParameter || new Literals(lexed, lexer).find(x) != null;
+        if (!constant) {
+            if (mentionsColumn(x)) {
+                return false;
+            }
+            throw Refusals.literalKind(target, "INSERT ... SELECT");
+        }
+        if (target.mode() != EncryptionMode.DETERMINISTIC && plain.getFromItem() != null) {
+            // One ciphertext would be repeated in every row the SELECT yields: equal values would show.
+            throw Refusals.constantPerRow(target);
+        }
+        if (x instanceof JdbcParameter p) {
+            ctx.target(p, target, ParameterTarget.Use.STORE);
+            return true;
+        }
+        return ctx.literal(x, target, ParameterTarget.Use.STORE, null);
+    }
+
+    private static boolean mentionsColumn(Expression x) throws SQLException {
+        boolean[] found = {false};
+        AstWalker.walk(x, (node, ancestors) -> {
+            found[0] |= node instanceof Column;
+            return !found[0];
+        });
+        return found[0];
     }
 
     private boolean namesConfiguredTable(Object node) throws SQLException {
@@ -769,7 +840,7 @@ final class StatementAnalysis {
             throw Refusals.parameterNumbering(first());
         }
         int count = parameters.size();
-        if (count != PlaceholderCounter.count(sql)) {
+        if (count != lexed.placeholders().length) {
             throw Refusals.parameterNumbering(first());
         }
         boolean[] seen = new boolean[count + 1];

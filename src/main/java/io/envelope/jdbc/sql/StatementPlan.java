@@ -107,6 +107,7 @@ public final class StatementPlan {
     }
 
     private final String sql;
+    private final int[] placeholders;
     private final boolean passThrough;
     private final ParameterTarget[] parameters;
     private final MatchShape[] shapes;
@@ -114,9 +115,11 @@ public final class StatementPlan {
     private final ResultShape results;
     private final EncryptedTable writeTarget;
 
-    private StatementPlan(String sql, boolean passThrough, ParameterTarget[] parameters, MatchShape[] shapes,
-                          List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget) {
+    private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
+                          MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
+                          EncryptedTable writeTarget) {
         this.sql = sql;
+        this.placeholders = placeholders;
         this.passThrough = passThrough;
         this.parameters = parameters;
         this.shapes = shapes;
@@ -127,27 +130,23 @@ public final class StatementPlan {
 
     /** A statement that touches no encrypted column: sent as it is, results returned as they are. */
     public static StatementPlan passThrough(String sql) {
-        return new StatementPlan(sql, true, new ParameterTarget[0], new MatchShape[0], List.of(), ResultShape.NONE,
-                null);
+        return new StatementPlan(sql, new int[0], true, new ParameterTarget[0], new MatchShape[0], List.of(),
+                ResultShape.NONE, null);
     }
 
     /**
-     * @param sql         the SQL as the application wrote it
-     * @param parameters  index 0 is JDBC parameter 1; null entries are parameters sent as they are
-     * @param results     the encrypted columns of the result (for SELECT and RETURNING)
-     * @param writeTarget the configured table an INSERT/UPDATE writes, for {@code getGeneratedKeys()}; or null
+     * @param sql          the SQL as the application wrote it
+     * @param placeholders the character offset of each {@code ?} placeholder, as the dialect's lexer found them
+     * @param parameters   index 0 is JDBC parameter 1; null entries are parameters sent as they are
+     * @param results      the encrypted columns of the result (for SELECT and RETURNING)
+     * @param writeTarget  the configured table an INSERT/UPDATE writes, for {@code getGeneratedKeys()}; or null
      */
-    public static StatementPlan encrypted(String sql, ParameterTarget[] parameters, ResultShape results,
-                                          EncryptedTable writeTarget) {
-        return encrypted(sql, parameters, new MatchShape[parameters.length], List.of(), results, writeTarget);
-    }
-
-    static StatementPlan encrypted(String sql, ParameterTarget[] parameters, MatchShape[] shapes,
+    static StatementPlan encrypted(String sql, int[] placeholders, ParameterTarget[] parameters, MatchShape[] shapes,
                                    List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget) {
         List<EncryptedLiteral> sorted = new ArrayList<>(literals);
         sorted.sort(Comparator.comparingInt(EncryptedLiteral::start));
-        return new StatementPlan(sql, false, parameters.clone(), shapes.clone(), List.copyOf(sorted), results,
-                writeTarget);
+        return new StatementPlan(sql, placeholders.clone(), false, parameters.clone(), shapes.clone(),
+                List.copyOf(sorted), results, writeTarget);
     }
 
     /** The SQL as the application wrote it (send {@link #render}'s SQL: it may differ). */
@@ -245,7 +244,7 @@ public final class StatementPlan {
         if (!widened && literals.isEmpty()) {
             return new Rendered(sql, null, null);
         }
-        int[] positions = PlaceholderCounter.positions(sql);
+        int[] positions = placeholders;
         if (positions.length != count) {
             throw Refusals.parameterNumbering(parameters.length == 0 ? null : firstColumn());
         }

@@ -3,11 +3,14 @@
  * encrypt, which result columns to decrypt), or a refusal before anything is sent (contract §6).
  *
  * <p>Flow: {@link io.envelope.jdbc.sql.SqlAnalyzer} asks the {@code PlanCache} (key: schema instance + SQL),
- * then the {@code TableNameScanner} gate (no configured name, no {@code U&"} → pass-through, no parse), then
- * JSqlParser ({@code parseStatements}; more than one statement is refused), then {@code StatementAnalysis}:
- * per statement kind, {@code FromScope} resolves names, {@code ExpressionRules} and {@code SelectList} apply the
- * clause rules, {@code DdlCheck} screens DDL; a reflective {@code AstWalker} safety net refuses any encrypted
- * column left unexamined, and {@code PlaceholderCounter} cross-checks the parameter numbering.
+ * then the {@code TableNameScanner} gate (no configured name, no {@code U&"} → pass-through, no lexing), then the
+ * dialect's lexer ({@link io.envelope.jdbc.sql.lexer}, chosen per connection by {@link io.envelope.jdbc.sql.SqlDialect}):
+ * no identifier naming a configured table → pass-through; unlexable or ambiguous text, or several statements →
+ * refused; DDL → {@code DdlRules}, from the tokens alone. Then JSqlParser, whose token chain must agree with the
+ * lexer's ({@code ParserAgreement}), then {@code StatementAnalysis}: per statement kind, {@code FromScope}
+ * resolves names, {@code ExpressionRules} and {@code SelectList} apply the clause rules; a reflective
+ * {@code AstWalker} safety net refuses any encrypted column left unexamined, and the lexer's placeholders
+ * cross-check the parameter numbering.
  *
  * <p>Supported on encrypted columns: INSERT (column list or catalog order, multi-row VALUES, ON CONFLICT DO
  * NOTHING / DO UPDATE SET c = ? | EXCLUDED.c | NULL, RETURNING), UPDATE SET c = ? | NULL | c, DELETE;

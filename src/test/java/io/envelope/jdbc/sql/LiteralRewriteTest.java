@@ -227,8 +227,9 @@ class LiteralRewriteTest {
         return Stream.of(
                 Arguments.of("insert into customers (email) select ssn from customers", "public.customers.ssn"),
                 Arguments.of("insert into customers (email) select name from customers", "public.customers.email"),
-                Arguments.of("insert into customers (email) select 'x' from customers", "public.customers.email"),
-                Arguments.of("insert into customers (email) select ? from customers", "public.customers.email"),
+                // a constant is encrypted once: repeated over the rows of a FROM it would show equal randomized values
+                Arguments.of("insert into customers (note) select 'x' from customers", "public.customers.note"),
+                Arguments.of("insert into customers (note) select ? from customers", "same ciphertext"),
                 Arguments.of("insert into customers (email) select email from audit", "public.customers.email"),
                 Arguments.of("insert into customers (email) select iban from billing.invoices", "billing.invoices.iban"),
                 Arguments.of("insert into audit (id, email) select id, email from customers", "public.customers.email"),
@@ -237,6 +238,15 @@ class LiteralRewriteTest {
                 Arguments.of("insert into customers (email) select email from customers order by email", "ORDER BY"),
                 Arguments.of("insert into customers (email) select lower(email) from customers", "function lower()"),
                 Arguments.of("insert into customers (email, ssn) select email from customers", "column list"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void constantsOfInsertSelectIntoADeterministicColumnAreEncryptedEvenOverRows() throws SQLException {
+        StatementPlan plan = analyzer.plan("insert into customers (email) select 'x' from customers", catalog);
+        assertThat(plan.render(candidates(1)).sql())
+                .isEqualTo("insert into customers (email) select <email:STORE:x:1> from customers");
+        assertThat(analyzer.plan("insert into customers (email) select ? from customers", catalog).parameter(1).use())
+                .isEqualTo(ParameterTarget.Use.STORE);
     }
 
     @ParameterizedTest(name = "{0}")
