@@ -1,15 +1,20 @@
 package io.envelope.jdbc.driver;
 
+import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.sql.ResultShape;
 import io.envelope.jdbc.sql.StatementPlan;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The application's connection: the target driver's connection, with every statement it makes analysed and
@@ -17,41 +22,124 @@ import java.sql.Statement;
  */
 public final class EnvelopeConnection extends DelegatingConnection {
 
+    /** At most one result-triggered re-read of the table definitions per runtime in this time. */
+    private static final long MISMATCH_RETRY_NANOS = 1_000_000_000L;
+
     private final EnvelopeRuntime runtime;
-    private final IdentifierCase folding;
-    private volatile ConnectionCatalog catalog;
-    private volatile ColumnValues values;
+    /** The current schema when the connection opened: it fixed the identities of unqualified configured names. */
+    private final String openingSchema;
+    /** Where unqualified SQL names resolve now (follows {@link #setSchema}). */
+    private volatile String currentSchema;
+    private final ConnectionCatalog catalog;
+    private final ColumnValues values;
+    private final AtomicBoolean released = new AtomicBoolean();
 
     EnvelopeConnection(Connection target, EnvelopeRuntime runtime) throws SQLException {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
-        this.folding = IdentifierCase.of(metaData);
-        resolveSchema(currentSchema(target));
-    }
-
-    private void resolveSchema(String currentSchema) throws SQLException {
-        EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
-        this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
+        this.openingSchema = currentSchema(target);
+        this.currentSchema = openingSchema;
+        runtime.schemas().open(openingSchema, IdentifierCase.of(metaData), target);
+        this.catalog = new ConnectionCatalog(runtime.layouts(), metaData);
         this.values = new ColumnValues(runtime.keyRing(), catalog);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
-    private String currentSchema(Connection target) throws SQLException {
+    private static String currentSchema(Connection target) throws SQLException {
         String schema = target.getSchema();
         if (schema == null) {
             schema = target.getCatalog();
         }
         if (schema == null) {
-            throw io.envelope.jdbc.EnvelopeException.config(
+            throw EnvelopeException.config(
                     "the target connection reports no current schema; qualify every table name in the configuration");
         }
         return schema;
     }
 
-    /** The analysis of one SQL string on this connection (cached per runtime). */
+    /** The configured tables as this connection sees them now (catalog facts re-read when due). */
+    private EncryptionSchema schema() {
+        return runtime.schemas().current(openingSchema, currentSchema, delegate);
+    }
+
+    /**
+     * The analysis of one SQL string on this connection (cached per runtime). SQL that may change the definition
+     * of a configured table (or of its partitions, parents or views) makes the runtime forget what it read of
+     * them, here and again once it has run ({@link #executed}).
+     */
     StatementPlan plan(String sql) throws SQLException {
-        return runtime.analyzer().plan(sql, catalog);
+        EncryptionSchema schema = schema();
+        if (changesConfiguredTables(sql, schema)) {
+            runtime.schemaChanged();
+            schema = schema();
+        }
+        return runtime.analyzer().plan(sql, catalog.at(schema));
+    }
+
+    /** Called after SQL ran: DDL on configured tables leaves nothing read before it in the caches. */
+    void executed(String sql) {
+        if (changesConfiguredTables(sql)) {
+            runtime.schemaChanged();
+        }
+    }
+
+    /** The tables' definitions may have changed: layouts, catalog facts and plans are read again. */
+    void schemaChanged() {
+        runtime.schemaChanged();
+    }
+
+    /** True for DDL (or server-side code) whose text names a configured table, partition, parent or view. */
+    boolean changesConfiguredTables(String sql) {
+        return changesConfiguredTables(sql, null);
+    }
+
+    private boolean changesConfiguredTables(String sql, EncryptionSchema schema) {
+        return SchemaChanges.mayChangeSchema(sql)
+                && runtime.analyzer().mayNameConfiguredTable(sql, schema != null ? schema : schema());
+    }
+
+    /**
+     * The result shape to decrypt a result with: the plan's, when the result's metadata matches it; otherwise
+     * the shape of the same SQL analysed again after the tables' definitions were read again (a table changed
+     * since its layout was read). Fails closed, closing the result, when even that does not match.
+     */
+    ResultShape checkedShape(ResultSet result, StatementPlan executed, ResultShape shape) throws SQLException {
+        ResultSetMetaData metaData = result.getMetaData();
+        String mismatch = ResultCheck.mismatch(metaData, shape, catalog);
+        if (mismatch == null) {
+            return shape;
+        }
+        try {
+            ResultShape current = plan(executed.sql()).results(); // another connection may have re-read already
+            if (current != shape && ResultCheck.mismatch(metaData, current, catalog) == null) {
+                return current;
+            }
+            if (runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+                runtime.schemaChanged();
+                current = plan(executed.sql()).results();
+                mismatch = ResultCheck.mismatch(metaData, current, catalog);
+                if (mismatch == null) {
+                    return current;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(result, e);
+            throw e;
+        }
+        SQLException refused = EnvelopeException.refused("the result of this statement does not match the table "
+                + "definitions envelope-jdbc read (" + mismatch + "), so none of it is returned: a table changed "
+                + "while the statement ran, or since it was prepared. Run it again");
+        closeQuietly(result, refused);
+        throw refused;
+    }
+
+    private static void closeQuietly(ResultSet result, Exception failure) {
+        try {
+            result.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     ColumnValues values() {
@@ -138,7 +226,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private StatementPlan callablePlan(String sql) throws SQLException {
         StatementPlan plan = plan(sql);
         if (!render(plan).isIdentity()) {
-            throw io.envelope.jdbc.EnvelopeException.refused("a CallableStatement whose SQL carries a literal for "
+            throw EnvelopeException.refused("a CallableStatement whose SQL carries a literal for "
                     + "an encrypted column, or a lookup that must match several key versions, is refused: "
                     + "use a PreparedStatement for it");
         }
@@ -172,11 +260,27 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return new EnvelopeDatabaseMetaData(this, delegate.getMetaData());
     }
 
-    /** JDBC's way to change the current schema: unqualified names in the configuration follow it. */
+    /**
+     * JDBC's way to change the current schema: unqualified SQL names resolve against the new one from now on,
+     * while the configured tables keep the identities they were given when the connection opened
+     * ({@code INSERT INTO a.customers} stays encrypted after {@code setSchema("b")}).
+     */
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
-        resolveSchema(currentSchema(delegate));
+        currentSchema = currentSchema(delegate);
+    }
+
+    /** Closes the target connection; the runtime is released once, however often this is called. */
+    @Override
+    public void close() throws SQLException {
+        try {
+            delegate.close();
+        } finally {
+            if (released.compareAndSet(false, true)) {
+                EnvelopeRuntimes.release(runtime);
+            }
+        }
     }
 
     @Override

@@ -18,14 +18,14 @@ public final class EnvelopeConnector {
 
     /**
      * @param config           the loaded configuration
-     * @param targetUrl        the target URL (identifies the database, with the user, for runtime sharing)
+     * @param targetUrl        the target URL (identifies the database, with the user, for runtime sharing; see
+     *                         {@link DatabaseIdentity})
      * @param targetProperties the properties the target driver receives
      * @param targets          opens target connections: the application's, and the key table's own
      */
     public static Connection connect(EnvelopeConfig config, String targetUrl, Properties targetProperties,
                                      ConnectionSource targets) throws SQLException {
-        String user = targetProperties.getProperty("user", "");
-        return connect(config, targetUrl + "\u0000" + user, targets);
+        return connect(config, DatabaseIdentity.of(targetUrl, targetProperties), targets);
     }
 
     /**
@@ -33,13 +33,17 @@ public final class EnvelopeConnector {
      */
     public static Connection connect(EnvelopeConfig config, Object database, ConnectionSource targets)
             throws SQLException {
-        EnvelopeRuntime runtime = EnvelopeRuntimes.get(config, database, targets);
-        Connection target = targets.open();
+        EnvelopeRuntime runtime = EnvelopeRuntimes.acquire(config, database, targets);
+        Connection target = null;
         try {
+            target = targets.open();
             return new EnvelopeConnection(target, runtime);
         } catch (SQLException | RuntimeException e) {
+            EnvelopeRuntimes.release(runtime);
             try {
-                target.close();
+                if (target != null) {
+                    target.close();
+                }
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -22,12 +22,6 @@ final class Refusals {
                 + "Rewrite it in plain SQL the analyser understands (one statement, no vendor-specific syntax).");
     }
 
-    static SQLException encryptedView(String view, java.util.List<String> encryptedReads) {
-        return EnvelopeException.refused("view " + view + " reads encrypted column(s) " + encryptedReads
-                + ", which it would hand out as ciphertext: views are outside what envelope-jdbc can decrypt. "
-                + "Query the table(s) directly, or drop the encrypted columns from the view.");
-    }
-
     static SQLException multipleStatements(String tables) {
         return EnvelopeException.refused("SQL text with several statements that names configured table " + tables
                 + " is refused: envelope-jdbc analyses one statement at a time. "

@@ -1,5 +1,6 @@
 package io.envelope.jdbc.sql;
 
+import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -134,14 +135,14 @@ final class StatementAnalysis {
             }
             if (node instanceof Table t && t.getName() != null) {
                 String schemaName = t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName());
+                // a view reading encrypted columns, a table above a configured one in an inheritance tree
+                String refusal = ctx.schema().refusal(schemaName, ctx.normalize(t.getName()));
+                if (refusal != null) {
+                    throw EnvelopeException.refused(refusal);
+                }
                 EncryptedTable configured = ctx.schema().table(schemaName, ctx.normalize(t.getName()));
                 if (configured != null) {
                     configuredTables.add(configured);
-                } else {
-                    List<String> viewReads = ctx.schema().encryptedReadsOfView(schemaName, ctx.normalize(t.getName()));
-                    if (viewReads != null) {
-                        throw Refusals.encryptedView(ctx.normalize(t.getName()), viewReads);
-                    }
                 }
                 return false;
             }
