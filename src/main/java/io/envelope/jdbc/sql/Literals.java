@@ -53,6 +53,12 @@ final class Literals {
         return null;
     }
 
+    /** Where a parsed node's text starts in the SQL, or -1 when the parser's position does not check out. */
+    int start(ASTNodeAccess node) {
+        Found f = span(node, null, false);
+        return f == null ? -1 : f.start();
+    }
+
     private Found numeric(ASTNodeAccess node) {
         Found f = span(node, null, false);
         if (f == null) {

@@ -115,7 +115,8 @@ final class StatementAnalysis {
         StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
                 : StatementPlan.encrypted(sql, targets, shapes, ctx.literals(),
-                        results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
+                        results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget)
+                        .withColumnList(ctx.columnList());
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
     }
 
@@ -520,6 +521,9 @@ final class StatementAnalysis {
         } else {
             columns.addAll(target.columns);
             if (table != null && columns.isEmpty()) {
+                throw Refusals.insertColumns(table.identity());
+            }
+            if (table != null && insert.getSelect() != null && !ctx.columnList(insert.getSelect(), columns)) {
                 throw Refusals.insertColumns(table.identity());
             }
         }

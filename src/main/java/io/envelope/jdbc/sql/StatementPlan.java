@@ -81,8 +81,18 @@ public final class StatementPlan {
         }
     }
 
+    /**
+     * A column list written into a positional INSERT's text (see {@link #render}).
+     *
+     * @param at   where it goes: before the INSERT's VALUES or query
+     * @param text {@code ("a", "b") }, the table's columns the analysis mapped the values to
+     */
+    public record ColumnList(int at, String text) {
+    }
+
     private final String sql;
     private final boolean passThrough;
+    private final ColumnList columnList;
     private final ParameterTarget[] parameters;
     private final MatchShape[] shapes;
     private final List<EncryptedLiteral> literals;
@@ -91,6 +101,13 @@ public final class StatementPlan {
 
     private StatementPlan(String sql, boolean passThrough, ParameterTarget[] parameters, MatchShape[] shapes,
                           List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget) {
+        this(sql, passThrough, parameters, shapes, literals, results, writeTarget, null);
+    }
+
+    private StatementPlan(String sql, boolean passThrough, ParameterTarget[] parameters, MatchShape[] shapes,
+                          List<EncryptedLiteral> literals, ResultShape results, EncryptedTable writeTarget,
+                          ColumnList columnList) {
+        this.columnList = columnList;
         this.sql = sql;
         this.passThrough = passThrough;
         this.parameters = parameters;
@@ -123,6 +140,15 @@ public final class StatementPlan {
         sorted.sort(Comparator.comparingInt(EncryptedLiteral::start));
         return new StatementPlan(sql, false, parameters.clone(), shapes.clone(), List.copyOf(sorted), results,
                 writeTarget);
+    }
+
+    /**
+     * This plan with a column list to write into its positional INSERT (null: none), so the database maps the
+     * values by name as the analysis did, whatever happened to the table's column order since.
+     */
+    StatementPlan withColumnList(ColumnList list) {
+        return list == null ? this : new StatementPlan(sql, passThrough, parameters, shapes, literals, results,
+                writeTarget, list);
     }
 
     /** The SQL as the application wrote it (send {@link #render}'s SQL: it may differ). */
@@ -166,7 +192,7 @@ public final class StatementPlan {
 
     /** True when the SQL may have to change before it is sent (literals, or lookups that may be widened). */
     public boolean mayRewrite() {
-        if (!literals.isEmpty()) {
+        if (!literals.isEmpty() || columnList != null) {
             return true;
         }
         for (int i = 0; i < parameters.length; i++) {
@@ -203,7 +229,7 @@ public final class StatementPlan {
                 widened |= w > 1;
             }
         }
-        if (!widened && literals.isEmpty()) {
+        if (!widened && literals.isEmpty() && columnList == null) {
             return new Rendered(sql, null, null);
         }
         int[] positions = PlaceholderCounter.positions(sql);
@@ -216,13 +242,24 @@ public final class StatementPlan {
         int copied = 0;
         int li = 0;
         int next = 1;
+        boolean listWritten = columnList == null;
         for (int p = 0; p <= count; p++) {
             int until = p < count ? positions[p] : sql.length();
-            while (li < literals.size() && literals.get(li).start() < until) {
-                EncryptedLiteral l = literals.get(li++);
-                out.append(sql, copied, l.start());
-                out.append(renderLiteral(l, candidates.literals(l)));
-                copied = l.end();
+            // the literals and the column list that come before this placeholder, in text order
+            while (true) {
+                int literalAt = li < literals.size() ? literals.get(li).start() : Integer.MAX_VALUE;
+                if (!listWritten && columnList.at() <= until && columnList.at() <= literalAt) {
+                    out.append(sql, copied, columnList.at()).append(columnList.text());
+                    copied = columnList.at();
+                    listWritten = true;
+                } else if (literalAt < until) {
+                    EncryptedLiteral l = literals.get(li++);
+                    out.append(sql, copied, l.start());
+                    out.append(renderLiteral(l, candidates.literals(l)));
+                    copied = l.end();
+                } else {
+                    break;
+                }
             }
             if (p == count) {
                 break;
