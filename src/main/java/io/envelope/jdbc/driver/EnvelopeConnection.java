@@ -84,6 +84,18 @@ public final class EnvelopeConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * The database rejected a statement the analysis planned because a column or table it used is gone (another
+     * process changed the table): the next attempt reads the tables again instead of failing the same way.
+     */
+    void failed(StatementPlan plan, SQLException e) {
+        String state = e.getSQLState();
+        if (plan != null && !plan.isPassThrough() && ("42703".equals(state) || "42P01".equals(state))
+                && runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+            runtime.schemaChanged();
+        }
+    }
+
     /** The tables' definitions may have changed: layouts, catalog facts and plans are read again. */
     void schemaChanged() {
         runtime.schemaChanged();

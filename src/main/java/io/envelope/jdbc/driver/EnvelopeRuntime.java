@@ -47,7 +47,10 @@ final class EnvelopeRuntime implements AutoCloseable {
         this.keyRing = new KeyRing(config.keyTable(), config.createKeyTable(), kms, keyTableConnections,
                 config.keyCacheTtl(), Clock.systemUTC());
         this.analyzer = new SqlAnalyzer(ANALYSIS_CACHE_SIZE);
-        this.schemas = new ResolvedSchemas(config, analyzer::forgetPlans);
+        this.schemas = new ResolvedSchemas(config, () -> {
+            layouts.invalidate();
+            analyzer.forgetPlans();
+        });
     }
 
     EnvelopeConfig config() {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 /**
  * The configured tables of one runtime, resolved per <em>opening</em> schema (the schema current when a connection
@@ -30,6 +29,8 @@ import java.util.stream.Collectors;
  *       first statement after {@link #REFRESH} has passed since the last read, on the connection that runs it (one
  *       catalog query, never more than one per interval per opening schema).</li>
  * </ul>
+ * The facts include a fingerprint of the columns of every configured table and partition, so a table changed by
+ * another process has its layout read again within {@link #REFRESH} even when no result showed the change.
  * A partition created by another process is therefore known within {@link #REFRESH} (README, "Limits, honestly").
  * Each set of facts is one immutable {@link EncryptionSchema}; a new one (which the plan cache treats as a
  * different schema) only when the facts changed.
@@ -74,7 +75,8 @@ final class ResolvedSchemas {
     private final Map<String, Opened> byOpeningSchema = new ConcurrentHashMap<>();
 
     /**
-     * @param factsChanged called after the facts of any opening schema changed (the runtime drops its plans)
+     * @param factsChanged called after the facts of any opening schema changed (the runtime drops its layouts and
+     *                     plans)
      */
     ResolvedSchemas(EnvelopeConfig config, Runnable factsChanged) {
         this.config = config;
@@ -147,11 +149,9 @@ final class ResolvedSchemas {
             opened.dueAt = System.nanoTime() + REFRESH.toNanos();
             if (!facts.equals(base.facts())) {
                 opened.snapshot = new Snapshot(base.withFacts(facts));
-                LOG.info("envelope-jdbc: the catalog changed for the configured tables of schema {}: partitions and"
-                        + " children {}, tables above them {}, views reading encrypted columns {}",
-                        base.currentSchema(), facts.descendants().keySet(), facts.ancestors().keySet(),
-                        facts.views().stream().map(EncryptionSchema.EncryptedView::identity)
-                                .collect(Collectors.toList()));
+                LOG.info("envelope-jdbc: the catalog changed for the configured tables of schema {} (their columns,"
+                        + " partitions, children, parents or views); what envelope-jdbc read of them is read again",
+                        base.currentSchema());
                 factsChanged.run();
             }
         } catch (SQLException | RuntimeException e) {

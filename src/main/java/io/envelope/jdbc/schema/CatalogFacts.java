@@ -19,16 +19,24 @@ import java.util.Map;
  *                    tables of one inheritance tree)
  * @param ancestors   every table that has a configured table among its partitions or inheritance children (at
  *                    any depth), with the identities of those configured tables
+ * @param layouts     a fingerprint of the columns (names and types, in order) of every configured table and
+ *                    descendant: when it changes, the driver reads the layouts again
  */
 public record CatalogFacts(List<EncryptedView> views, Map<Relation, List<String>> descendants,
-                           Map<Relation, List<String>> ancestors) {
+                           Map<Relation, List<String>> ancestors, Map<Relation, String> layouts) {
 
     /** Nothing known beyond the configuration (databases without these catalogs, and unit tests). */
-    public static final CatalogFacts NONE = new CatalogFacts(List.of(), Map.of(), Map.of());
+    public static final CatalogFacts NONE = new CatalogFacts(List.of(), Map.of(), Map.of(), Map.of());
+
+    public CatalogFacts(List<EncryptedView> views, Map<Relation, List<String>> descendants,
+                        Map<Relation, List<String>> ancestors) {
+        this(views, descendants, ancestors, Map.of());
+    }
 
     public CatalogFacts {
         views = List.copyOf(views);
         descendants = Collections.unmodifiableMap(new LinkedHashMap<>(descendants));
         ancestors = Collections.unmodifiableMap(new LinkedHashMap<>(ancestors));
+        layouts = Collections.unmodifiableMap(new LinkedHashMap<>(layouts));
     }
 }

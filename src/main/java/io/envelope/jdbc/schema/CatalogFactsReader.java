@@ -26,7 +26,8 @@ public final class CatalogFactsReader {
     /**
      * {@code down}: every partition / inheritance child below a configured table, with that table's identity;
      * {@code up}: every table above a configured table, with the configured table's identity; {@code view}: every
-     * column a view reads (filtered to encrypted columns in Java).
+     * column a view reads (filtered to encrypted columns in Java); {@code layout}: the columns (name and type, in
+     * order) of every configured table and descendant, so a change made by another process is noticed.
      */
     private static final String QUERY = """
             WITH RECURSIVE configured(oid, identity) AS (
@@ -53,7 +54,16 @@ public final class CatalogFactsReader {
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             UNION ALL
             SELECT 'view', view_schema, view_name, table_schema || '.' || table_name, column_name
-              FROM information_schema.view_column_usage""";
+              FROM information_schema.view_column_usage
+            UNION ALL
+            SELECT 'layout', n.nspname, c.relname, NULL,
+                   string_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', '
+                              ORDER BY a.attnum)
+              FROM (SELECT oid FROM configured UNION SELECT oid FROM down) r
+              JOIN pg_catalog.pg_class c ON c.oid = r.oid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             GROUP BY n.nspname, c.relname""";
 
     private CatalogFactsReader() {
     }
@@ -80,6 +90,7 @@ public final class CatalogFactsReader {
         Map<Relation, List<String>> descendants = new LinkedHashMap<>();
         Map<Relation, List<String>> ancestors = new LinkedHashMap<>();
         Map<Relation, List<String>> viewReads = new LinkedHashMap<>();
+        Map<Relation, String> layouts = new LinkedHashMap<>();
         Array schemaArray = connection.createArrayOf("text", schemas.toArray());
         Array nameArray = connection.createArrayOf("text", names.toArray());
         try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
@@ -92,6 +103,7 @@ public final class CatalogFactsReader {
                     switch (rs.getString(1)) {
                         case "down" -> addDistinct(descendants, relation, other);
                         case "up" -> addDistinct(ancestors, relation, other);
+                        case "layout" -> layouts.put(relation, rs.getString(5));
                         default -> {
                             EncryptedTable table = schema.tableByIdentity(other);
                             EncryptedColumn column = table == null ? null : table.column(rs.getString(5));
@@ -108,7 +120,7 @@ public final class CatalogFactsReader {
         }
         List<EncryptedView> views = new ArrayList<>();
         viewReads.forEach((view, reads) -> views.add(new EncryptedView(view.schema(), view.name(), reads)));
-        return new CatalogFacts(views, descendants, ancestors);
+        return new CatalogFacts(views, descendants, ancestors, layouts);
     }
 
     private static void addDistinct(Map<Relation, List<String>> map, Relation key, String value) {
