@@ -12,8 +12,10 @@ import java.util.Map;
  * synchronized map lookup; the lock is held only for that lookup, never during analysis.
  *
  * <p>Bounded twice: by entries, and by an estimate of the bytes the entries keep alive (mostly the SQL text), so
- * that an application sending large unique statements cannot fill the heap through it. A plan heavier than an
- * eighth of the byte bound is not kept at all. Only SQL that names a configured table is ever offered to it
+ * that an application sending large unique statements cannot fill the heap through it. A plan heavier than
+ * 1/64 of the byte bound (32 K characters of SQL at the default bound) is not kept at all: such statements are
+ * nearly always generated once (long IN lists, statements built as text) and keeping them would only push out
+ * the statements that repeat. Only SQL that names a configured table is ever offered to it
  * (see {@link SqlAnalyzer}): the token scan that clears other SQL is cheaper than keeping it.
  */
 final class PlanCache {
@@ -45,7 +47,7 @@ final class PlanCache {
 
     void put(EncryptionSchema schema, String sql, StatementPlan plan) {
         long weight = weight(sql, plan);
-        if (weight > maxBytes / 8 || maxEntries == 0) {
+        if (weight > maxBytes / 64 || maxEntries == 0) {
             return;
         }
         Key key = new Key(schema, sql);
