@@ -1,5 +1,6 @@
 package io.envelope.jdbc.schema;
 
+import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.config.Spelling;
 
 import java.sql.Connection;
@@ -40,6 +41,18 @@ public final class ConfigurationCheck {
     }
 
     private ConfigurationCheck() {
+    }
+
+    /**
+     * Everything this class checks, for a command that has a plain connection and the configuration ({@code
+     * doctor}, {@code verify}, {@code keys}): unqualified configured names are resolved against the connection's
+     * current schema, and the catalog facts (partitions, inheritance) are read first.
+     */
+    public static List<Problem> check(Connection connection, EnvelopeConfig config) throws SQLException {
+        String current = connection.getSchema() != null ? connection.getSchema() : connection.getCatalog();
+        EncryptionSchema tables = new EncryptionSchema(config, current,
+                IdentifierCase.of(connection.getMetaData()));
+        return check(connection, tables.withFacts(CatalogFactsReader.read(connection, tables)));
     }
 
     /**

@@ -5,8 +5,6 @@ import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.it.EncryptedDatabase;
 import io.envelope.jdbc.it.frameworks.Ciphertext;
 import io.envelope.jdbc.schema.ConfigurationCheck;
-import io.envelope.jdbc.schema.EncryptionSchema;
-import io.envelope.jdbc.schema.IdentifierCase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -106,9 +104,7 @@ class ConfigurationCheckIT {
         db.executePlain("CREATE TABLE customers (id int PRIMARY KEY, email text, ssn bytea)");
         EnvelopeConfig config = ConfigLoader.loadFrom(db.configFile().toString());
         try (Connection plain = db.plain()) {
-            EncryptionSchema schema = new EncryptionSchema(config, db.schema(),
-                    IdentifierCase.of(plain.getMetaData()));
-            List<ConfigurationCheck.Problem> problems = ConfigurationCheck.check(plain, schema);
+            List<ConfigurationCheck.Problem> problems = ConfigurationCheck.check(plain, config);
             assertThat(problems).hasSize(2);
             assertThat(problems.get(0).severity()).isEqualTo(ConfigurationCheck.Severity.ERROR);
             assertThat(problems.get(0).column()).isEqualTo("emial");
