@@ -95,7 +95,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             if (actual != expected) {
                 throw EnvelopeException.refused("the result has " + actual + " columns where the analysis of the"
                         + " statement expected " + expected + "; the table definition changed since it was read."
-                        + " Reconnect (or restart) so envelope-jdbc reads the new definition");
+                        + " Run the statement again: envelope-jdbc reads the new definition");
             }
         }
     }
