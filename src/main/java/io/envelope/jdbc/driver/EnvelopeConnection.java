@@ -96,6 +96,13 @@ public final class EnvelopeConnection extends DelegatingConnection {
         }
     }
 
+    /** A result held ciphertext where its plan expected plaintext: the tables are read again (rate-limited). */
+    void staleResultSeen() {
+        if (runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+            runtime.schemaChanged();
+        }
+    }
+
     /** The tables' definitions may have changed: layouts, catalog facts and plans are read again. */
     void schemaChanged() {
         runtime.schemaChanged();

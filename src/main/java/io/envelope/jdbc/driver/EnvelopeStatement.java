@@ -1,5 +1,6 @@
 package io.envelope.jdbc.driver;
 
+import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ResultShape;
 import io.envelope.jdbc.sql.StatementPlan;
 
@@ -89,9 +90,14 @@ public class EnvelopeStatement extends DelegatingStatement {
         if (result == null) {
             return null;
         }
-        ResultShape checked = shape.hasExpectations() && lastPlan != null
-                ? connection.checkedShape(result, lastPlan, shape) : shape;
-        return new EnvelopeResultSet(this, result, checked, connection.values());
+        if (!shape.hasExpectations() || lastPlan == null) {
+            return new EnvelopeResultSet(this, result, shape, connection.values());
+        }
+        ResultShape checked = connection.checkedShape(result, lastPlan, shape);
+        EncryptedColumn[] lookalikes = checked.hasEncryptedColumns()
+                ? ResultCheck.lookalikes(result.getMetaData(), checked) : null;
+        return new EnvelopeResultSet(this, result, checked, connection.values(), lookalikes,
+                connection::staleResultSeen);
     }
 
     @Override
