@@ -33,6 +33,11 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private final ConnectionCatalog catalog;
     private final ColumnValues values;
     private final AtomicBoolean released = new AtomicBoolean();
+    /**
+     * This connection changed a configured table (or its partitions, parents, views) in a transaction that has not
+     * ended: until it does, only this connection sees the change, so it reads the catalog itself at each statement.
+     */
+    private volatile boolean uncommittedSchemaChange;
 
     EnvelopeConnection(Connection target, EnvelopeRuntime runtime) throws SQLException {
         super(target);
@@ -59,7 +64,10 @@ public final class EnvelopeConnection extends DelegatingConnection {
     }
 
     /** The configured tables as this connection sees them now (catalog facts re-read when due). */
-    private EncryptionSchema schema() {
+    private EncryptionSchema schema() throws SQLException {
+        if (uncommittedSchemaChange) {
+            return runtime.schemas().readNow(openingSchema, currentSchema, delegate);
+        }
         return runtime.schemas().current(openingSchema, currentSchema, delegate);
     }
 
@@ -77,10 +85,10 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return runtime.analyzer().plan(sql, catalog.at(schema));
     }
 
-    /** Called after SQL ran: DDL on configured tables leaves nothing read before it in the caches. */
-    void executed(String sql) {
+    /** Called after SQL ran (or, prepared, as it runs): DDL on configured tables leaves nothing stale behind. */
+    void executed(String sql) throws SQLException {
         if (changesConfiguredTables(sql)) {
-            runtime.schemaChanged();
+            schemaChanged();
         }
     }
 
@@ -103,17 +111,51 @@ public final class EnvelopeConnection extends DelegatingConnection {
         }
     }
 
-    /** The tables' definitions may have changed: layouts, catalog facts and plans are read again. */
-    void schemaChanged() {
+    /**
+     * This connection changed the tables' definitions: layouts, catalog facts and plans are read again, and until
+     * its transaction ends it reads the catalog itself (see {@link #uncommittedSchemaChange}).
+     */
+    void schemaChanged() throws SQLException {
         runtime.schemaChanged();
+        if (!delegate.getAutoCommit()) {
+            uncommittedSchemaChange = true;
+        }
+    }
+
+    /** The transaction ended: what this connection changed is now every connection's to read (or undone). */
+    private void transactionEnded() {
+        if (uncommittedSchemaChange) {
+            uncommittedSchemaChange = false;
+            runtime.schemaChanged();
+        }
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        delegate.commit();
+        transactionEnded();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        delegate.rollback();
+        transactionEnded();
+    }
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        delegate.setAutoCommit(autoCommit);
+        if (autoCommit) {
+            transactionEnded(); // switching autocommit on commits
+        }
     }
 
     /** True for DDL (or server-side code) whose text names a configured table, partition, parent or view. */
-    boolean changesConfiguredTables(String sql) {
+    boolean changesConfiguredTables(String sql) throws SQLException {
         return changesConfiguredTables(sql, null);
     }
 
-    private boolean changesConfiguredTables(String sql, EncryptionSchema schema) {
+    private boolean changesConfiguredTables(String sql, EncryptionSchema schema) throws SQLException {
         return SchemaChanges.mayChangeSchema(sql)
                 && runtime.analyzer().mayNameConfiguredTable(sql, schema != null ? schema : schema());
     }
@@ -295,6 +337,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     public void close() throws SQLException {
         try {
             delegate.close();
+            transactionEnded(); // an open transaction was rolled back
         } finally {
             if (released.compareAndSet(false, true)) {
                 EnvelopeRuntimes.release(runtime);

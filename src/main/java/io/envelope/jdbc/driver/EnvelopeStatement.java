@@ -50,7 +50,7 @@ public class EnvelopeStatement extends DelegatingStatement {
     }
 
     /** Records the plan whose results a prepared execution returns. */
-    protected final void executing(StatementPlan plan) {
+    protected final void executing(StatementPlan plan) throws SQLException {
         lastPlan = plan;
         if (plan.isPassThrough()) {
             connection.executed(plan.sql()); // prepared DDL: forget what was read of the tables it changes
@@ -196,7 +196,7 @@ public class EnvelopeStatement extends DelegatingStatement {
         batchChangesSchema = false;
     }
 
-    private void batchDone() {
+    private void batchDone() throws SQLException {
         if (batchChangesSchema) {
             batchChangesSchema = false;
             connection.schemaChanged(); // a statement of the batch may have changed a configured table

@@ -121,14 +121,41 @@ final class ResolvedSchemas {
      * the class comment); a failed re-read keeps the facts it had and tries again shortly.
      */
     EncryptionSchema current(String openingSchema, String currentSchema, Connection target) {
-        Opened opened = byOpeningSchema.get(openingSchema);
-        if (opened == null) {
-            throw new IllegalStateException("schema " + openingSchema + " was never opened");
-        }
+        Opened opened = opened(openingSchema);
         if (System.nanoTime() - opened.dueAt >= 0) {
             refresh(opened, target);
         }
         return opened.snapshot.forCurrentSchema(currentSchema);
+    }
+
+    /**
+     * The schema as {@code target} sees the catalog now, read on it whatever the interval and shared with every
+     * connection. For a connection that changed a configured table in a transaction it has not committed: only it
+     * sees the change (a partition it just attached), and its own statements must be analysed with it, whatever
+     * another connection read meanwhile.
+     *
+     * @throws SQLException the database's error when the catalog cannot be read (inside an aborted transaction,
+     *                      the one the statement would have met anyway)
+     */
+    EncryptionSchema readNow(String openingSchema, String currentSchema, Connection target) throws SQLException {
+        Opened opened = opened(openingSchema);
+        EncryptionSchema base = opened.snapshot.base();
+        CatalogFacts facts = CatalogFactsReader.read(target, base);
+        if (facts.equals(base.facts())) {
+            return opened.snapshot.forCurrentSchema(currentSchema);
+        }
+        Snapshot fresh = new Snapshot(base.withFacts(facts));
+        opened.snapshot = fresh;
+        factsChanged.run();
+        return fresh.forCurrentSchema(currentSchema);
+    }
+
+    private Opened opened(String openingSchema) {
+        Opened opened = byOpeningSchema.get(openingSchema);
+        if (opened == null) {
+            throw new IllegalStateException("schema " + openingSchema + " was never opened");
+        }
+        return opened;
     }
 
     /** DDL was seen: every opening schema re-reads its facts at its next statement. */

@@ -124,6 +124,30 @@ class PartitionsIT {
     }
 
     @Test
+    void aPartitionAttachedInAnOpenTransactionIsEncryptedThereWhateverOtherConnectionsReadMeanwhile()
+            throws Exception {
+        EncryptedDatabase db = EncryptedDatabase.create("txnpartition", CONFIG);
+        db.executePlain("CREATE TABLE events (id int, region text, email text, note text) PARTITION BY LIST (region)",
+                "CREATE TABLE late (id int, region text, email text, note text)");
+        try (Connection a = db.connect(); Connection b = db.connect()) {
+            a.setAutoCommit(false);
+            try (Statement s = a.createStatement()) {
+                s.execute("ALTER TABLE events ATTACH PARTITION late FOR VALUES IN ('late')");
+            }
+            // the other connection re-reads the catalog now, and cannot see the uncommitted partition
+            try (Statement s = b.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            insert(a, "INSERT INTO late (id, region, email, note) VALUES (?, 'late', ?, ?)", 1,
+                    "canary-late@example.com", "canary late");
+            a.commit();
+            assertThat(emailsOf(b, "SELECT email FROM events")).containsExactly("canary-late@example.com");
+        }
+        Ciphertext.assertStoredAsCiphertext(db, "late", "email", "canary");
+        Ciphertext.assertStoredAsCiphertext(db, "late", "note", "canary");
+    }
+
+    @Test
     void aStatementOnATableAboveAConfiguredPartitionIsRefused() throws Exception {
         EncryptedDatabase db = EncryptedDatabase.create("above", """
                   eu_rows:
