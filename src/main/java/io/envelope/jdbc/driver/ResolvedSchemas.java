@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       first statement after {@link #REFRESH} has passed since the last read, on the connection that runs it (one
  *       catalog query, never more than one per interval per opening schema).</li>
  * </ul>
- * The facts include a fingerprint of the columns of every configured table and partition, so a table changed by
- * another process has its layout read again within {@link #REFRESH} even when no result showed the change.
- * A partition created by another process is therefore known within {@link #REFRESH} (README, "Limits, honestly").
- * Each set of facts is one immutable {@link EncryptionSchema}; a new one (which the plan cache treats as a
- * different schema) only when the facts changed.
+ * A partition created by another process is therefore known within {@link #REFRESH} (README, "Schema changes,
+ * partitions and the configuration"). The facts include a fingerprint of the columns of every configured table
+ * and partition, so a table changed by another process has its layout read again within {@link #REFRESH} even when
+ * no result showed the change. A connection with uncommitted DDL of its own reads them on itself
+ * ({@link #readNow}). Each set of facts is one immutable {@link EncryptionSchema}; a new one (which the plan cache
+ * treats as a different schema) only when the facts changed.
  */
 final class ResolvedSchemas {
 
