@@ -339,9 +339,24 @@ public final class EnvelopeConnection extends DelegatingConnection {
             delegate.close();
             transactionEnded(); // an open transaction was rolled back
         } finally {
-            if (released.compareAndSet(false, true)) {
-                EnvelopeRuntimes.release(runtime);
-            }
+            release();
+        }
+    }
+
+    /** Aborts the target connection (JDBC 4.1); the runtime is released as by {@link #close()}. */
+    @Override
+    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+        try {
+            delegate.abort(executor);
+            transactionEnded();
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            EnvelopeRuntimes.release(runtime);
         }
     }
 
