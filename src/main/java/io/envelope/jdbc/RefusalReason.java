@@ -38,8 +38,14 @@ public enum RefusalReason {
     PARAMETER_STYLE,
     /** A lookup that cannot match every key version (or plaintext form) of its column. */
     KEY_VERSIONS,
-    /** SQL naming a view that reads encrypted columns. */
+    /** SQL naming a view that reads encrypted columns, or a table above a configured one in an inheritance tree. */
     VIEW,
+    /** Text the database and the analysis could read differently (strings, comments, names, statement count). */
+    LEXICAL,
+    /** Renaming a configured table or an encrypted column, or moving the table to another schema. */
+    RENAME,
+    /** DDL that would put a value into an encrypted column or create a configured table from a query. */
+    DDL_VALUE,
     /** A Java value bound to an encrypted column that is not of the column's plaintext type. */
     VALUE_TYPE,
     /** The table's definition changed since the statement was analysed. */

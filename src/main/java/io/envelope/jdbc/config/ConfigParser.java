@@ -40,6 +40,8 @@ final class ConfigParser {
     static final List<String> AWS_KEYS = List.of(
             "provider", "key-id", "region", "endpoint", "profile", "allowed-key-ids");
     static final List<String> LOCAL_KEYS = List.of("provider", "master-key-file", "master-key-env");
+    private static final List<String> ANY_PROVIDER_KEYS = java.util.stream.Stream.concat(AWS_KEYS.stream(),
+            LOCAL_KEYS.stream()).distinct().toList();
     static final List<String> KEY_CACHE_KEYS = List.of("ttl");
     static final List<String> TABLE_KEYS = List.of("columns");
     static final List<String> COLUMN_KEYS = List.of(
@@ -79,6 +81,7 @@ final class ConfigParser {
                     + " is empty (it needs at least version: 1, kms: and tables:)");
         }
         YamlMapping top = context.mapping(root, "");
+        top.rejectUnknownKeys(ROOT_KEYS, ROOT_KEYS);
 
         Node versionNode = top.required("version");
         int version = integer(context.scalar(versionNode, "version"), Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -120,6 +123,7 @@ final class ConfigParser {
     // ---- kms ----------------------------------------------------------------------------------------------
 
     private KmsConfig kms(YamlMapping kms) throws SQLException {
+        kms.rejectUnknownKeys(ANY_PROVIDER_KEYS, providerKeys(kms));
         YamlContext.Scalar provider = context.scalar(kms.required("provider"), "kms.provider");
         if (KmsConfig.PROVIDER_AWS.equals(provider.text())) {
             for (String key : LOCAL_KEYS) {
@@ -179,6 +183,19 @@ final class ConfigParser {
         }
         throw context.error(provider.node(), "kms.provider", provider.quoted() + " is not one of "
                 + KmsConfig.PROVIDER_AWS + ", " + KmsConfig.PROVIDER_LOCAL);
+    }
+
+    /** The keys of the provider the mapping names, for messages; every provider's keys when it names none. */
+    private List<String> providerKeys(YamlMapping kms) {
+        if (kms.peek("provider") instanceof org.yaml.snakeyaml.nodes.ScalarNode provider) {
+            if (KmsConfig.PROVIDER_AWS.equals(provider.getValue())) {
+                return AWS_KEYS;
+            }
+            if (KmsConfig.PROVIDER_LOCAL.equals(provider.getValue())) {
+                return LOCAL_KEYS;
+            }
+        }
+        return ANY_PROVIDER_KEYS;
     }
 
     private void checkEndpoint(YamlMapping kms, String endpoint) throws SQLException {
@@ -241,6 +258,7 @@ final class ConfigParser {
             return EnvelopeConfig.DEFAULT_KEY_CACHE_TTL;
         }
         YamlMapping cache = context.mapping(node, "key-cache");
+        cache.rejectUnknownKeys(KEY_CACHE_KEYS, KEY_CACHE_KEYS);
         Duration ttl = EnvelopeConfig.DEFAULT_KEY_CACHE_TTL;
         Node ttlNode = cache.value("ttl");
         if (ttlNode != null) {
@@ -274,6 +292,7 @@ final class ConfigParser {
                         + " schema.identifier; double-quote names with other characters)");
             }
             YamlMapping table = context.mapping(all.value(name), path);
+            table.rejectUnknownKeys(TABLE_KEYS, TABLE_KEYS);
             Node columnsNode = table.value("columns");
             if (columnsNode == null) {
                 throw context.error(table.node(), YamlContext.child(path, "columns"),
@@ -305,6 +324,7 @@ final class ConfigParser {
             return new ColumnConfig(name, EncryptionMode.RANDOMIZED, PlaintextType.TEXT, null, null, 0, false);
         }
         YamlMapping column = context.mapping(node, path);
+        column.rejectUnknownKeys(COLUMN_KEYS, COLUMN_KEYS);
 
         EncryptionMode mode = EncryptionMode.RANDOMIZED;
         Node modeNode = column.value("mode");

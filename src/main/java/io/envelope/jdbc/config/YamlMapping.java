@@ -73,6 +73,12 @@ final class YamlMapping {
         return tuple == null ? null : tuple.getKeyNode();
     }
 
+    /** The value node of a key without marking it read (to choose how to read the rest), or null. */
+    Node peek(String key) {
+        NodeTuple tuple = entries.get(key);
+        return tuple == null ? null : tuple.getValueNode();
+    }
+
     /** The value node of a key, or null when the key is absent. Marks the key read. */
     Node value(String key) {
         NodeTuple tuple = entries.get(key);
@@ -95,6 +101,24 @@ final class YamlMapping {
     /** An error at a present key, e.g. a key that belongs to another provider or type. */
     SQLException errorAtKey(String key, String problem) {
         return context.error(keyNode(key), childPath(key), problem);
+    }
+
+    /**
+     * Reports the first key that is not one of {@code accepted}, before anything else of this mapping is read: a
+     * misspelt key ({@code colums}) is then reported as itself, with the name it was probably meant to be,
+     * rather than as the key it should have been being missing. Never quotes its value.
+     *
+     * @param shown the keys listed in the message when no accepted key is close to the unknown one
+     */
+    void rejectUnknownKeys(java.util.Collection<String> accepted, List<String> shown) throws SQLException {
+        for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
+            if (!accepted.contains(entry.getKey())) {
+                String closest = Spelling.closest(entry.getKey(), accepted);
+                throw context.error(entry.getValue().getKeyNode(), childPath(entry.getKey()), "unknown key ("
+                        + (closest != null ? "did you mean " + closest + "?"
+                        : "known here: " + String.join(", ", shown)) + ")");
+            }
+        }
     }
 
     /** Reports the first key that no reader asked for. Never quotes its value. */

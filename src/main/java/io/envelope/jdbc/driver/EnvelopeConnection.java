@@ -1,8 +1,11 @@
 package io.envelope.jdbc.driver;
 
+import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.sql.ResultShape;
 import io.envelope.jdbc.sql.SqlDialect;
 import io.envelope.jdbc.sql.StatementPlan;
 
@@ -10,8 +13,11 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The application's connection: the target driver's connection, with every statement it makes analysed and
@@ -19,42 +25,51 @@ import java.sql.Statement;
  */
 public final class EnvelopeConnection extends DelegatingConnection {
 
+    /** At most one result-triggered re-read of the table definitions per runtime in this time. */
+    private static final long MISMATCH_RETRY_NANOS = 1_000_000_000L;
+
     private final EnvelopeRuntime runtime;
-    private final IdentifierCase folding;
     /** The target database's SQL dialect, decided once when the connection opens (refused if unsupported). */
     private final SqlDialect dialect;
-    private volatile ConnectionCatalog catalog;
-    private volatile ColumnValues values;
     /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
     private final KeyRing keys;
     /** The session's time zone as the server reports it (date/time conversions of encrypted values use it). */
     private final SessionZone sessionZone;
+    /** The current schema when the connection opened: it fixed the identities of unqualified configured names. */
+    private final String openingSchema;
+    /** Where unqualified SQL names resolve now (follows {@link #setSchema}). */
+    private volatile String currentSchema;
+    private final ConnectionCatalog catalog;
+    private final ColumnValues values;
+    private final AtomicBoolean released = new AtomicBoolean();
+    /**
+     * This connection changed a configured table (or its partitions, parents, views) in a transaction that has not
+     * ended: until it does, only this connection sees the change, so it reads the catalog itself at each statement.
+     */
+    private volatile boolean uncommittedSchemaChange;
 
     EnvelopeConnection(Connection target, EnvelopeRuntime runtime) throws SQLException {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
         this.dialect = SqlDialect.of(metaData);
-        this.folding = IdentifierCase.of(metaData);
         this.keys = runtime.keyRing().on(target);
         this.sessionZone = SessionZone.of(target);
-        resolveSchema(currentSchema(target));
-    }
-
-    private void resolveSchema(String currentSchema) throws SQLException {
-        EncryptionSchema schema = runtime.schema(currentSchema, folding, delegate);
-        this.catalog = new ConnectionCatalog(schema, runtime.layouts(), delegate.getMetaData());
+        this.openingSchema = currentSchema(target);
+        this.currentSchema = openingSchema;
+        runtime.schemas().open(openingSchema, IdentifierCase.of(metaData), target);
+        this.catalog = new ConnectionCatalog(runtime.layouts(), metaData);
         this.values = new ColumnValues(keys, catalog, sessionZone, dialect);
     }
 
     /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
-    private String currentSchema(Connection target) throws SQLException {
+    private static String currentSchema(Connection target) throws SQLException {
         String schema = target.getSchema();
         if (schema == null) {
             schema = target.getCatalog();
         }
         if (schema == null) {
-            throw io.envelope.jdbc.EnvelopeException.config(
+            throw EnvelopeException.config(
                     "the target connection reports no current schema; qualify every table name in the configuration");
         }
         return schema;
@@ -68,9 +83,144 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return RuntimeHealth.check(runtime);
     }
 
-    /** The analysis of one SQL string on this connection (cached per runtime). */
+    /** The configured tables as this connection sees them now (catalog facts re-read when due). */
+    private EncryptionSchema schema() throws SQLException {
+        if (uncommittedSchemaChange) {
+            return runtime.schemas().readNow(openingSchema, currentSchema, delegate);
+        }
+        return runtime.schemas().current(openingSchema, currentSchema, delegate);
+    }
+
+    /**
+     * The analysis of one SQL string on this connection (cached per runtime). SQL that may change the definition
+     * of a configured table (or of its partitions, parents or views) makes the runtime forget what it read of
+     * them, here and again once it has run ({@link #executed}).
+     */
     StatementPlan plan(String sql) throws SQLException {
-        return runtime.analyzer().plan(sql, catalog, dialect);
+        EncryptionSchema schema = schema();
+        if (changesConfiguredTables(sql, schema)) {
+            runtime.schemaChanged();
+            schema = schema();
+        }
+        return runtime.analyzer().plan(sql, catalog.at(schema), dialect);
+    }
+
+    /** Called after SQL ran (or, prepared, as it runs): DDL on configured tables leaves nothing stale behind. */
+    void executed(String sql) throws SQLException {
+        if (changesConfiguredTables(sql)) {
+            schemaChanged();
+        }
+    }
+
+    /**
+     * The database rejected a statement the analysis planned because a column or table it used is gone (another
+     * process changed the table): the next attempt reads the tables again instead of failing the same way.
+     */
+    void failed(StatementPlan plan, SQLException e) {
+        String state = e.getSQLState();
+        if (plan != null && !plan.isPassThrough() && ("42703".equals(state) || "42P01".equals(state))
+                && runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+            runtime.schemaChanged();
+        }
+    }
+
+    /** A result held ciphertext where its plan expected plaintext: the tables are read again (rate-limited). */
+    void staleResultSeen() {
+        if (runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+            runtime.schemaChanged();
+        }
+    }
+
+    /**
+     * This connection changed the tables' definitions: layouts, catalog facts and plans are read again, and until
+     * its transaction ends it reads the catalog itself (see {@link #uncommittedSchemaChange}).
+     */
+    void schemaChanged() throws SQLException {
+        runtime.schemaChanged();
+        if (!delegate.getAutoCommit()) {
+            uncommittedSchemaChange = true;
+        }
+    }
+
+    /** The transaction ended: what this connection changed is now every connection's to read (or undone). */
+    private void transactionEnded() {
+        if (uncommittedSchemaChange) {
+            uncommittedSchemaChange = false;
+            runtime.schemaChanged();
+        }
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        delegate.commit();
+        transactionEnded();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        delegate.rollback();
+        transactionEnded();
+    }
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        delegate.setAutoCommit(autoCommit);
+        if (autoCommit) {
+            transactionEnded(); // switching autocommit on commits
+        }
+    }
+
+    /** True for DDL (or server-side code) whose text names a configured table, partition, parent or view. */
+    boolean changesConfiguredTables(String sql) throws SQLException {
+        return changesConfiguredTables(sql, null);
+    }
+
+    private boolean changesConfiguredTables(String sql, EncryptionSchema schema) throws SQLException {
+        return SchemaChanges.mayChangeSchema(sql)
+                && runtime.analyzer().mayNameConfiguredTable(sql, schema != null ? schema : schema());
+    }
+
+    /**
+     * The result shape to decrypt a result with: the plan's, when the result's metadata matches it; otherwise
+     * the shape of the same SQL analysed again after the tables' definitions were read again (a table changed
+     * since its layout was read). Fails closed, closing the result, when even that does not match.
+     */
+    ResultShape checkedShape(ResultSet result, StatementPlan executed, ResultShape shape) throws SQLException {
+        ResultSetMetaData metaData = result.getMetaData();
+        String mismatch = ResultCheck.mismatch(metaData, shape, catalog);
+        if (mismatch == null) {
+            return shape;
+        }
+        try {
+            ResultShape current = plan(executed.sql()).results(); // another connection may have re-read already
+            if (current != shape && ResultCheck.mismatch(metaData, current, catalog) == null) {
+                return current;
+            }
+            if (runtime.mayRereadForResult(MISMATCH_RETRY_NANOS)) {
+                runtime.schemaChanged();
+                current = plan(executed.sql()).results();
+                mismatch = ResultCheck.mismatch(metaData, current, catalog);
+                if (mismatch == null) {
+                    return current;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(result, e);
+            throw e;
+        }
+        SQLException refused = EnvelopeException.refused(RefusalReason.SCHEMA_CHANGED, "the result of this statement does not match the table "
+                + "definitions envelope-jdbc read (" + mismatch + "), so none of it is returned: a table changed "
+                + "while the statement ran, or since it was prepared. Run it again");
+        closeQuietly(result, refused);
+        throw refused;
+    }
+
+    private static void closeQuietly(ResultSet result, Exception failure) {
+        try {
+            result.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** The values of a statement that starts now (with key-cache.ttl 0s, its keys are read and unwrapped afresh). */
@@ -177,7 +327,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private StatementPlan callablePlan(String sql) throws SQLException {
         StatementPlan plan = plan(sql);
         if (!render(plan).isIdentity()) {
-            throw io.envelope.jdbc.EnvelopeException.refused(io.envelope.jdbc.RefusalReason.NOT_SUPPORTED,
+            throw EnvelopeException.refused(RefusalReason.NOT_SUPPORTED,
                     "a CallableStatement whose SQL carries a literal for "
                     + "an encrypted column, or a lookup that must match several key versions, is refused: "
                     + "use a PreparedStatement for it");
@@ -212,20 +362,53 @@ public final class EnvelopeConnection extends DelegatingConnection {
         return new EnvelopeDatabaseMetaData(this, delegate.getMetaData());
     }
 
-    /** JDBC's way to change the current schema: unqualified names in the configuration follow it. */
+    /**
+     * JDBC's way to change the current schema: unqualified SQL names resolve against the new one from now on,
+     * while the configured tables keep the identities they were given when the connection opened
+     * ({@code INSERT INTO a.customers} stays encrypted after {@code setSchema("b")}).
+     */
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
-        resolveSchema(currentSchema(delegate));
+        currentSchema = currentSchema(delegate);
     }
 
-    /** Closes the target connection, and wipes the keys this connection's last statement held (ttl 0s). */
+    /**
+     * Closes the target connection; the runtime is released once, however often this is called, and the keys this
+     * connection's last statement held are wiped (key-cache.ttl 0s).
+     */
     @Override
     public void close() throws SQLException {
         try {
-            super.close();
+            delegate.close();
+            transactionEnded(); // an open transaction was rolled back
         } finally {
-            keys.close();
+            try {
+                keys.close();
+            } finally {
+                release();
+            }
+        }
+    }
+
+    /** Aborts the target connection (JDBC 4.1); the keys and the runtime are released as by {@link #close()}. */
+    @Override
+    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+        try {
+            delegate.abort(executor);
+            transactionEnded();
+        } finally {
+            try {
+                keys.close();
+            } finally {
+                release();
+            }
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            EnvelopeRuntimes.release(runtime);
         }
     }
 

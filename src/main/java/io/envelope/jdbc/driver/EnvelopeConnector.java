@@ -18,14 +18,14 @@ public final class EnvelopeConnector {
 
     /**
      * @param config           the loaded configuration
-     * @param targetUrl        the target URL (identifies the database, with the user, for runtime sharing)
+     * @param targetUrl        the target URL (identifies the database, with the user, for runtime sharing; see
+     *                         {@link DatabaseIdentity})
      * @param targetProperties the properties the target driver receives
      * @param targets          opens target connections: the application's, and the key table's own
      */
     public static Connection connect(EnvelopeConfig config, String targetUrl, Properties targetProperties,
                                      ConnectionSource targets) throws SQLException {
-        String user = targetProperties.getProperty("user", "");
-        return connect(config, targetUrl + "\u0000" + user, targets);
+        return connect(config, DatabaseIdentity.of(targetUrl, targetProperties), targets);
     }
 
     /**
@@ -33,18 +33,23 @@ public final class EnvelopeConnector {
      */
     public static Connection connect(EnvelopeConfig config, Object database, ConnectionSource targets)
             throws SQLException {
-        Connection target = targets.open();
+        EnvelopeRuntime runtime = null;
+        Connection target = null;
         try {
+            target = targets.open();
             if (target.isWrapperFor(EnvelopeConnection.class)) {
                 // A pool of envelope-jdbc connections wrapped once more (e.g. a proxy DataSource around it): a second
                 // layer would encrypt the ciphertext again, so the connection is handed out as it is.
                 return target;
             }
-            EnvelopeRuntime runtime = EnvelopeRuntimes.get(config, database, targets);
+            runtime = EnvelopeRuntimes.acquire(config, database, targets);
             return new EnvelopeConnection(target, runtime);
         } catch (SQLException | RuntimeException e) {
+            EnvelopeRuntimes.release(runtime);
             try {
-                target.close();
+                if (target != null) {
+                    target.close();
+                }
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -87,7 +87,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
         this.preparer = preparer;
         this.replay = preparer != null && plan.mayRewrite() ? new PlaintextReplay(plan.parameterCount()) : null;
         useRendering(rendered);
-        executing(plan); // every execution, batches included, runs this plan (getGeneratedKeys after executeBatch)
+        resultsOf(plan); // every execution, batches included, runs this plan (getGeneratedKeys after executeBatch)
     }
 
     private void useRendering(StatementPlan.Rendered rendering) {
@@ -176,7 +176,8 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     }
 
     private SQLException notWideEnough(String why) {
-        return EnvelopeException.refused("a lookup on an encrypted column now has more candidate ciphertexts (a key "
+        return EnvelopeException.refused(io.envelope.jdbc.RefusalReason.KEY_VERSIONS,
+                "a lookup on an encrypted column now has more candidate ciphertexts (a key "
                 + "version was added) than the statement was prepared for" + (why == null ? "" : ", and " + why)
                 + "; it is refused rather than miss rows. Prepare the statement again.");
     }

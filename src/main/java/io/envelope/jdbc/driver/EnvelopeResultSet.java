@@ -42,12 +42,23 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private final ColumnValues values;
     /** Per result position: how to answer getters for that encrypted column (built on first use). */
     private PlaintextGetters[] getters;
+    /** Plaintext positions labelled like an encrypted column: their values are checked (see ResultCheck). */
+    private final EncryptedColumn[] lookalikes;
+    /** Told when a lookalike position turns out to hold ciphertext: the tables' definitions changed. */
+    private final Runnable staleSeen;
 
     EnvelopeResultSet(Statement statement, ResultSet delegate, ResultShape shape, ColumnValues values) {
+        this(statement, delegate, shape, values, null, null);
+    }
+
+    EnvelopeResultSet(Statement statement, ResultSet delegate, ResultShape shape, ColumnValues values,
+                      EncryptedColumn[] lookalikes, Runnable staleSeen) {
         super(delegate);
         this.statement = statement;
         this.shape = shape;
         this.values = values;
+        this.lookalikes = lookalikes;
+        this.staleSeen = staleSeen;
     }
 
     // ---- the decryption path ------------------------------------------------------------------------------------
@@ -56,6 +67,9 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private PlaintextGetters encrypted(int columnIndex) throws SQLException {
         EncryptedColumn column = shape.column(columnIndex);
         if (column == null) {
+            if (lookalikes != null) {
+                refuseCiphertextAsData(columnIndex);
+            }
             return null;
         }
         if (getters == null) {
@@ -73,6 +87,23 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         return g;
     }
 
+    /**
+     * A position the analysis marks plaintext but the database labels like an encrypted column: its value must not
+     * be ciphertext, which would mean a table changed in a way the result's metadata could not show.
+     */
+    private void refuseCiphertextAsData(int columnIndex) throws SQLException {
+        EncryptedColumn like = columnIndex >= 1 && columnIndex <= lookalikes.length ? lookalikes[columnIndex - 1] : null;
+        if (like != null && ResultCheck.holdsEnvelopeValue(delegate, columnIndex, like)) {
+            if (staleSeen != null) {
+                staleSeen.run();
+            }
+            throw EnvelopeException.data("result column " + columnIndex + " holds a value in envelope format where "
+                    + "the analysis of the statement expected plaintext (it is labelled like encrypted column "
+                    + like.qualifiedName() + "): a table changed since envelope-jdbc read it, so the value is not "
+                    + "returned. Run the statement again");
+        }
+    }
+
     /** Fails closed when the real result is not as wide as the analysis expected (a table changed under us). */
     private void checkWidth() throws SQLException {
         int expected = shape.columnCount();
@@ -82,7 +113,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
                 throw EnvelopeException.refused(RefusalReason.SCHEMA_CHANGED,
                         "the result has " + actual + " columns where the analysis of the"
                         + " statement expected " + expected + "; the table definition changed since it was read."
-                        + " Reconnect (or restart) so envelope-jdbc reads the new definition");
+                        + " Run the statement again: envelope-jdbc reads the new definition");
             }
         }
     }

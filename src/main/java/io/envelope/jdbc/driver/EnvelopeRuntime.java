@@ -7,41 +7,53 @@ import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.kms.KmsProvider;
 import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedTable;
-import io.envelope.jdbc.schema.EncryptionSchema;
-import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.SqlAnalyzer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the connections of one configuration and one database share inside a process: the KMS provider,
- * the key ring (unwrapped key cache), the SQL analysis cache, the resolved schemas and the table layouts.
- * Built once, by the first connection; see {@link EnvelopeRuntimes}.
+ * the key ring (unwrapped key cache), the SQL analysis cache, the resolved schemas with their catalog facts, and
+ * the table layouts. Built by the first connection and closed (keys destroyed, caches dropped) a short while
+ * after its last connection closed; see {@link EnvelopeRuntimes}.
  */
 final class EnvelopeRuntime implements AutoCloseable {
 
-    /** Plans kept per runtime; a plan is a few hundred bytes. */
+    /** Plans kept per runtime (and at most {@link SqlAnalyzer#DEFAULT_CACHE_BYTES} of them). */
     private static final int ANALYSIS_CACHE_SIZE = 4096;
+    /** The longest an idle runtime (no open connection) keeps its keys: non-pooled applications reconnect often. */
+    private static final Duration MAX_LINGER = Duration.ofSeconds(60);
 
     private final EnvelopeConfig config;
+    private final Object registryKey;
     private final KmsProvider kms;
     private final KeyRing keyRing;
     private final SqlAnalyzer analyzer;
     private final TableLayouts layouts = new TableLayouts();
-    private final Map<String, EncryptionSchema> schemas = new ConcurrentHashMap<>();
+    private final ResolvedSchemas schemas;
+    private final AtomicLong lastResultReread = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
 
-    EnvelopeRuntime(EnvelopeConfig config, ConnectionSource keyTableConnections) throws SQLException {
+    // guarded by EnvelopeRuntimes' registry lock
+    private int users;
+    private ScheduledFuture<?> pendingClose;
+
+    EnvelopeRuntime(EnvelopeConfig config, ConnectionSource keyTableConnections, Object registryKey)
+            throws SQLException {
         this.config = config;
+        this.registryKey = registryKey;
         this.kms = KmsProviders.create(config.kms());
         this.keyRing = new KeyRing(config.keyTable(), config.createKeyTable(), config.keyTableOwner(), kms,
                 KeyConnections.of(keyTableConnections), new EnvelopeValueProbe(this::configuredTable),
                 config.keyCacheTtl(), Clock.systemUTC());
         this.analyzer = new SqlAnalyzer(ANALYSIS_CACHE_SIZE);
+        this.schemas = new ResolvedSchemas(config, () -> {
+            layouts.invalidate();
+            analyzer.forgetPlans();
+        });
     }
 
     EnvelopeConfig config() {
@@ -64,39 +76,75 @@ final class EnvelopeRuntime implements AutoCloseable {
         return layouts;
     }
 
+    ResolvedSchemas schemas() {
+        return schemas;
+    }
+
     /**
-     * The configured tables resolved for a connection whose current schema is {@code currentSchema}, with the views
-     * that read their encrypted columns; built once, by the first connection that opens on that schema (which
-     * runs the one view query, see {@link EncryptedViews}).
+     * The tables may have changed (DDL seen through the wrapper, or a result that does not match its plan):
+     * layouts are read again, catalog facts re-read at the next statement, and every plan analysed again.
      */
-    EncryptionSchema schema(String currentSchema, IdentifierCase folding, Connection firstConnection)
-            throws SQLException {
-        EncryptionSchema cached = schemas.get(currentSchema);
-        if (cached != null) {
-            return cached;
+    void schemaChanged() {
+        layouts.invalidate();
+        schemas.invalidate();
+        analyzer.forgetPlans();
+    }
+
+    /**
+     * Whether a result that matched no plan may make the runtime read the table definitions again now: at most
+     * once per {@code intervalNanos}, so a statement the analysis keeps getting wrong cannot make every
+     * connection re-read every table at every execution.
+     */
+    boolean mayRereadForResult(long intervalNanos) {
+        long now = System.nanoTime();
+        long last = lastResultReread.get();
+        return now - last >= intervalNanos && lastResultReread.compareAndSet(last, now);
+    }
+
+    // ---- sharing (EnvelopeRuntimes holds its lock around these) ---------------------------------------------
+
+    Object registryKey() {
+        return registryKey;
+    }
+
+    /** One more connection uses this runtime; a pending close is called off. */
+    void acquired() {
+        users++;
+        if (pendingClose != null) {
+            pendingClose.cancel(false);
+            pendingClose = null;
         }
-        EncryptionSchema tablesOnly = new EncryptionSchema(config, currentSchema, folding);
-        List<EncryptionSchema.EncryptedView> views = EncryptedViews.find(firstConnection, tablesOnly);
-        EncryptionSchema resolved = views.isEmpty() ? tablesOnly
-                : new EncryptionSchema(config, currentSchema, folding, views);
-        EncryptionSchema raced = schemas.putIfAbsent(currentSchema, resolved);
-        return raced != null ? raced : resolved;
+    }
+
+    /** One connection fewer; returns how many remain. */
+    int released() {
+        return users = Math.max(0, users - 1);
+    }
+
+    int users() {
+        return users;
+    }
+
+    void closeLater(ScheduledFuture<?> close) {
+        this.pendingClose = close;
+    }
+
+    /** How long the runtime stays after its last connection closed: its keys expire by then anyway. */
+    Duration linger() {
+        Duration ttl = config.keyCacheTtl();
+        return ttl.compareTo(MAX_LINGER) < 0 ? ttl : MAX_LINGER;
     }
 
     /** The configured table of a table identity, in any schema resolved so far (for the first-key probe). */
     private EncryptedTable configuredTable(String identity) {
-        for (EncryptionSchema schema : schemas.values()) {
-            EncryptedTable table = schema.tableByIdentity(identity);
-            if (table != null) {
-                return table;
-            }
-        }
-        return null;
+        return schemas.tableByIdentity(identity);
     }
 
     @Override
     public void close() {
         keyRing.close();
         kms.close();
+        analyzer.forgetPlans();
+        layouts.invalidate();
     }
 }

@@ -2,44 +2,51 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.schema.ColumnStorage;
+import io.envelope.jdbc.schema.ConfigurationCheck;
 import io.envelope.jdbc.schema.EncryptedColumn;
+import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.schema.TableLayout;
 
 import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The physical columns of tables, read once per table per runtime from {@link DatabaseMetaData#getColumns}
- * (one round trip per table per process): their order, for {@code *} and INSERT without a column list, and their
- * SQL types, to know whether an encrypted column stores raw bytes or base64 text (contract §5).
+ * The runtime's cache of table layouts ({@link TableLayout}: one metadata round trip per table), and of how each
+ * encrypted column stores its values (raw bytes or base64 text, contract §5).
+ *
+ * <p>A layout can go stale when another process changes the table, so it is never trusted blindly: every result
+ * is compared with what its plan expected (see {@link ResultCheck}), and DDL seen through the wrapper empties the
+ * cache ({@link #invalidate()}). Each time the layout of a configured table (or of one of its partitions) is read,
+ * the configuration is checked against it: a configured column the table lacks is an error, never an
+ * unencrypted column.
  */
 final class TableLayouts {
 
-    /** One table's columns in physical order with their {@link java.sql.Types} codes. */
-    record Layout(List<String> columnNames, Map<String, Integer> sqlTypes) {
-    }
-
-    private static final Layout UNKNOWN = new Layout(List.of(), Map.of());
-
-    private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
+    private final Map<String, TableLayout> layouts = new ConcurrentHashMap<>();
     private final Map<EncryptedColumn, ColumnStorage> storages = new ConcurrentHashMap<>();
 
-    /** The layout of {@code schema.table}; an empty layout when the table does not exist (not cached). */
-    Layout layout(DatabaseMetaData metaData, String schema, String table) throws SQLException {
+    /**
+     * The layout of {@code schema.table}; {@link TableLayout#MISSING} when the table does not exist (not cached).
+     *
+     * @param configured the configured table this relation is (itself, or as a partition or child), or null
+     * @throws SQLException an {@code envelope-jdbc:} configuration error when a configured column is missing
+     */
+    TableLayout layout(DatabaseMetaData metaData, String schema, String table, EncryptedTable configured)
+            throws SQLException {
         String key = schema + "." + table;
-        Layout cached = layouts.get(key);
+        TableLayout cached = layouts.get(key);
         if (cached != null) {
             return cached;
         }
-        Layout loaded = load(metaData, schema, table);
-        if (loaded == UNKNOWN) {
+        TableLayout loaded = TableLayout.read(metaData, schema, table);
+        if (!loaded.exists()) {
             return loaded;
+        }
+        if (configured != null) {
+            failOnErrors(ConfigurationCheck.check(configured, loaded), key);
         }
         layouts.put(key, loaded);
         return loaded;
@@ -51,15 +58,17 @@ final class TableLayouts {
         if (cached != null) {
             return cached;
         }
-        Layout layout = layout(metaData, column.table().schema(), column.table().name());
+        EncryptedTable table = column.table();
+        TableLayout layout = layout(metaData, table.schema(), table.name(), table);
         Integer sqlType = layout.sqlTypes().get(column.name());
         if (sqlType == null) {
             throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName()
-                    + " was not found in the database; check tables." + column.table().name()
+                    + " was not found in the database; check tables." + table.configName()
                     + ".columns in the configuration and the table's definition");
         }
         ColumnStorage storage = ColumnStorage.ofSqlType(sqlType);
         if (storage == null) {
+            // reported by the configuration check when the layout was read; kept for a layout read before
             throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName() + " has SQL type "
                     + sqlType + " (java.sql.Types), which cannot hold ciphertext; declare it as bytea/varbinary/blob"
                     + " (raw bytes) or text/varchar (base64)");
@@ -68,34 +77,19 @@ final class TableLayouts {
         return storage;
     }
 
-    /** Forgets everything (after DDL the wrapper saw, or when a result's width no longer matches). */
+    /** Forgets everything (after DDL the wrapper saw, or when a result no longer matches its plan). */
     void invalidate() {
         layouts.clear();
         storages.clear();
     }
 
-    private static Layout load(DatabaseMetaData metaData, String schema, String table) throws SQLException {
-        String escape = metaData.getSearchStringEscape();
-        List<String> names = new ArrayList<>();
-        Map<String, Integer> types = new HashMap<>();
-        try (ResultSet columns = metaData.getColumns(null, escapePattern(schema, escape),
-                escapePattern(table, escape), "%")) {
-            while (columns.next()) {
-                String name = columns.getString("COLUMN_NAME");
-                names.add(name);
-                types.put(name, columns.getInt("DATA_TYPE"));
-            }
+    private static void failOnErrors(List<ConfigurationCheck.Problem> problems, String relation)
+            throws SQLException {
+        List<String> errors = problems.stream().filter(ConfigurationCheck.Problem::isError)
+                .map(ConfigurationCheck.Problem::message).toList();
+        if (!errors.isEmpty()) {
+            throw EnvelopeException.config("table " + relation + " does not match the configuration: "
+                    + String.join("; ", errors));
         }
-        if (names.isEmpty()) {
-            return UNKNOWN;
-        }
-        return new Layout(Collections.unmodifiableList(names), Collections.unmodifiableMap(types));
-    }
-
-    private static String escapePattern(String name, String escape) {
-        if (name == null || escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 }

@@ -17,12 +17,14 @@ public final class EncryptedTable {
     private final String schema;
     private final String name;
     private final String identity;
+    private final String configName;
     private final Map<String, EncryptedColumn> columns;
 
     EncryptedTable(String schema, String name, TableConfig config, IdentifierCase folding, int minFormatVersion) {
         this.schema = schema;
         this.name = name;
         this.identity = schema + "." + name;
+        this.configName = config.name();
         Map<String, EncryptedColumn> resolved = new LinkedHashMap<>();
         for (ColumnConfig column : config.columns().values()) {
             String columnName = folding.normalize(column.name());
@@ -42,6 +44,11 @@ public final class EncryptedTable {
     /** {@code schema.table}, e.g. {@code public.customers}. */
     public String identity() {
         return identity;
+    }
+
+    /** The table's key under {@code tables:} in the configuration file, as written there. */
+    public String configName() {
+        return configName;
     }
 
     /** The encrypted column with this (already normalised) name, or null when the column is not encrypted. */

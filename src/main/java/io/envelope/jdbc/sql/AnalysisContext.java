@@ -31,6 +31,7 @@ final class AnalysisContext {
     private SqlLexer lexer;
     private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean carriesEncryptedLiteral;
+    private StatementPlan.ColumnList columnList;
     private final java.util.Map<String, EncryptedColumn> encryptedAliases = new java.util.HashMap<>();
     private final java.util.Map<Object, SelectList.Result> queries = new IdentityHashMap<>();
 
@@ -139,6 +140,35 @@ final class AnalysisContext {
 
     java.util.List<EncryptedLiteral> literals() {
         return literals;
+    }
+
+    /**
+     * An INSERT into a configured table without a column list: the columns the analysis mapped its values to,
+     * from the table's layout, are written into the SQL before {@code source} (its VALUES or query), so the
+     * database maps each value by name exactly as the analysis did — even if the table's columns were reordered
+     * since its layout was read, when by position they would land in other columns (plaintext in an encrypted
+     * one). A layout that lost a column then makes the database reject the statement: nothing is written.
+     *
+     * @return false when the position of {@code source} in the text cannot be found (the caller refuses)
+     */
+    boolean columnList(net.sf.jsqlparser.parser.ASTNodeAccess source, java.util.List<String> columns) {
+        if (literalFinder == null) {
+            literalFinder = new Literals(lexed, lexer);
+        }
+        int at = literalFinder.start(source);
+        if (at < 0) {
+            return false;
+        }
+        StringBuilder list = new StringBuilder("(");
+        for (String column : columns) {
+            list.append(list.length() == 1 ? "" : ", ").append('"').append(column.replace("\"", "\"\"")).append('"');
+        }
+        columnList = new StatementPlan.ColumnList(at, list.append(") ").toString());
+        return true;
+    }
+
+    StatementPlan.ColumnList columnList() {
+        return columnList;
     }
 
     /** Marks the statement as carrying a literal for an encrypted column: never cached, never quoted. */

@@ -197,9 +197,9 @@ final class FromScope {
         String name = ctx.normalize(table.getName());
         String alias = table.getAlias() == null ? null : ctx.normalize(table.getAlias().getName());
         EncryptedTable configured = schema.table(schemaName, name);
-        List<String> columns = configured != null
-                ? ctx.columnNames(configured.schema(), configured.name())
-                : ctx.columnNames(schemaName, name);
+        // The layout of the relation named (a partition or inheritance child may order or add columns its own
+        // way), not of the configured table it resolves to.
+        List<String> columns = ctx.columnNames(schemaName, name);
         Entry entry = new Entry(alias, schemaName, name, configured, columns);
         entries.add(entry);
         return entry;
@@ -238,9 +238,6 @@ final class FromScope {
     }
 
     private String resolvedSchema(Entry e) {
-        if (e.configured != null) {
-            return e.configured.schema();
-        }
         return e.schema == null ? ctx.schema().currentSchema() : e.schema;
     }
 

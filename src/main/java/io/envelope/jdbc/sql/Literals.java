@@ -56,6 +56,12 @@ final class Literals {
         return null;
     }
 
+    /** Where a parsed node's text starts in the SQL, or -1 when the parser's range is not on lexer tokens. */
+    int start(ASTNodeAccess node) {
+        List<Token> tokens = tokens(node);
+        return tokens == null || tokens.isEmpty() ? -1 : tokens.get(0).start();
+    }
+
     /** A string literal (alone, or with the cast written around it): exactly one standard string token inside. */
     private Found quoted(ASTNodeAccess node, boolean alone) {
         List<Token> tokens = tokens(node);

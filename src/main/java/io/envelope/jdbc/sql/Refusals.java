@@ -23,13 +23,6 @@ final class Refusals {
                 + "Rewrite it in plain SQL the analyser understands (one statement, no vendor-specific syntax).");
     }
 
-    static SQLException encryptedView(String view, java.util.List<String> encryptedReads) {
-        return EnvelopeException.refused(RefusalReason.VIEW,
-                "view " + view + " reads encrypted column(s) " + encryptedReads
-                + ", which it would hand out as ciphertext: views are outside what envelope-jdbc can decrypt. "
-                + "Query the table(s) directly, or drop the encrypted columns from the view.");
-    }
-
     static SQLException multipleStatements(String tables) {
         return EnvelopeException.refused(RefusalReason.MULTIPLE_STATEMENTS,
                 "SQL text with several statements that names configured table " + tables
@@ -272,26 +265,31 @@ final class Refusals {
                 + " is refused: envelope-jdbc does not analyse recursive queries and will not send what it cannot "
                 + "check. Rewrite it without recursion, or run it on tables without encrypted columns.");
     }
+
     static SQLException lexical(String tables, String what) {
-        return EnvelopeException.refused("a statement that names configured table " + tables + " is refused: "
+        return EnvelopeException.refused(RefusalReason.LEXICAL,
+                "a statement that names configured table " + tables + " is refused: "
                 + what + ". Check the statement's quotes and comments; nothing was sent.");
     }
 
     static SQLException ambiguous(String tables, String why) {
-        return EnvelopeException.refused("a statement that names configured table " + tables + " is refused: "
+        return EnvelopeException.refused(RefusalReason.LEXICAL,
+                "a statement that names configured table " + tables + " is refused: "
                 + why + ", so it could be checked one way and executed another. Write strings as '...' (or bind "
                 + "them as ? parameters) and keep comments, dollar quotes and identifiers plain ASCII.");
     }
 
     static SQLException parserDisagrees(String tables, String why) {
-        return EnvelopeException.refused("a statement that names configured table " + tables + " is refused: "
+        return EnvelopeException.refused(RefusalReason.LEXICAL,
+                "a statement that names configured table " + tables + " is refused: "
                 + why + ", so it could be checked as one statement and executed as another. Write strings as "
                 + "standard '...' literals (or bind them as ? parameters) instead of E'...', U&'...' or dollar "
                 + "quotes, avoid nested comments, and name columns and tables plainly (no U&\"...\").");
     }
 
     static SQLException renameTable(String table, String operation) {
-        return EnvelopeException.refused(operation + " on configured table " + table + " is refused: the "
+        return EnvelopeException.refused(RefusalReason.RENAME,
+                operation + " on configured table " + table + " is refused: the "
                 + "table's name is bound into its data key and into every stored value, so under another name "
                 + "nothing would decrypt and new writes would go unencrypted. To rename it, create the new "
                 + "table, add it to envelope.yaml, copy the rows through envelope-jdbc (read, then insert with "
@@ -299,7 +297,8 @@ final class Refusals {
     }
 
     static SQLException renameColumn(EncryptedColumn c) {
-        return EnvelopeException.refused("renaming encrypted column " + c.qualifiedName() + " is refused: the "
+        return EnvelopeException.refused(RefusalReason.RENAME,
+                "renaming encrypted column " + c.qualifiedName() + " is refused: the "
                 + "column's name is bound into every stored value, so under another name nothing would decrypt "
                 + "and new writes would go unencrypted. To rename it, add the new column to the table and to "
                 + "envelope.yaml, copy the values through envelope-jdbc (read, then update with ? parameters), "
@@ -307,33 +306,38 @@ final class Refusals {
     }
 
     static SQLException ddlValue(EncryptedColumn c, String clause) {
-        return EnvelopeException.refused(clause + " on encrypted column " + c.qualifiedName() + " in DDL is "
+        return EnvelopeException.refused(RefusalReason.DDL_VALUE,
+                clause + " on encrypted column " + c.qualifiedName() + " in DDL is "
                 + "refused: a value written into the table definition (a default, a check, a generated or USING "
                 + "expression, an index predicate) would sit in the database as plaintext, or rewrite the stored "
                 + "ciphertexts. Leave the clause out for this column and set its values from the application.");
     }
 
     static SQLException ddlParameter(String table) {
-        return EnvelopeException.refused("DDL on configured table " + table + " with a ? parameter is refused: "
+        return EnvelopeException.refused(RefusalReason.DDL_VALUE,
+                "DDL on configured table " + table + " with a ? parameter is refused: "
                 + "DDL takes no parameters, and the bound value would reach the database unencrypted. Write DDL "
                 + "without values for encrypted columns; set values with INSERT or UPDATE statements.");
     }
 
     static SQLException createTableAs(String table) {
-        return EnvelopeException.refused("CREATE TABLE ... AS for configured table " + table + " is refused: "
+        return EnvelopeException.refused(RefusalReason.DDL_VALUE,
+                "CREATE TABLE ... AS for configured table " + table + " is refused: "
                 + "the query's values would be stored unencrypted. Create the table first, then fill it with "
                 + "INSERT statements through envelope-jdbc.");
     }
 
     static SQLException constantPerRow(EncryptedColumn c) {
-        return EnvelopeException.refused("a constant for randomized column " + c.qualifiedName() + " in INSERT "
+        return EnvelopeException.refused(RefusalReason.LITERAL,
+                "a constant for randomized column " + c.qualifiedName() + " in INSERT "
                 + "... SELECT ... FROM is refused: it is encrypted once, so every row the SELECT yields would store "
                 + "the same ciphertext and show which rows are equal. Insert such rows with VALUES (one value per "
                 + "row), or declare the column mode: deterministic.");
     }
 
     static SQLException selectInto(String table) {
-        return EnvelopeException.refused("SELECT ... INTO configured table " + table + " is refused: it creates "
+        return EnvelopeException.refused(RefusalReason.DDL_VALUE,
+                "SELECT ... INTO configured table " + table + " is refused: it creates "
                 + "the table from the query's values, unencrypted. Create the table first, then fill it with "
                 + "INSERT statements through envelope-jdbc.");
     }

@@ -6,8 +6,10 @@ import java.util.Arrays;
 
 /**
  * Which columns of a statement's result hold encrypted values, by 1-based position, as SQL analysis found
- * them. The wrapper's ResultSet decrypts those and checks that the real result has the expected width, so a
- * table altered since the analysis fails closed instead of decrypting the wrong column.
+ * them, and what the analysis expects of the real result: its width, and the labels of the columns that came
+ * from a table's layout ({@code *}, {@code t.*}). The driver compares these with the result's metadata at every
+ * execution, so a table altered since the analysis is noticed (and the statement analysed again) instead of
+ * decrypting the wrong column or handing out ciphertext as data.
  */
 public final class ResultShape {
 
@@ -17,15 +19,35 @@ public final class ResultShape {
     private final EncryptedColumn[] columns;
     private final int columnCount;
     private final boolean hasEncrypted;
+    private final String[] labels;
 
     /**
      * @param columns     index 0 is result column 1; null entries are plaintext columns
      * @param columnCount the expected number of result columns, or -1 when not known
      */
     public ResultShape(EncryptedColumn[] columns, int columnCount) {
+        this(columns, columnCount, null);
+    }
+
+    /**
+     * @param labels index 0 is result column 1: the column name the database will label it with when the
+     *               analysis knows it for certain (a column of a table's layout), else null; null for none
+     */
+    public ResultShape(EncryptedColumn[] columns, int columnCount, String[] labels) {
         this.columns = columns.clone();
         this.columnCount = columnCount;
         this.hasEncrypted = Arrays.stream(columns).anyMatch(c -> c != null);
+        this.labels = labels == null || Arrays.stream(labels).allMatch(l -> l == null) ? null : labels.clone();
+    }
+
+    /** The label the database must give result column {@code position}, or null when analysis cannot know it. */
+    public String label(int position) {
+        return labels != null && position >= 1 && position <= labels.length ? labels[position - 1] : null;
+    }
+
+    /** True when there is anything to compare with a result's metadata. */
+    public boolean hasExpectations() {
+        return hasEncrypted || labels != null || columnCount >= 0;
     }
 
     /** The encrypted column at this 1-based result position, or null. */

@@ -19,16 +19,28 @@ import java.util.Map;
  */
 final class SelectList {
 
-    /** The analysed list. {@code positions.get(i)} is result column i+1, null when plaintext. */
+    /**
+     * The analysed list. {@code positions.get(i)} is result column i+1, null when plaintext. {@code layoutLabels},
+     * when not null, holds for each position the name of the table column a {@code *} put there (exactly what
+     * the database will label it), null elsewhere.
+     */
     record Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames,
-                  List<String> names) {
+                  List<String> names, List<String> layoutLabels) {
 
         Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames) {
             this(positions, widthKnown, outputNames, List.of());
         }
 
+        Result(List<EncryptedColumn> positions, boolean widthKnown, Map<String, Integer> outputNames,
+               List<String> names) {
+            this(positions, widthKnown, outputNames, names, null);
+        }
+
         ResultShape shape() {
-            return new ResultShape(positions.toArray(new EncryptedColumn[0]), widthKnown ? positions.size() : -1);
+            String[] labels = layoutLabels == null || layoutLabels.size() != positions.size() ? null
+                    : layoutLabels.toArray(new String[0]);
+            return new ResultShape(positions.toArray(new EncryptedColumn[0]), widthKnown ? positions.size() : -1,
+                    labels);
         }
 
         boolean hasEncrypted() {
@@ -53,6 +65,7 @@ final class SelectList {
                           String clause) throws SQLException {
         List<EncryptedColumn> positions = new ArrayList<>();
         List<String> columnNames = new ArrayList<>();
+        List<String> layoutLabels = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         boolean widthKnown = true;
         boolean afterUnknownWidth = false;
@@ -73,7 +86,7 @@ final class SelectList {
                     afterUnknownWidth = true;
                     continue;
                 }
-                if (!expand(entry, positions, columnNames, afterUnknownWidth)) {
+                if (!expand(entry, positions, columnNames, layoutLabels, afterUnknownWidth)) {
                     widthKnown = false;
                     afterUnknownWidth = true;
                 }
@@ -84,7 +97,7 @@ final class SelectList {
                     if (entry.configured != null && (hasExcept || hasReplace)) {
                         throw Refusals.starUnknown(entry.configured.identity());
                     }
-                    if (!expand(entry, positions, columnNames, afterUnknownWidth)) {
+                    if (!expand(entry, positions, columnNames, layoutLabels, afterUnknownWidth)) {
                         widthKnown = false;
                         afterUnknownWidth = true;
                     }
@@ -98,6 +111,7 @@ final class SelectList {
                     throw Refusals.starUnknown(column.table().identity());
                 }
                 positions.add(column);
+                layoutLabels.add(null);
                 String name = item.getAlias() != null ? item.getAlias().getName()
                         : ExpressionRules.unwrap(e) instanceof Column c ? c.getColumnName() : null;
                 columnNames.add(name != null ? ctx.normalize(name)
@@ -108,12 +122,13 @@ final class SelectList {
                 }
             }
         }
-        return new Result(positions, widthKnown, names, columnNames);
+        return new Result(positions, widthKnown, names, columnNames, layoutLabels);
     }
 
     /** Appends a FROM item's columns; false when its width is unknown (nothing appended). */
     private static boolean expand(FromScope.Entry entry, List<EncryptedColumn> positions, List<String> names,
-                                  boolean afterUnknownWidth) throws SQLException {
+                                  List<String> layoutLabels, boolean afterUnknownWidth) throws SQLException {
+        boolean fromLayout = entry.derived == null && entry.name != null; // a table's columns, as the catalog spells them
         if (!entry.columnsKnown()) {
             if (entry.configured != null) {
                 throw Refusals.starUnknown(entry.configured.identity());
@@ -130,6 +145,7 @@ final class SelectList {
             }
             positions.add(c);
             names.add(entry.columns.get(i));
+            layoutLabels.add(fromLayout ? entry.columns.get(i) : null);
         }
         return true;
     }

@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link ParserAgreement}) before its tree is analysed. A bounded cache keyed by SQL string makes a repeated
  * statement cost one map lookup.
  *
- * <p>Caching: pass-through and analysed plans are cached; refusals are not (the next attempt is analysed
- * again and raises a fresh exception), and a statement that carries a literal for an encrypted column is never
- * cached, so its text is not retained. Thread-safe; one per runtime.
+ * <p>Caching: plans of SQL that names a configured table are cached (bounded by entries and by bytes, see
+ * {@link PlanCache}); SQL that the token scan clears is not (the scan is cheaper than keeping its text, which for
+ * applications that build unique SQL strings would otherwise fill memory); refusals are not (the next attempt is
+ * analysed again and raises a fresh exception), and a statement that carries a literal for an encrypted column is
+ * never cached, so its text is not retained. Thread-safe; one per runtime.
  */
 public final class SqlAnalyzer {
 
@@ -50,9 +52,20 @@ public final class SqlAnalyzer {
     private record ScannerFor(EncryptionSchema schema, TableNameScanner scanner) {
     }
 
-    /** @param cacheSize the most plans kept (least recently used go first) */
+    /** The default byte bound of the plan cache (an estimate of what its entries keep alive, see PlanCache). */
+    public static final long DEFAULT_CACHE_BYTES = 4L << 20;
+
+    /** @param cacheSize the most plans kept (least recently used go first), within {@link #DEFAULT_CACHE_BYTES} */
     public SqlAnalyzer(int cacheSize) {
-        this.cache = new PlanCache(cacheSize);
+        this(cacheSize, DEFAULT_CACHE_BYTES);
+    }
+
+    /**
+     * @param cacheSize  the most plans kept (least recently used go first)
+     * @param cacheBytes the most bytes the kept plans may hold alive, SQL text included
+     */
+    public SqlAnalyzer(int cacheSize, long cacheBytes) {
+        this.cache = new PlanCache(cacheSize, cacheBytes);
     }
 
     /**
@@ -76,9 +89,7 @@ public final class SqlAnalyzer {
             return cached;
         }
         if (!scannerFor(schema).mayNameConfiguredTable(sql)) {
-            StatementPlan plan = StatementPlan.passThrough(sql);
-            cache.put(schema, sql, plan);
-            return plan;
+            return StatementPlan.passThrough(sql); // not cached: repeating the scan is cheaper than keeping the text
         }
         SqlLexer lexer = dialect.lexer();
         LexedSql lexed = lexer.lex(sql);
@@ -141,6 +152,19 @@ public final class SqlAnalyzer {
         return outcome.plan();
     }
 
+    /**
+     * True when the SQL may name a configured table (or a partition, child, parent or view of one) of the schema:
+     * the same cheap token scan that gates analysis.
+     */
+    public boolean mayNameConfiguredTable(String sql, EncryptionSchema schema) {
+        return scannerFor(schema).mayNameConfiguredTable(sql);
+    }
+
+    /** Forgets every cached plan: the table layouts or catalog facts they were made from changed. */
+    public void forgetPlans() {
+        cache.clear();
+    }
+
     private TableNameScanner scannerFor(EncryptionSchema schema) {
         ScannerFor current = scanner;
         if (current == null || current.schema() != schema) {
@@ -192,5 +216,9 @@ public final class SqlAnalyzer {
 
     int cachedPlans() {
         return cache.size();
+    }
+
+    long cachedBytes() {
+        return cache.bytes();
     }
 }

@@ -1,5 +1,6 @@
 package io.envelope.jdbc.sql;
 
+import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -121,7 +122,8 @@ final class StatementAnalysis {
         StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
                 : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
-                        results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget);
+                        results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget)
+                        .withColumnList(ctx.columnList());
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
     }
 
@@ -150,14 +152,14 @@ final class StatementAnalysis {
             }
             if (node instanceof Table t && t.getName() != null) {
                 String schemaName = t.getSchemaName() == null ? null : ctx.normalize(t.getSchemaName());
+                // a view reading encrypted columns, a table above a configured one in an inheritance tree
+                String refusal = ctx.schema().refusal(schemaName, ctx.normalize(t.getName()));
+                if (refusal != null) {
+                    throw EnvelopeException.refused(io.envelope.jdbc.RefusalReason.VIEW, refusal);
+                }
                 EncryptedTable configured = ctx.schema().table(schemaName, ctx.normalize(t.getName()));
                 if (configured != null) {
                     configuredTables.add(configured);
-                } else {
-                    List<String> viewReads = ctx.schema().encryptedReadsOfView(schemaName, ctx.normalize(t.getName()));
-                    if (viewReads != null) {
-                        throw Refusals.encryptedView(ctx.normalize(t.getName()), viewReads);
-                    }
                 }
                 return false;
             }
@@ -544,6 +546,9 @@ final class StatementAnalysis {
         } else {
             columns.addAll(target.columns);
             if (table != null && columns.isEmpty()) {
+                throw Refusals.insertColumns(table.identity());
+            }
+            if (table != null && insert.getSelect() != null && !ctx.columnList(insert.getSelect(), columns)) {
                 throw Refusals.insertColumns(table.identity());
             }
         }

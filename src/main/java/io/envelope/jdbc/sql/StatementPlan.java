@@ -106,9 +106,19 @@ public final class StatementPlan {
     public record LiteralSlot(EncryptedLiteral literal, int first, int width) {
     }
 
+    /**
+     * A column list written into a positional INSERT's text (see {@link #render}).
+     *
+     * @param at   where it goes: before the INSERT's VALUES or query
+     * @param text {@code ("a", "b") }, the table's columns the analysis mapped the values to
+     */
+    public record ColumnList(int at, String text) {
+    }
+
     private final String sql;
     private final int[] placeholders;
     private final boolean passThrough;
+    private final ColumnList columnList;
     private final ParameterTarget[] parameters;
     private final MatchShape[] shapes;
     private final List<EncryptedLiteral> literals;
@@ -117,7 +127,8 @@ public final class StatementPlan {
 
     private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
                           MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
-                          EncryptedTable writeTarget) {
+                          EncryptedTable writeTarget, ColumnList columnList) {
+        this.columnList = columnList;
         this.sql = sql;
         this.placeholders = placeholders;
         this.passThrough = passThrough;
@@ -131,7 +142,7 @@ public final class StatementPlan {
     /** A statement that touches no encrypted column: sent as it is, results returned as they are. */
     public static StatementPlan passThrough(String sql) {
         return new StatementPlan(sql, new int[0], true, new ParameterTarget[0], new MatchShape[0], List.of(),
-                ResultShape.NONE, null);
+                ResultShape.NONE, null, null);
     }
 
     /**
@@ -146,7 +157,16 @@ public final class StatementPlan {
         List<EncryptedLiteral> sorted = new ArrayList<>(literals);
         sorted.sort(Comparator.comparingInt(EncryptedLiteral::start));
         return new StatementPlan(sql, placeholders.clone(), false, parameters.clone(), shapes.clone(),
-                List.copyOf(sorted), results, writeTarget);
+                List.copyOf(sorted), results, writeTarget, null);
+    }
+
+    /**
+     * This plan with a column list to write into its positional INSERT (null: none), so the database maps the
+     * values by name as the analysis did, whatever happened to the table's column order since.
+     */
+    StatementPlan withColumnList(ColumnList list) {
+        return list == null ? this : new StatementPlan(sql, placeholders, passThrough, parameters, shapes, literals,
+                results, writeTarget, list);
     }
 
     /** The SQL as the application wrote it (send {@link #render}'s SQL: it may differ). */
@@ -190,7 +210,7 @@ public final class StatementPlan {
 
     /** True when the SQL may have to change before it is sent (literals, or lookups that may be widened). */
     public boolean mayRewrite() {
-        if (!literals.isEmpty()) {
+        if (!literals.isEmpty() || columnList != null) {
             return true;
         }
         for (int i = 0; i < parameters.length; i++) {
@@ -241,7 +261,7 @@ public final class StatementPlan {
                 widened |= w > 1;
             }
         }
-        if (!widened && literals.isEmpty()) {
+        if (!widened && literals.isEmpty() && columnList == null) {
             return new Rendered(sql, null, null);
         }
         int[] positions = placeholders;
@@ -255,23 +275,35 @@ public final class StatementPlan {
         int li = 0;
         int next = 1;
         List<LiteralSlot> slots = literalsAsParameters ? new ArrayList<>(literals.size()) : List.of();
+        boolean listWritten = columnList == null;
         for (int p = 0; p <= count; p++) {
             int until = p < count ? positions[p] : sql.length();
-            while (li < literals.size() && literals.get(li).start() < until) {
-                EncryptedLiteral l = literals.get(li++);
-                out.append(sql, copied, l.start());
-                if (literalsAsParameters) {
-                    int w = l.use() == ParameterTarget.Use.STORE ? 1 : Math.max(1, candidates.width(l.column()));
-                    if (w > 1 && l.shape() == MatchShape.FIXED) {
-                        throw Refusals.notWidenable(l.column(), w);
+            // the literals and the column list that come before this placeholder, in text order
+            while (true) {
+                int literalAt = li < literals.size() ? literals.get(li).start() : Integer.MAX_VALUE;
+                if (!listWritten && columnList.at() <= until && columnList.at() <= literalAt) {
+                    out.append(sql, copied, columnList.at()).append(columnList.text());
+                    copied = columnList.at();
+                    listWritten = true;
+                } else if (literalAt < until) {
+                    EncryptedLiteral l = literals.get(li++);
+                    out.append(sql, copied, l.start());
+                    if (literalsAsParameters) {
+                        int w = l.use() == ParameterTarget.Use.STORE ? 1
+                                : Math.max(1, candidates.width(l.column()));
+                        if (w > 1 && l.shape() == MatchShape.FIXED) {
+                            throw Refusals.notWidenable(l.column(), w);
+                        }
+                        slots.add(new LiteralSlot(l, next, w));
+                        next += w;
+                        out.append(widen(l.shape(), w, "?", w > 1 ? candidates.storedType(l.column()) : null));
+                    } else {
+                        out.append(renderLiteral(l, candidates.literals(l)));
                     }
-                    slots.add(new LiteralSlot(l, next, w));
-                    next += w;
-                    out.append(widen(l.shape(), w, "?", w > 1 ? candidates.storedType(l.column()) : null));
+                    copied = l.end();
                 } else {
-                    out.append(renderLiteral(l, candidates.literals(l)));
+                    break;
                 }
-                copied = l.end();
             }
             if (p == count) {
                 break;

@@ -148,4 +148,31 @@ public class WrapperOverheadBenchmark {
             }
         }
     }
+
+    /**
+     * Prepare, execute and close per lookup, as Hibernate and Spring's JdbcTemplate do: the per-statement cost of
+     * finding the SQL's plan (a cache hit) and of checking the result against it.
+     */
+    @Benchmark
+    public void prepareEachLookup(Blackhole blackhole) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.id, c.name, c.email, c.note FROM customers c WHERE c.email = ?")) {
+            ps.setString(1, "user" + (nextId.get() % ROWS) + "@example.com");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    blackhole.consume(rs.getString(3));
+                }
+            }
+        }
+    }
+
+    /** A plain Statement on a table that is not configured: the cost of deciding it needs no analysis. */
+    @Benchmark
+    public void unconfiguredStatement(Blackhole blackhole) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class WHERE relname = 'pg_type'")) {
+            rs.next();
+            blackhole.consume(rs.getInt(1));
+        }
+    }
 }
