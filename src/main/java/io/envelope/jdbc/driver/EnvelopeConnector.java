@@ -45,7 +45,9 @@ public final class EnvelopeConnector {
             runtime = EnvelopeRuntimes.acquire(config, database, targets);
             return new EnvelopeConnection(target, runtime);
         } catch (SQLException | RuntimeException e) {
-            EnvelopeRuntimes.release(runtime);
+            if (runtime != null) {
+                EnvelopeRuntimes.release(runtime);
+            }
             try {
                 if (target != null) {
                     target.close();

@@ -38,6 +38,11 @@ final class EnvelopeValueProbe implements StoredValueProbe {
             return false;
         }
         DatabaseMetaData meta = connection.getMetaData();
+        if (!visible(meta, table)) {
+            // Not committed yet (created in the application's open transaction, e.g. by a migration tool): nothing
+            // in it can have been written by another process under a lost key.
+            return false;
+        }
         String quote = meta.getIdentifierQuoteString() == null || meta.getIdentifierQuoteString().isBlank() ? "\""
                 : meta.getIdentifierQuoteString().trim();
         List<EncryptedColumn> columns = new ArrayList<>(table.columns());
@@ -64,6 +69,18 @@ final class EnvelopeValueProbe implements StoredValueProbe {
             }
             throw io.envelope.jdbc.EnvelopeException.key("before creating the first data key of table "
                     + tableIdentity + ", looking for values in envelope format failed: " + e.getMessage(), e);
+        }
+        return false;
+    }
+
+    private static boolean visible(DatabaseMetaData meta, EncryptedTable table) throws SQLException {
+        try (ResultSet rs = meta.getTables(null, table.schema(), table.name(), null)) {
+            while (rs.next()) {
+                if (table.name().equals(rs.getString("TABLE_NAME"))
+                        && table.schema().equals(rs.getString("TABLE_SCHEM"))) {
+                    return true;
+                }
+            }
         }
         return false;
     }

@@ -209,6 +209,7 @@ public final class KeyAdministration {
     public List<ImportOutcome> importRows(List<KeyRow> exported) throws SQLException {
         List<ImportOutcome> outcomes = new ArrayList<>();
         try (KeyRing.OwnConnection c = ring.resolvedOwn("importing key rows")) {
+            s.table.location().ensurePresent(c.connection()); // a restore may start from a dropped key table
             boolean authenticated = s.table.location().authenticated();
             for (Map.Entry<String, List<KeyRow>> entry : byTable(exported).entrySet()) {
                 String table = entry.getKey();

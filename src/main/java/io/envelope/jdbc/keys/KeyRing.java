@@ -105,12 +105,12 @@ public final class KeyRing implements AutoCloseable {
 
     /**
      * The view of one application connection: key rows are read on it. The first call of a runtime resolves the
-     * key table on that connection (schema-qualified, owner checked, created when missing and allowed).
+     * key table on that connection (schema-qualified, owner checked; a missing one is created with the first key).
      */
     public KeyRing on(Connection applicationConnection) throws SQLException {
         s.checkOpen();
         KeyRing view = new KeyRing(s, Objects.requireNonNull(applicationConnection, "applicationConnection"));
-        s.table.location().resolve(applicationConnection, purpose -> view.openUnresolved(purpose, true));
+        s.table.location().resolve(applicationConnection);
         return view;
     }
 
@@ -294,7 +294,7 @@ public final class KeyRing implements AutoCloseable {
         OwnConnection own = openUnresolved(purpose, mayUseApplication);
         if (!s.table.location().resolved()) {
             try {
-                s.table.location().resolve(own.connection(), p -> openUnresolved(p, false));
+                s.table.location().resolve(own.connection());
             } catch (SQLException | RuntimeException e) {
                 own.close();
                 throw e;

@@ -41,6 +41,9 @@ final class KeyTable {
     /** The rows of one table identity, lowest version first. */
     List<KeyRow> rowsOf(Connection c, String tableIdentity) throws SQLException {
         return run("reading the keys of table " + tableIdentity, () -> {
+            if (!location.present(c)) {
+                return absentRows(); // not created yet: no table has a key
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + columns() + " FROM " + sqlName()
                     + " WHERE table_name = ? ORDER BY key_version")) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
@@ -50,9 +53,21 @@ final class KeyTable {
         });
     }
 
+    /** The rows of a key table that does not exist: none, if it may still be created; else its error. */
+    private List<KeyRow> absentRows() throws SQLException {
+        SQLException missing = location.missing();
+        if (missing != null) {
+            throw missing;
+        }
+        return List.of();
+    }
+
     /** Every row, by table identity and version. */
     List<KeyRow> allRows(Connection c) throws SQLException {
         return run("listing the keys", () -> {
+            if (!location.present(c)) {
+                return absentRows();
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + columns() + " FROM " + sqlName()
                     + " ORDER BY table_name, key_version")) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
@@ -68,6 +83,7 @@ final class KeyTable {
      */
     boolean insertIfAbsent(Connection c, KeyRow row) throws SQLException {
         return run("storing key version " + row.keyVersion() + " of table " + row.tableName(), () -> {
+            location.ensurePresent(c);
             KeyTableDialect d = location.dialect();
             try (PreparedStatement ps = c.prepareStatement(d.insertSql(sqlName(), authenticated()))) {
                 ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);

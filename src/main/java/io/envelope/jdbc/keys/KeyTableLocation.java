@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * Where the key table is, resolved once, when the first connection of a runtime opens: a configured name without a
  * schema means the connection's current schema at that moment, and from then on every statement names the table
  * schema-qualified (so a table of the same name that someone creates in an earlier {@code search_path} schema is
- * never used). Creates the table when it is missing and that is allowed, checks on PostgreSQL that its owner is the
- * connecting role or a role it is a member of (or the configured {@code key-table-owner}), and finds its layout:
- * 0.1.0 (no state columns, key rows not authenticated) or authenticated.
+ * never used). Checks on PostgreSQL that its owner is the connecting role or a role it is a member of (or the
+ * configured {@code key-table-owner}), and finds its layout: 0.1.0 (no state columns, key rows not authenticated) or
+ * authenticated. A missing table is created when the first key is stored (and that is allowed), not when the
+ * connection opens: an application's connect must not change its schema (Flyway, for one, refuses to migrate a
+ * schema that holds tables but no history).
  */
 final class KeyTableLocation {
 
@@ -27,18 +29,16 @@ final class KeyTableLocation {
     private static final Pattern TABLE_NAME = Pattern.compile(
             "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")(?:\\.(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")){0,2}");
 
-    /** Opens a connection of the driver's own for creating the key table (committed independently). */
-    @FunctionalInterface
-    interface Creator {
-        KeyRing.OwnConnection open(String purpose) throws SQLException;
-    }
-
     private final String name;
     private final boolean create;
     private final String expectedOwner;
     private volatile String sqlName;
     private volatile KeyTableDialect dialect;
     private volatile boolean authenticated;
+    /** Whether the table is known to exist (false until a missing one is created, here or by another process). */
+    private volatile boolean present;
+    private String schema;
+    private String table;
 
     KeyTableLocation(String name, boolean create, String expectedOwner) {
         this.name = name;
@@ -78,10 +78,11 @@ final class KeyTableLocation {
     }
 
     /**
-     * Resolves the table on {@code connection} (read-only: catalog queries that cannot fail on a healthy
-     * connection), creating it on a connection of its own when missing. Once; later calls return at once.
+     * Resolves the table's name on {@code connection} (read-only: catalog queries that cannot fail on a healthy
+     * connection) and, when it exists, checks it. A missing table is left for {@link #ensurePresent} (or, with
+     * create-key-table false, is a configuration error now). Once; later calls return at once.
      */
-    synchronized void resolve(Connection connection, Creator creator) throws SQLException {
+    synchronized void resolve(Connection connection) throws SQLException {
         if (sqlName != null) {
             return;
         }
@@ -109,28 +110,73 @@ final class KeyTableLocation {
             qualified = name;
         }
         boolean mariaDb = d == KeyTableDialect.MARIADB;
-        if (!exists(meta, mariaDb, schema, table)) {
-            if (!create) {
-                throw EnvelopeException.config("key table " + qualified + " does not exist and create-key-table is"
-                        + " false: create it (see the key table DDL in the docs) or set create-key-table: true");
-            }
-            createTable(creator, d, qualified);
-            if (!exists(connection.getMetaData(), mariaDb, schema, table)) {
-                throw EnvelopeException.config("key table " + qualified + " was created but cannot be found");
-            }
-        }
-        if (d == KeyTableDialect.POSTGRESQL) {
-            checkOwner(connection, schema, table, qualified);
-        }
-        this.authenticated = hasStateColumns(connection.getMetaData(), mariaDb, schema, table);
+        this.schema = schema;
+        this.table = table;
         this.dialect = d;
+        if (exists(meta, mariaDb, schema, table)) {
+            checkExisting(connection, qualified);
+        } else {
+            // created with the state columns when the first key is stored (or, create-key-table false, refused then)
+            this.authenticated = create;
+        }
         this.sqlName = qualified;
     }
 
-    private void createTable(Creator creator, KeyTableDialect d, String qualified) throws SQLException {
+    /**
+     * The error for a key table that does not exist when the keys are needed and may not be created
+     * (create-key-table: false); null when it may be created.
+     */
+    SQLException missing() throws SQLException {
+        return create ? null : EnvelopeException.config("key table " + sqlName() + " does not exist and"
+                + " create-key-table is false: create it (see the key table DDL in the docs) or set create-key-table:"
+                + " true");
+    }
+
+    /** Whether the table is known to exist; a missing one is looked for again on {@code connection}. */
+    boolean present(Connection connection) throws SQLException {
+        if (present) {
+            return true;
+        }
+        synchronized (this) {
+            if (!present && exists(connection.getMetaData(), dialect == KeyTableDialect.MARIADB, schema, table)) {
+                checkExisting(connection, sqlName());
+            }
+            return present;
+        }
+    }
+
+    /**
+     * Makes sure the table exists before a key row is stored in it: created on {@code connection} (a connection of
+     * the driver's own, autocommit) when missing — racing processes both succeed — then checked as at resolution.
+     */
+    synchronized void ensurePresent(Connection connection) throws SQLException {
+        if (present(connection)) {
+            return;
+        }
+        String qualified = sqlName();
+        SQLException refused = missing();
+        if (refused != null) {
+            throw refused;
+        }
+        createTable(connection, dialect, qualified);
+        if (!exists(connection.getMetaData(), dialect == KeyTableDialect.MARIADB, schema, table)) {
+            throw EnvelopeException.config("key table " + qualified + " was created but cannot be found");
+        }
+        checkExisting(connection, qualified);
+    }
+
+    private void checkExisting(Connection connection, String qualified) throws SQLException {
+        if (dialect == KeyTableDialect.POSTGRESQL) {
+            checkOwner(connection, schema, table, qualified);
+        }
+        this.authenticated = hasStateColumns(connection.getMetaData(), dialect == KeyTableDialect.MARIADB, schema,
+                table);
+        this.present = true;
+    }
+
+    private static void createTable(Connection connection, KeyTableDialect d, String qualified) throws SQLException {
         boolean createdHere = true;
-        try (KeyRing.OwnConnection own = creator.open("creating the key table");
-             Statement s = own.connection().createStatement()) {
+        try (Statement s = connection.createStatement()) {
             s.setQueryTimeout(KeyTable.QUERY_TIMEOUT_SECONDS);
             s.execute(d.createTableSql(qualified));
         } catch (SQLException e) {

@@ -23,7 +23,8 @@ import java.util.Set;
  *       next to an encrypted column (a partial index {@code WHERE email = 'x'}, an expression).</li>
  *   <li>{@code CREATE TABLE} and {@code ALTER TABLE} on a configured table pass unless a column definition or
  *       action that names an encrypted column carries a value ({@code DEFAULT}, {@code CHECK}, a generated
- *       {@code AS (…)}, {@code USING}, {@code ON UPDATE}, a string constant) or changes its {@code TYPE};
+ *       {@code AS (…)}, {@code USING}, {@code ON UPDATE}, a string constant) or changes its {@code TYPE} to anything
+ *       but a type that keeps the stored ciphertext as it is (a character type or {@code bytea}, no {@code USING});
  *       {@code CREATE TABLE … AS} is refused; renaming the table or an encrypted column, and
  *       {@code SET SCHEMA}, are refused (the names are bound into every stored value).</li>
  *   <li>{@code CREATE VIEW} / {@code ALTER VIEW} are refused: a view is server-side SQL the analysis cannot
@@ -229,13 +230,34 @@ final class DdlRules {
                     if ("RENAME".equals(w)) {
                         throw Refusals.renameColumn(c);
                     }
-                    if ("TYPE".equals(w)) {
+                    if ("TYPE".equals(w) && !storageType(i + 1, to)) {
                         throw Refusals.ddlValue(c, "changing the type");
                     }
                 }
             }
         }
         checkSegment(table, from, to);
+    }
+
+    /**
+     * Whether a {@code TYPE} clause from {@code from} only changes the column to another type that holds ciphertext
+     * as it is (character types, which keep base64 text unchanged, or {@code bytea}) with no {@code USING}
+     * expression: the database keeps every stored value byte for byte (or refuses the change), so no value can
+     * enter the column. Widening a plaintext column to {@code text} before encrypting it in place is the usual case.
+     */
+    private boolean storageType(int from, int to) {
+        String type = word(from);
+        boolean keepsValues = "TEXT".equals(type) || "VARCHAR".equals(type) || "BYTEA".equals(type)
+                || "CHARACTER".equals(type) && "VARYING".equals(word(from + 1));
+        if (!keepsValues) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if ("USING".equals(word(i)) || "COLLATE".equals(word(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ shared

@@ -317,7 +317,9 @@ class AwsKmsIT {
             for (int i = 0; i < 20; i++) {
                 assertThat(emailOf(c, 1)).isEqualTo("user1@example.com");
             }
-            assertThat(kms.calls("Decrypt")).isEqualTo(2);
+            // unwrapped again once: ahead of the TTL in the background (the key was in use), or, if that refresh
+            // landed before the reads stopped using the old key, at the first read past the refreshed key's TTL
+            assertThat(kms.calls("Decrypt")).isBetween(2, 3);
         }
     }
 
