@@ -123,6 +123,13 @@ final class KeyRingState {
                     return new RowSnapshot(tableIdentity, again);
                 }
                 if (probe.holdsEnvelopeValues(c.connection(), tableIdentity)) {
+                    // Another writer may have committed the first key and then values between the read above and
+                    // the probe (each statement sees its own snapshot). A key row always commits no later than
+                    // the values under it, so a read after the probe sees it if it exists.
+                    List<KeyRow> afterProbe = table.rowsOf(c.connection(), tableIdentity);
+                    if (!afterProbe.isEmpty()) {
+                        return new RowSnapshot(tableIdentity, afterProbe);
+                    }
                     KeyAudit.forkRefused(table.name(), tableIdentity);
                     throw EnvelopeException.key("key table " + table.name() + " has no key for table " + tableIdentity
                             + ", but the table already holds values in envelope format: the key table has lost this"

@@ -147,6 +147,39 @@ class KeyRingTest {
     }
 
     @Test
+    void aRivalCommittingTheFirstKeyAndValuesDuringTheProbeIsAdoptedNotReportedAsLostKeys() throws SQLException {
+        // Each statement of the creating connection sees its own snapshot: the rows were read empty, then a rival
+        // process committed version 1 and a value under it before the probe looked. That is a lost race, not a
+        // key table that lost its keys.
+        KeyRing rival = ring();
+        StoredValueProbe rivalWritesMeanwhile = (connection, tableIdentity) -> {
+            rival.randomizedWriteKey(tableIdentity);
+            return true;
+        };
+        KeyRing late = new KeyRing("envelope_data_keys", true, null, kms,
+                KeyConnections.direct(() -> DriverManager.getConnection(url)), rivalWritesMeanwhile, TTL, clock);
+        rings.add(late);
+
+        DataKey adopted = late.randomizedWriteKey(T);
+
+        assertThat(TestKeys.bytesOf(adopted)).isEqualTo(TestKeys.bytesOf(rival.randomizedWriteKey(T)));
+        assertThat(kms.generateCalls.get()).isEqualTo(1);
+        assertThat(storedRows()).hasSize(1);
+    }
+
+    @Test
+    void noKeyRowsButEnvelopeValuesIsRefusedAsLostKeys() {
+        KeyRing ring = new KeyRing("envelope_data_keys", true, null, kms,
+                KeyConnections.direct(() -> DriverManager.getConnection(url)), (connection, table) -> true, TTL, clock);
+        rings.add(ring);
+
+        assertThatThrownBy(() -> ring.randomizedWriteKey(T))
+                .hasMessageStartingWith("envelope-jdbc: ")
+                .hasMessageContaining("already holds values in envelope format");
+        assertThat(kms.generateCalls.get()).isZero();
+    }
+
+    @Test
     void ttlExpiryReUnwrapsCountedFromUnwrapNotFromUse() throws SQLException {
         ring().randomizedWriteKey(T);
         KeyRing reader = ring(kms, TTL, clock);
