@@ -1,53 +1,63 @@
 package io.envelope.jdbc.kms;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Captures what the test class path's SLF4J binding (slf4j-simple, which writes to the current
- * {@code System.err} on every call) logs while it is open: {@code System.err} is replaced by a tee that still
- * writes through to the original. No SLF4J-specific hook, so the production logging path is the one tested.
+ * Captures what envelope-jdbc logs (the audit logger included) while it is open. Test runs log WARN and above
+ * only (logback-test.xml); a capture turns the driver's loggers up to INFO and routes them to a buffer for its
+ * duration, through the same SLF4J calls the driver makes in production, then restores them.
  */
 public final class AuditCapture implements AutoCloseable {
 
     public static final String AUDIT_LOGGER = "io.envelope.jdbc.audit";
+    private static final String DRIVER_LOGGERS = "io.envelope.jdbc";
 
-    private final PrintStream original;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private final Logger logger;
+    private final Level previousLevel;
+    private final boolean previousAdditivity;
+    private final OutputStreamAppender<ILoggingEvent> appender;
 
     private AuditCapture() {
-        original = System.err;
-        OutputStream tee = new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (captured) {
-                    captured.write(b);
-                }
-                original.write(b);
-            }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        logger = context.getLogger(DRIVER_LOGGERS);
+        previousLevel = logger.getLevel();
+        previousAdditivity = logger.isAdditive();
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                synchronized (captured) {
-                    captured.write(b, off, len);
-                }
-                original.write(b, off, len);
-            }
-        };
-        System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("[%thread] %level %logger - %msg%n");
+        encoder.setCharset(StandardCharsets.UTF_8);
+        encoder.start();
+        appender = new OutputStreamAppender<>();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        appender.setOutputStream(captured);
+        appender.setImmediateFlush(true);
+        appender.start();
+
+        logger.addAppender(appender);
+        logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
     }
 
     public static AuditCapture start() {
         return new AuditCapture();
     }
 
-    /** Everything written to System.err since {@link #start()}. */
+    /** Everything the driver logged since {@link #start()}. */
     public String text() {
-        System.err.flush();
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }
@@ -65,7 +75,9 @@ public final class AuditCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        System.err.flush();
-        System.setErr(original);
+        logger.detachAppender(appender);
+        logger.setLevel(previousLevel);
+        logger.setAdditive(previousAdditivity);
+        appender.stop();
     }
 }
