@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.SqlState;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -333,7 +334,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private SQLException notImplementedByTarget(String getter, int columnIndex) {
         return new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + getter + " on encrypted column "
                 + shape.column(columnIndex).qualifiedName() + " is not supported (nor is it for a plaintext column"
-                + " by the target driver); use getString, getCharacterStream or getClob", EnvelopeException.STATE_REFUSED);
+                + " by the target driver); use getString, getCharacterStream or getClob", SqlState.REFUSED.code());
     }
 
     @Override
