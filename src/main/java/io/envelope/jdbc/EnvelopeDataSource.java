@@ -15,7 +15,7 @@ import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * A {@link DataSource} for envelope-jdbc (contract §1), in one of two ways:
+ * A {@link DataSource} for envelope-jdbc (see README, Quick start), in one of two ways:
  * <ul>
  *   <li>as a bean ({@code url} — the {@code jdbc:envelope:} URL —, {@code user}, {@code password},
  *       {@code configLocation}), e.g. HikariCP's {@code dataSourceClassName};</li>

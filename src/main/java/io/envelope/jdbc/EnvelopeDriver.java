@@ -15,7 +15,7 @@ import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * The {@code jdbc:envelope:} driver (contract §1). {@code jdbc:envelope:postgresql://db/app} delegates to
+ * The {@code jdbc:envelope:} driver (see README, Quick start). {@code jdbc:envelope:postgresql://db/app} delegates to
  * {@code jdbc:postgresql://db/app} through whatever driver {@link DriverManager} finds for it; the target driver
  * only has to be on the class path, and is never loaded by a class name guessed from the URL.
  */

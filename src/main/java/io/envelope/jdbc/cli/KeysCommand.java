@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code keys}: the key table's data keys (contract §4, §8). */
+/** {@code keys}: the key table's data keys (see docs/format.md, Keys; README, Command line). */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "List, rotate, re-wrap and destroy data keys.",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Rewrap.class,
                 KeysCommand.Destroy.class, KeyBackupCommands.Export.class, KeyBackupCommands.Import.class,

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reencrypt --table T} (contract §8): marks every key version but the newest {@code retiring}, re-encrypts
+ * {@code reencrypt --table T} (see README, Command line): marks every key version but the newest {@code retiring}, re-encrypts
  * every value onto the newest, waits one key-cache TTL (processes still writing under an old version see the
  * change by then), scans again, and marks the versions that hold no value any more {@code retired}.
  */

@@ -1,7 +1,7 @@
 package io.envelope.jdbc.config;
 
 /**
- * One encrypted column as the YAML file declares it (contract §3).
+ * One encrypted column as the YAML file declares it (see docs/configuration.md).
  *
  * @param name             the column name as written in the file (unquoted names are folded later, per database)
  * @param mode             randomized (default) or deterministic

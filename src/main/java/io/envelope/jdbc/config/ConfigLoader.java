@@ -7,7 +7,7 @@ import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * Finds, reads, interpolates, parses and validates the configuration (contract §2–§3).
+ * Finds, reads, interpolates, parses and validates the configuration (see docs/configuration.md, Where the configuration comes from; docs/configuration.md).
  *
  * <p>{@link #load} is what {@code connect()} calls: it finds the file, parses it strictly and logs the startup
  * warnings (once per distinct configuration). {@link #parse} turns text into a configuration without looking
@@ -26,7 +26,7 @@ public final class ConfigLoader {
     }
 
     /**
-     * Finds the configuration in the contract §2 order (connection property, URL parameter, system property,
+     * Finds the configuration in the documented order (docs/configuration.md, Where the configuration comes from: connection property, URL parameter, system property,
      * environment variable, class path resource {@code envelope.yaml}) and loads it.
      *
      * @param connectionProperties the properties given to {@code connect()} (may be empty)

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Turns the text of a version 1 file (contract §3) into an {@link EnvelopeConfig}, strictly: composes the YAML
+ * Turns the text of a version 1 file (see docs/configuration.md) into an {@link EnvelopeConfig}, strictly: composes the YAML
  * into nodes (so every message can give a line), replaces {@code ${VAR}} per scalar, and checks every key,
  * type and value. Unknown keys, wrong types, missing required keys and bad values are errors naming the key
  * path, the offending value (never a secret) and the line.

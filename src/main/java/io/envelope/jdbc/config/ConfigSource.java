@@ -21,7 +21,7 @@ import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * Where the configuration comes from (contract §2), and reading it. First match wins: connection property
+ * Where the configuration comes from (see docs/configuration.md, Where the configuration comes from), and reading it. First match wins: connection property
  * {@code envelope.config}, URL parameter {@code envelope.config}, system property {@code envelope.config},
  * environment variable {@code ENVELOPE_CONFIG}, class path resource {@code envelope.yaml}. A value is a file path
  * or {@code classpath:NAME}; a blank value counts as not set.

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The startup warnings of a configuration (contract §3), logged through SLF4J logger {@code io.envelope.jdbc.config}:
+ * The startup warnings of a configuration (see docs/configuration.md), logged through SLF4J logger {@code io.envelope.jdbc.config}:
  * one per column with {@code accept-plaintext: true}, one per deterministic {@code boolean} column. Logged once
  * per distinct configuration in a process (the driver loads the file at every {@code connect()}). Warnings name
  * places, never values.

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.config;
 
-/** How a column's values are encrypted (contract §5). */
+/** How a column's values are encrypted (see docs/format.md). */
 public enum EncryptionMode {
     /** AES-256-GCM with fresh randomness per value: the same plaintext twice gives different values. */
     RANDOMIZED("randomized"),

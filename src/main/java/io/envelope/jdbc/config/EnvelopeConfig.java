@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A loaded and fully validated configuration file (contract §3, version 1). Immutable; equal configurations
+ * A loaded and fully validated configuration file (version 1, see docs/configuration.md). Immutable; equal configurations
  * share one runtime (key cache, analysis cache) inside a process.
  *
  * @param version           the file format version (1)

@@ -5,7 +5,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${VAR}} and {@code ${VAR:-default}} in one scalar value from the environment (contract §3).
+ * Replaces {@code ${VAR}} and {@code ${VAR:-default}} in one scalar value from the environment (see docs/configuration.md).
  * As in the shell, the default is used when the variable is unset or empty. Substituted values are not scanned
  * again. Error messages name the variable, never its value.
  */

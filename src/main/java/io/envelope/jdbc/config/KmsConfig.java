@@ -3,7 +3,7 @@ package io.envelope.jdbc.config;
 import java.util.List;
 
 /**
- * The {@code kms:} section (contract §3). Holds no secret itself: a local master key is referenced by file
+ * The {@code kms:} section (see docs/configuration.md). Holds no secret itself: a local master key is referenced by file
  * path or environment variable name and read by the local provider.
  *
  * @param provider       {@code aws-kms} or {@code local}

@@ -3,7 +3,7 @@ package io.envelope.jdbc.config;
 import java.sql.Types;
 
 /**
- * The plaintext SQL type of an encrypted column (contract §3, {@code type:}). Values are canonicalised to it
+ * The plaintext SQL type of an encrypted column (see docs/configuration.md, {@code type:}). Values are canonicalised to it
  * before encryption; getters answer as the target driver would for a plaintext column of {@link #sqlType()}.
  */
 public enum PlaintextType {

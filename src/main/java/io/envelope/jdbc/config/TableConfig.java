@@ -3,7 +3,7 @@ package io.envelope.jdbc.config;
 import java.util.Map;
 
 /**
- * One configured table (contract §3, {@code tables:}).
+ * One configured table (see docs/configuration.md, {@code tables:}).
  *
  * @param name    the table name as written in the file, possibly schema-qualified ({@code billing.customers})
  * @param columns the encrypted columns, keyed by the name as written, in file order

@@ -18,7 +18,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 
 /**
- * Encrypts and decrypts the values of one configured column (contract §5). Thread-safe; one per column,
+ * Encrypts and decrypts the values of one configured column (see docs/format.md). Thread-safe; one per column,
  * shared by every connection of a runtime.
  *
  * <p>The stored format is described in {@link ValueFormat} and, byte by byte, in docs/format.md.

@@ -53,7 +53,7 @@ import java.util.UUID;
  *       significant digits, {@link #floatToNumeric}); the rest is left to the cipher. Contract §3 overrides
  *       PostgreSQL for the column's scale: a value that would need rounding to the declared scale is refused,
  *       where {@code numeric(p,s)} would round half away from zero (1.25 into scale 2 is stored, 1.005 is refused
- *       where PostgreSQL would store 1.01), since silent rounding is exactly the surprise the contract rules
+ *       where PostgreSQL would store 1.01), since silent rounding is exactly the surprise the decimal rules
  *       out.</li>
  *   <li>to {@code real}: a nonzero float8 that underflows to 0 as float4 is refused (PostgreSQL:
  *       "value out of range: underflow"); overflow is refused by the cipher.</li>

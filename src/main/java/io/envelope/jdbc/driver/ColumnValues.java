@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one place where values of encrypted columns cross between the application and the target driver:
  * a parameter is encrypted under the right data key and bound as bytes or base64 text; a stored value is read
- * as bytes or text, its key version found in its header, and decrypted (contract §4–§5).
+ * as bytes or text, its key version found in its header, and decrypted (see docs/format.md).
  */
 final class ColumnValues implements StatementPlan.Candidates {
 
@@ -61,7 +61,7 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     /**
      * Encrypts {@code value} for {@code target} and binds it to parameter {@code index} of the target driver's
-     * statement. A null value binds SQL NULL (NULL stays NULL, contract §5).
+     * statement. A null value binds SQL NULL (NULL stays NULL, see docs/format.md).
      */
     void bind(PreparedStatement statement, int index, ParameterTarget target, Object value) throws SQLException {
         EncryptedColumn column = target.column();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A {@code jdbc:envelope:} URL taken apart (contract §1–§2): the target URL the target driver receives, and the
+ * A {@code jdbc:envelope:} URL taken apart (see README, Quick start; docs/configuration.md, Where the configuration comes from): the target URL the target driver receives, and the
  * {@code envelope.*} query parameters, which are removed so the target driver never sees them.
  */
 public record EnvelopeUrl(String targetUrl, Map<String, String> envelopeParameters) {

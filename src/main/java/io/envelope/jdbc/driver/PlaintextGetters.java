@@ -29,7 +29,7 @@ import java.util.UUID;
 
 /**
  * Answers every ResultSet getter for a decrypted value as pgJDBC answers it for a plaintext column of the same SQL
- * type (contract §3): {@code getObject} on a date column gives a {@link java.sql.Date}, {@code getString} on a
+ * type (see docs/configuration.md): {@code getObject} on a date column gives a {@link java.sql.Date}, {@code getString} on a
  * boolean gives {@code t}, and so on. The input is the canonical value from the column cipher (or, inside an
  * accept-plaintext window, the stored String/byte[]). Conversion errors never quote the value.
  */

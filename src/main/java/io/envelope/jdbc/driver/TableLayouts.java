@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The runtime's cache of table layouts ({@link TableLayout}: one metadata round trip per table), and of how each
- * encrypted column stores its values (raw bytes or base64 text, contract §5).
+ * encrypted column stores its values (raw bytes or base64 text, see docs/format.md).
  *
  * <p>A layout can go stale when another process changes the table, so it is never trusted blindly: every result
  * is compared with what its plan expected (see {@link ResultCheck}), and DDL seen through the wrapper empties the

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-/** The status of a data key version (contract §4). */
+/** The status of a data key version (see docs/format.md, Keys). */
 public enum KeyStatus {
     /** Encrypts and decrypts. */
     ACTIVE("active"),

@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 enum KeyTableDialect {
 
-    /** The contract's DDL (§4) as written; {@code INSERT ... ON CONFLICT DO NOTHING}. */
+    /** The key table's DDL as docs/configuration.md (The key table) gives it; {@code INSERT ... ON CONFLICT DO NOTHING}. */
     POSTGRESQL("bytea", "timestamp") {
         @Override
         String insertSql(String table, boolean authenticated) {
@@ -113,7 +113,7 @@ enum KeyTableDialect {
                 + "' is not supported for the key table (PostgreSQL, H2, MariaDB or MySQL)");
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS} with the contract's columns and primary key and the state columns. */
+    /** {@code CREATE TABLE IF NOT EXISTS} with the documented columns and primary key and the state columns. */
     String createTableSql(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " ("
                 + "table_name varchar(255) NOT NULL, "

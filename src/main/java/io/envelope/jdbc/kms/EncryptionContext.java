@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where a wrapped data key belongs (contract §4): its table identity and key version. Passed as the KMS
+ * Where a wrapped data key belongs (see docs/format.md, Keys): its table identity and key version. Passed as the KMS
  * encryption context ({@code aws-kms}) or, encoded unambiguously, as the wrapping AAD ({@code local}), so a
  * wrapped key copied to another table's or version's row fails to unwrap.
  */

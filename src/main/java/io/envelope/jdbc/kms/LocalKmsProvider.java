@@ -31,7 +31,7 @@ import java.util.function.Function;
  * table and version, far below that.
  *
  * <p>The key id recorded in {@code kms_key_id} is {@code local:} + lower-case hex of the first 16 bytes of
- * HMAC-SHA-256(master key, {@code "envelope-jdbc/local-key-id/v1"}) (contract §4). Thread-safe. Neither
+ * HMAC-SHA-256(master key, {@code "envelope-jdbc/local-key-id/v1"}) (see docs/format.md, Keys). Thread-safe. Neither
  * {@link #toString()} nor any message shows key bytes.
  */
 public final class LocalKmsProvider implements KmsProvider {

@@ -2,7 +2,7 @@ package io.envelope.jdbc.schema;
 
 import java.sql.Types;
 
-/** The physical type of an encrypted column in the database (contract §5). */
+/** The physical type of an encrypted column in the database (see docs/format.md). */
 public enum ColumnStorage {
     /** bytea / varbinary / blob: the stored value's raw bytes. */
     BINARY,

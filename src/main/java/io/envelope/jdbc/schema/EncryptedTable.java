@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * One configured table resolved against a database: its identity {@code schema.table} as the catalog spells
- * it (contract §3) — the one string used in the key table, the AAD and the KMS encryption context.
+ * it (see docs/configuration.md) — the one string used in the key table, the AAD and the KMS encryption context.
  */
 public final class EncryptedTable {
 

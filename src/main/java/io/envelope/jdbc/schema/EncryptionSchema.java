@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The configured tables of one configuration resolved for one database (contract §3), and what the catalog says
+ * The configured tables of one configuration resolved for one database (see docs/configuration.md), and what the catalog says
  * about them ({@link CatalogFacts}).
  *
  * <p>Two schemas matter and they are kept apart. A configured name without a schema is placed in the schema that
@@ -44,7 +44,7 @@ public final class EncryptionSchema {
 
     /**
      * A view that reads encrypted columns of configured tables: the database would hand their ciphertext out
-     * through it, so SQL naming it is refused (views are outside the wrapper's promise, contract §6).
+     * through it, so SQL naming it is refused (views are outside the wrapper's promise, see README, What SQL does).
      *
      * @param schema         the view's schema, as the catalog spells it
      * @param name           the view's name

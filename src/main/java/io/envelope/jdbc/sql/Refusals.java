@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /**
  * Every refusal text of SQL analysis, in one place. Each names the table and column and the operation, says why
  * it cannot work on ciphertext and what to do instead. None quotes SQL text or a literal value: a refused
- * statement may carry plaintext (contract §3, §7).
+ * statement may carry plaintext (see docs/design.md, Errors).
  */
 final class Refusals {
 

@@ -167,7 +167,7 @@ class AssignmentCastsTest {
 
     @Test
     void decimalIsLeftToTheContractsRule() throws SQLException {
-        // contract §3: a value that would need rounding to the scale is refused (by the cipher), so no cast
+        // docs/configuration.md, decimal: a value that would need rounding to the scale is refused (by the cipher), so no cast
         // rounds to the scale here
         assertThat(cast(PlaintextType.DECIMAL, new BigDecimal("12.555"))).isEqualTo(new BigDecimal("12.555"));
         assertThat(cast(PlaintextType.DECIMAL, 1.005)).isEqualTo(new BigDecimal("1.005"));

@@ -46,7 +46,7 @@ class LocalKmsProviderTest {
         return LocalKmsProvider.fromConfig(envConfig("MK"), Map.of("MK", MASTER_B64)::get);
     }
 
-    /** The contract §4 rule, computed here independently of the provider. */
+    /** The local key id rule of docs/format.md (Keys), computed here independently of the provider. */
     private static String expectedKeyId(byte[] key) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));

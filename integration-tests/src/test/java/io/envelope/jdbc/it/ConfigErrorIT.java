@@ -11,7 +11,7 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Every configuration error is raised by connect() and names what is wrong (contract §2–§3). */
+/** Every configuration error is raised by connect() and names what is wrong (see docs/configuration.md, Where the configuration comes from; docs/configuration.md). */
 class ConfigErrorIT {
 
     @Test

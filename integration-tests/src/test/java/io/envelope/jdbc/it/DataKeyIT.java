@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Per-table data keys in the key table, through the driver (contract §4). */
+/** Per-table data keys in the key table, through the driver (see docs/format.md, Keys). */
 class DataKeyIT {
 
     private static final String TABLES = """

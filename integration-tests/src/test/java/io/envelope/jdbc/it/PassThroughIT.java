@@ -12,7 +12,7 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Statements on tables that are not configured reach the database unchanged (contract §6). */
+/** Statements on tables that are not configured reach the database unchanged (see README, What SQL does). */
 class PassThroughIT {
 
     private static EncryptedDatabase db;

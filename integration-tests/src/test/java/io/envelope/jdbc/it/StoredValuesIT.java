@@ -13,7 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What really lands in the database, read back with plain pgJDBC (contract §5). */
+/** What really lands in the database, read back with plain pgJDBC (see docs/format.md). */
 class StoredValuesIT {
 
     private static EncryptedDatabase db;

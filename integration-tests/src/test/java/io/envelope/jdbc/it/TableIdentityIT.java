@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A table's identity is {@code schema.table} as the catalog spells it, in the key table, the AAD and the KMS
- * context alike (contract §3).
+ * context alike (see docs/configuration.md).
  */
 class TableIdentityIT {
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A value altered in any byte, or moved to another column or table, fails to decrypt with an
- * {@code envelope-jdbc:} error and never yields wrong plaintext (contract §5).
+ * {@code envelope-jdbc:} error and never yields wrong plaintext (see docs/format.md).
  */
 class TamperingIT {
 

@@ -5,9 +5,14 @@ import org.testcontainers.containers.PostgreSQLContainer;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +27,12 @@ public final class TestDatabase {
     public static final String URL_VARIABLE = "ENVELOPE_TEST_JDBC_URL";
 
     private static final AtomicInteger SCHEMA_COUNTER = new AtomicInteger();
+    /** The schemas this JVM made, dropped when it exits (so a test run leaves the test database as it found it). */
+    private static final Set<String> CREATED_SCHEMAS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::dropCreatedSchemas, "drop-test-schemas"));
+    }
     private static volatile String url;
 
     private TestDatabase() {
@@ -56,7 +67,39 @@ public final class TestDatabase {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             s.execute("CREATE SCHEMA " + schema);
         }
+        CREATED_SCHEMAS.add(schema);
         return schema;
+    }
+
+    /**
+     * Drops every schema made by {@link #freshSchema} in this JVM, and the ones tests named after them
+     * ({@code <schema>_b}), with everything in them. Best effort: the JVM is exiting.
+     */
+    private static void dropCreatedSchemas() {
+        if (CREATED_SCHEMAS.isEmpty() || url == null) {
+            return;
+        }
+        try (Connection c = plainConnection(); Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '5s'");
+            for (String schema : CREATED_SCHEMAS) {
+                List<String> names = new ArrayList<>();
+                try (ResultSet r = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname = '" + schema
+                        + "' OR nspname LIKE '" + schema + "\\_%'")) {
+                    while (r.next()) {
+                        names.add(r.getString(1));
+                    }
+                }
+                for (String name : names) {
+                    try {
+                        s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+                    } catch (SQLException e) {
+                        // still in use by a process the test started, or locked: left for the next cleanup
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            // the database went away first: nothing to clean
+        }
     }
 
     /** Appends {@code currentSchema=...} so unqualified names on the connection resolve to {@code schema}. */

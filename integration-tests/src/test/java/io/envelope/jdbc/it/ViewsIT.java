@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Views are outside what the wrapper can decrypt (contract §6); one that reads encrypted columns is refused
+ * Views are outside what the wrapper can decrypt (see README, What SQL does); one that reads encrypted columns is refused
  * rather than handing out ciphertext as data, and one that reads only plaintext columns works.
  */
 class ViewsIT {

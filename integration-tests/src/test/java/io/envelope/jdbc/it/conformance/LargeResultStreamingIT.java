@@ -34,7 +34,7 @@ class LargeResultStreamingIT {
         db.executePlain("CREATE UNLOGGED TABLE big (id bigint NOT NULL, secret bytea)");
 
         // 1,000 real ciphertexts through the wrapper, then doubled with plain SQL: a ciphertext copied to another
-        // row of the same column still decrypts (contract §5), so every row holds a genuine envelope value
+        // row of the same column still decrypts (see docs/format.md), so every row holds a genuine envelope value
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("INSERT INTO big (id, secret) VALUES (?, ?)")) {
             c.setAutoCommit(false);

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.fail;
  * The real-world SQL corpus (issue 3, "Done when"): every statement in {@code corpus/statements.yaml} runs
  * against real PostgreSQL through the wrapper and must give its expected outcome — the rows (decrypted values
  * checked), the update count, or a refusal before sending whose message contains the expected reason. The
- * expected outcomes follow contract §6 and issue 3's rules, not what the analyzer happens to do today.
+ * expected outcomes follow the README (What SQL does) and issue 3's rules, not what the analyzer happens to do today.
  *
  * <p>Entries marked {@code needs: <feature>} depend on analyzer work that is not on this branch yet
  * (literals rewritten in place, subqueries/CTE/UNION reads, INSERT … SELECT copies, ...). They run in their

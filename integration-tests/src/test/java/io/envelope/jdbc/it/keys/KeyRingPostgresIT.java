@@ -136,7 +136,7 @@ class KeyRingPostgresIT {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME"));
                 }
-                // the contract's columns, then the two that authenticate the key rows (docs/format.md, "Key rows")
+                // the documented columns, then the two that authenticate the key rows (docs/format.md, "Key rows")
                 assertThat(columns).containsExactly("table_name varchar", "key_version int4", "kms_provider varchar",
                         "kms_key_id varchar", "encrypted_key bytea", "status varchar", "created_at timestamp",
                         "state_seq int8", "state_mac bytea");

@@ -26,7 +26,7 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A key table and values exactly as envelope-jdbc 0.1.0 wrote them (fixtures/key-table-0.1.0.sql, the contract's
+ * A key table and values exactly as envelope-jdbc 0.1.0 wrote them (fixtures/key-table-0.1.0.sql, the documented
  * DDL without the state columns, with create-key-table: false): they keep working unchanged, the driver does not
  * alter the table by itself, and {@code keys upgrade} authenticates the rows, after which a raw status change is
  * refused. The fixture's table identities are bound into its values, so it always loads into the same schema;

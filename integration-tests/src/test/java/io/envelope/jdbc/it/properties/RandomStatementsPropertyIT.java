@@ -37,7 +37,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  *
  * <p>Invariants, after every example: (1) every read through the wrapper returns what the model says was
  * written; (2) a raw scan with plain pgJDBC finds only envelope-format values (version byte, the column's mode)
- * in configured columns, none containing a text plaintext that was written. Statements the contract refuses
+ * in configured columns, none containing a text plaintext that was written. Statements the documented rules refuse
  * (ORDER BY, LIKE, &lt; on an encrypted column, equality on a randomized one) are generated too and must be
  * refused with an {@code envelope-jdbc:} error, never executed (the model, which ignores them, stays right).
  *
@@ -84,7 +84,7 @@ class RandomStatementsPropertyIT {
                     }
                 });
         System.out.println("property: " + examples + " schemas, " + statements + " statements, "
-                + refusals + " refused as the contract requires");
+                + refusals + " refused as the documented rules require");
         assertThat(examples.get()).isEqualTo(30);
         assertThat(refusals.get()).isPositive();
     }
@@ -467,7 +467,7 @@ class RandomStatementsPropertyIT {
         }
     }
 
-    /** A statement the contract refuses: it must fail with an envelope-jdbc error and change nothing. */
+    /** A statement the documented rules refuse: it must fail with an envelope-jdbc error and change nothing. */
     private void refused(Connection conn, Table t, Random r) throws SQLException {
         List<Col> enc = t.encrypted();
         Col c = enc.get(r.nextInt(enc.size()));

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Lookups on deterministic columns stay exact while a table has several key versions (contract §4, §8), and
+ * Lookups on deterministic columns stay exact while a table has several key versions (see docs/format.md, Keys; README, Command line), and
  * while accept-plaintext columns still hold plaintext; literals in SQL text are encrypted in place.
  */
 class KeyVersionLookupIT {
