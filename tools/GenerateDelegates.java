@@ -1,4 +1,23 @@
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.JavacTask;
+
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
@@ -20,21 +39,42 @@ import java.util.stream.Collectors;
 
 /**
  * Generates the Delegating* base classes of io.envelope.jdbc.driver from the JDK's java.sql interfaces, so the
- * wrappers delegate every JDBC method and a new JDBC version is one re-run away:
+ * wrappers delegate every JDBC method and a new JDBC version is one re-run away. From the project root:
  *
  *   java tools/GenerateDelegates.java src/main/java/io/envelope/jdbc/driver
+ *
+ * GeneratedDelegatesTest runs it into a temporary directory and fails on any difference from the committed classes.
+ *
+ * Parameter names come from tools/jdbc-parameter-names.txt (class files of the JDK carry none), made once from the
+ * JDK's own sources:
+ *
+ *   java tools/GenerateDelegates.java --names-from $JAVA_HOME/lib/src.zip tools/jdbc-parameter-names.txt
  *
  * Rules: a method that hands out a Connection, Statement, ResultSet, DatabaseMetaData or ResultSetMetaData is
  * left abstract, so the compiler forces the hand-written wrapper to hand out its own wrapper; ResultSet
  * update* methods first call beforeUpdate(column) so updates of encrypted columns can be refused; PreparedStatement
- * set* methods are left abstract; DatabaseMetaData result sets go through wrapMetaDataResult (the wrapper records encrypted parameters); unwrap/isWrapperFor check this first.
+ * set* methods are left abstract; DatabaseMetaData result sets go through wrapMetaDataResult (the wrapper records
+ * encrypted parameters); unwrap/isWrapperFor check this first.
  */
 public class GenerateDelegates {
 
     private static final Set<Class<?>> WRAPPED = Set.of(Connection.class, Statement.class, PreparedStatement.class,
             CallableStatement.class, ResultSet.class, DatabaseMetaData.class, ResultSetMetaData.class);
 
+    private static final List<Class<?>> INTERFACES = List.of(Connection.class, Statement.class,
+            PreparedStatement.class, CallableStatement.class, ResultSet.class, DatabaseMetaData.class,
+            ResultSetMetaData.class);
+    private static final Path NAMES = Path.of("tools", "jdbc-parameter-names.txt");
+
+    /** "Interface.method(Type,Type)" to the parameter names the JDK's sources give that method. */
+    private static Map<String, List<String>> names = Map.of();
+
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--names-from")) {
+            writeNames(Path.of(args[1]), Path.of(args[2]));
+            return;
+        }
+        names = readNames(NAMES);
         Path dir = Path.of(args[0]);
         write(dir, "DelegatingConnection", Connection.class, null, null);
         write(dir, "DelegatingStatement", Statement.class, null, null);
@@ -46,13 +86,81 @@ public class GenerateDelegates {
         write(dir, "DelegatingResultSetMetaData", ResultSetMetaData.class, null, null);
     }
 
+    /** The key of a method in the names table: its interface, name and erased parameter types. */
+    private static String key(String iface, String method, List<String> erasedTypes) {
+        return iface + "." + method + "(" + String.join(",", erasedTypes) + ")";
+    }
+
+    private static String erased(String sourceType) {
+        String t = sourceType.replaceAll("<.*>", "").replace("...", "[]").trim();
+        int dot = t.lastIndexOf('.');
+        return dot < 0 ? t : t.substring(dot + 1);
+    }
+
+    private static Map<String, List<String>> readNames(Path file) throws IOException {
+        Map<String, List<String>> table = new TreeMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf(" = ");
+            table.put(line.substring(0, eq), List.of(line.substring(eq + 3).split(",")));
+        }
+        return table;
+    }
+
+    /** Parses the java.sql interfaces' sources with the JDK's compiler and writes every method's parameter names. */
+    private static void writeNames(Path srcZip, Path out) throws IOException {
+        List<JavaFileObject> sources = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(srcZip.toFile())) {
+            for (Class<?> iface : INTERFACES) {
+                ZipEntry entry = zip.getEntry("java.sql/java/sql/" + iface.getSimpleName() + ".java");
+                String text;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                sources.add(new SimpleJavaFileObject(URI.create("string:///" + iface.getSimpleName() + ".java"),
+                        JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return text;
+                    }
+                });
+            }
+        }
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        JavacTask task = (JavacTask) compiler.getTask(null, null, null, null, null, sources);
+        Map<String, String> lines = new TreeMap<>();
+        for (CompilationUnitTree unit : task.parse()) {
+            for (Tree type : unit.getTypeDecls()) {
+                ClassTree iface = (ClassTree) type;
+                for (Tree member : iface.getMembers()) {
+                    if (member instanceof MethodTree method && !method.getParameters().isEmpty()) {
+                        List<String> types = new ArrayList<>();
+                        List<String> params = new ArrayList<>();
+                        for (VariableTree p : method.getParameters()) {
+                            types.add(erased(p.getType().toString()));
+                            params.add(p.getName().toString());
+                        }
+                        lines.put(key(iface.getSimpleName().toString(), method.getName().toString(), types),
+                                String.join(",", params));
+                    }
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder("# Parameter names of the java.sql interfaces, from the JDK's sources"
+                + " (see tools/GenerateDelegates.java).\n");
+        lines.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(out, text.toString());
+    }
+
     private static void write(Path dir, String name, Class<?> iface, Class<?> inheritedFrom, String superclass)
             throws IOException {
         String field = inheritedFrom == null ? "delegate" : decapitalize(iface.getSimpleName()) + "Delegate";
         StringBuilder out = new StringBuilder();
         out.append("package io.envelope.jdbc.driver;\n\n");
         out.append("// GENERATED by tools/GenerateDelegates.java from java.sql.").append(iface.getSimpleName())
-                .append(" (JDK ").append(Runtime.version().feature()).append("). Do not edit; re-run the generator.\n\n");
+                .append(". Do not edit; re-run the generator (GeneratedDelegatesTest checks).\n\n");
         out.append("/**\n * Delegates every {@link java.sql.").append(iface.getSimpleName())
                 .append("} method")
                 .append(inheritedFrom == null ? "" : " not inherited from {@link java.sql." + inheritedFrom.getSimpleName() + "}")
@@ -162,6 +270,11 @@ public class GenerateDelegates {
     }
 
     private static String paramName(Method m, int i) {
+        List<String> erasedTypes = Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).toList();
+        List<String> known = names.get(key(m.getDeclaringClass().getSimpleName(), m.getName(), erasedTypes));
+        if (known != null) {
+            return known.get(i);
+        }
         Class<?> t = m.getParameterTypes()[i];
         String n = m.getName();
         if (i == 0 && t == int.class && (n.startsWith("get") || n.startsWith("update") || n.startsWith("set")
