@@ -674,6 +674,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    @Deprecated
     public void setUnicodeStream(int index, InputStream x, int length) throws SQLException {
         EncryptedColumn column = encrypted(index);
         if (column != null) {

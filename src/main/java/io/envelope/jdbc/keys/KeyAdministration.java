@@ -42,8 +42,9 @@ public final class KeyAdministration {
 
     /** Whether the key table carries the state columns (key rows authenticated). */
     public boolean authenticated() throws SQLException {
-        try (KeyRing.OwnConnection ignored = ring.resolvedOwn("reading the key table's layout")) {
-            return s.table.location().authenticated();
+        // opening the connection resolves the key table's location (and its layout) if nothing has yet
+        try (KeyRing.OwnConnection resolving = ring.resolvedOwn("reading the key table's layout")) {
+            return resolving != null && s.table.location().authenticated();
         }
     }
 
