@@ -146,4 +146,33 @@ class CiphertextWidthsTest {
         assertThat(CiphertextWidths.base64Chars(71)).isEqualTo(95);
         assertThat(base64.encodeToString(encrypt(bigint, Long.MIN_VALUE))).hasSize(95);
     }
+
+    @Test
+    void theReadmeTableOfWidthsMatchesTheFormula() {
+        // declared type, mode, pad, longest encoded plaintext (null: the type's own), bytes, base64 characters
+        Object[][] rows = {
+                {PlaintextType.BIGINT, null, 0, null, 59, 79, 71, 95},
+                {PlaintextType.BOOLEAN, null, 0, null, 52, 70, 71, 95},
+                {PlaintextType.UUID, null, 0, null, 67, 90, 87, 116},
+                {PlaintextType.DECIMAL, 10, 0, null, 60, 80, 71, 95},
+                {PlaintextType.DECIMAL, 18, 0, null, 63, 84, 71, 95},
+                {PlaintextType.DECIMAL, 38, 0, null, 71, 95, 87, 116},
+                {PlaintextType.TEXT, null, 0, 32L, 83, 111, 103, 138},
+                {PlaintextType.TEXT, null, 0, 100L, 151, 202, 167, 223},
+                {PlaintextType.TEXT, null, 0, 255L, 306, 408, 311, 415},
+                {PlaintextType.TEXT, null, 64, 100L, 179, 239, 199, 266},
+        };
+        for (Object[] row : rows) {
+            for (int m = 0; m < 2; m++) {
+                EncryptionMode mode = MODES.get(m);
+                PlaintextType type = (PlaintextType) row[0];
+                ColumnConfig config = new ColumnConfig("c", mode, type, type == PlaintextType.DECIMAL ? 2 : null,
+                        (Integer) row[1], (Integer) row[2], false);
+                long bytes = row[3] == null ? CiphertextWidths.maxStoredBytes(config)
+                        : CiphertextWidths.storedBytes(mode, (Integer) row[2], (Long) row[3]);
+                assertThat(bytes).as("%s %s", type, mode).isEqualTo(((Integer) row[4 + 2 * m]).longValue());
+                assertThat(CiphertextWidths.base64Chars(bytes)).isEqualTo(((Integer) row[5 + 2 * m]).longValue());
+            }
+        }
+    }
 }
