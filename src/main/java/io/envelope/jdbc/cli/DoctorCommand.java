@@ -67,11 +67,11 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
-    @Option(names = "--sample", defaultValue = "100",
+    @Option(names = "--sample", defaultValue = "100", paramLabel = "N",
             description = "Values decrypted per table: the first N rows the database returns (default ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "--count-rows",
+    @Option(names = "--count-rows", paramLabel = "N",
             description = "Count values per key version over at most N rows per table (the first the database"
                     + " returns) instead of every row. Without it each encrypted column costs two sequential reads of"
                     + " its table.")
