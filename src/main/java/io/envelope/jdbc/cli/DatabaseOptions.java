@@ -4,7 +4,9 @@ import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
+import io.envelope.jdbc.keys.KeyConnections;
 import io.envelope.jdbc.keys.KeyRing;
+import io.envelope.jdbc.keys.StoredValueProbe;
 import io.envelope.jdbc.kms.KmsProvider;
 import io.envelope.jdbc.kms.KmsProviders;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -81,8 +83,9 @@ final class DatabaseOptions {
     KeyAccess openKeys() throws SQLException {
         EnvelopeConfig loaded = loadConfig();
         KmsProvider kms = KmsProviders.create(loaded.kms());
-        KeyRing ring = new KeyRing(loaded.keyTable(), loaded.createKeyTable(), kms, this::openTarget,
-                loaded.keyCacheTtl(), Clock.systemUTC());
+        KeyRing ring = new KeyRing(loaded.keyTable(), loaded.createKeyTable(), loaded.keyTableOwner(), kms,
+                KeyConnections.direct(this::openTarget), StoredValueProbe.NONE, loaded.keyCacheTtl(),
+                Clock.systemUTC());
         return new KeyAccess(loaded, kms, ring);
     }
 

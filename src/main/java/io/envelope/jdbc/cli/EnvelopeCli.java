@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = EnvelopeCli.Version.class,
         description = "Transparent column encryption for JDBC with KMS envelope encryption.",
         subcommands = {DemoCommand.class, KeysCommand.class, MigrateCommand.class, ReencryptCommand.class,
-                VerifyCommand.class})
+                VerifyCommand.class, DoctorCommand.class})
 public final class EnvelopeCli {
 
     public static void main(String[] args) {

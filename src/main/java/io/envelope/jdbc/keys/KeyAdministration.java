@@ -28,6 +28,15 @@ public final class KeyAdministration {
         }
     }
 
+    /**
+     * Where the key table is, for {@code doctor}: the name as configured, the schema-qualified name every statement
+     * uses, its owning role (PostgreSQL; null elsewhere or when the table does not exist), whether it exists, and
+     * whether its rows are authenticated (the state columns are there).
+     */
+    public record KeyTableFacts(String configured, String qualified, String owner, boolean present,
+                                boolean authenticated) {
+    }
+
     /** What {@link #importRows} did with one row. */
     public record ImportOutcome(String table, int version, String outcome, boolean refused) {
     }
@@ -186,6 +195,44 @@ public final class KeyAdministration {
             }
         }
         return report;
+    }
+
+    /**
+     * Resolves the key table as a connection of the driver's would (schema-qualified; on PostgreSQL refused, with
+     * the reason, when another role owns it) and describes it. Reads only: a missing key table is not created.
+     */
+    public KeyTableFacts keyTable() throws SQLException {
+        try (KeyRing.OwnConnection c = ring.resolvedOwn("checking the key table")) {
+            KeyTableLocation location = s.table.location();
+            boolean present = location.present(c.connection());
+            return new KeyTableFacts(location.name(), location.sqlName(), location.owner(), present,
+                    present && location.authenticated());
+        }
+    }
+
+    /**
+     * Checks that one key row unwraps: its KMS provider and key are allowed by the configuration, and the KMS (or
+     * the local provider) unwraps it bound to its own table and version. Returns null when it does, else the
+     * reason on one line (never key material). The unwrapped key stays in the ring's cache, so decrypting values
+     * under it afterwards makes no second KMS call.
+     */
+    public String unwrapProblem(KeyRow row) {
+        try {
+            ring.dataKey(row);
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            StringBuilder line = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+                if (message.startsWith(EnvelopeException.PREFIX)) {
+                    message = message.substring(EnvelopeException.PREFIX.length());
+                }
+                if (line.indexOf(message) < 0) {
+                    line.append(line.length() == 0 ? "" : ": ").append(message);
+                }
+            }
+            return line.toString().replace('\n', ' ');
+        }
     }
 
     /** Checks one table's key rows as the driver would before honouring them (for {@code doctor}). */

@@ -37,6 +37,8 @@ final class KeyTableLocation {
     private volatile boolean authenticated;
     /** Whether the table is known to exist (false until a missing one is created, here or by another process). */
     private volatile boolean present;
+    /** The table's owning role as the catalog reported it at the owner check (PostgreSQL), else null. */
+    private volatile String owner;
     private String schema;
     private String table;
 
@@ -66,6 +68,16 @@ final class KeyTableLocation {
 
     KeyTableDialect dialect() {
         return dialect;
+    }
+
+    /** The owning role found by the owner check (PostgreSQL, once the table exists), or null. */
+    String owner() {
+        return owner;
+    }
+
+    /** Whether the table is known to exist (without looking again). */
+    boolean knownPresent() {
+        return present;
     }
 
     /** Whether the table has the state columns (key rows are authenticated). */
@@ -211,6 +223,7 @@ final class KeyTableLocation {
                             + " but not in pg_class");
                 }
                 String owner = rs.getString(1);
+                this.owner = owner;
                 boolean member = rs.getBoolean(2);
                 String user = rs.getString(3);
                 boolean ok = expectedOwner != null ? expectedOwner.equals(owner) : member;

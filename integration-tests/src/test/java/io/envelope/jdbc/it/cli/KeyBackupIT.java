@@ -147,4 +147,30 @@ class KeyBackupIT {
         assertThat(tampered[0]).isEqualTo("1");
         assertThat(tampered[2]).contains("checksum does not match");
     }
+
+    @Test
+    void aRowThatDoesNotUnwrapIsRefusedBeforeAnythingOfItsTableIsWritten() throws Exception {
+        EncryptedDatabase db = database();
+        write(db, 1, 2);
+        Path export = Files.createTempDirectory("envelope-export").resolve("keys.json");
+        Cli.run(db, "keys", "export", "--out", export.toString());
+        // a well-formed export (valid checksum) whose orders row carries the wrapped key of customers: it is bound to
+        // another table, so the KMS refuses to unwrap it in this row
+        List<io.envelope.jdbc.keys.KeyRow> rows = io.envelope.jdbc.keys.KeyExport.read(Files.readString(export),
+                "test");
+        io.envelope.jdbc.keys.KeyRow customers = rows.stream().filter(r -> r.tableName().endsWith(".customers"))
+                .findFirst().orElseThrow();
+        List<io.envelope.jdbc.keys.KeyRow> swapped = rows.stream().map(r -> !r.tableName().endsWith(".orders") ? r
+                : new io.envelope.jdbc.keys.KeyRow(r.tableName(), r.keyVersion(), r.kmsProvider(), r.kmsKeyId(),
+                customers.encryptedKey(), r.status(), r.createdAt(), r.stateSeq(), r.stateMac())).toList();
+        Files.writeString(export, io.envelope.jdbc.keys.KeyExport.write(db.keyTable(), swapped,
+                java.time.LocalDateTime.now()));
+
+        db.executePlain("DELETE FROM " + db.keyTable() + " WHERE table_name LIKE '%.orders'");
+        String[] refused = Cli.attempt(db, "keys", "import", "--in", export.toString());
+        assertThat(refused[0]).isEqualTo("1");
+        assertThat(refused[2]).startsWith("error: ").contains(".orders").contains("key version 1");
+        assertThat(db.keyRows(db.schema() + ".orders")).as("nothing written for the table").isZero();
+        assertThat(db.keyRows(db.schema() + ".customers")).isEqualTo(1);
+    }
 }
