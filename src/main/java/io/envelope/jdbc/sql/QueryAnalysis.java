@@ -27,7 +27,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The rules of queries — SELECT at any depth, set operations, VALUES, WITH, derived tables, joins, GROUP BY,
