@@ -1,10 +1,9 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
-import io.envelope.jdbc.SqlState;
 import io.envelope.jdbc.RefusalReason;
+import io.envelope.jdbc.SqlState;
 import io.envelope.jdbc.schema.EncryptedColumn;
-import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.ResultShape;
 
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.envelope.jdbc.spring;
 
+import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
-import io.envelope.jdbc.EnvelopeException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;

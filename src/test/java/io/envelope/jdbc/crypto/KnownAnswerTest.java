@@ -1,7 +1,6 @@
 package io.envelope.jdbc.crypto;
 
 import io.envelope.jdbc.config.ColumnConfig;
-import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.config.PlaintextType;
 import org.junit.jupiter.api.Test;
 

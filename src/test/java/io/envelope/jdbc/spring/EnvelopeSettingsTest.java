@@ -4,11 +4,11 @@ import io.envelope.jdbc.config.EncryptionMode;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
 
 import java.util.Map;
 import java.util.Properties;

@@ -1,10 +1,10 @@
 package io.envelope.jdbc.sql;
 
 import io.envelope.jdbc.schema.EncryptionSchema;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.util.stream.Stream;
