@@ -43,7 +43,6 @@ public final class ColumnCipher {
     };
 
     private final String tableIdentity;
-    private final String columnName;
     private final ColumnConfig config;
     private final int minFormatVersion;
 
@@ -72,7 +71,6 @@ public final class ColumnCipher {
     ColumnCipher(String tableIdentity, String columnName, ColumnConfig config, int minFormatVersion,
                  SaltSource saltSource, long firstCounter) {
         this.tableIdentity = tableIdentity;
-        this.columnName = columnName;
         this.config = config;
         this.minFormatVersion = minFormatVersion;
         this.effective = new ColumnConfig(config.name(),

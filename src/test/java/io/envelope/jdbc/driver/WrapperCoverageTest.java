@@ -115,8 +115,7 @@ class WrapperCoverageTest {
     private static boolean declares(Class<?> type, Method m) {
         for (Class<?> c = type; c != null && !c.getSimpleName().startsWith("Delegating"); c = c.getSuperclass()) {
             try {
-                c.getDeclaredMethod(m.getName(), m.getParameterTypes());
-                return true;
+                return c.getDeclaredMethod(m.getName(), m.getParameterTypes()) != null;
             } catch (NoSuchMethodException e) {
                 // look further up, but never in the generated pure-delegation classes
             }
