@@ -53,7 +53,7 @@ final class MigrateCommand implements Callable<Integer> {
                         + " there is nothing to migrate");
             }
             Progress progress = Progress.onStandardOutput();
-            Shard shard = sharding.shard;
+            Shard shard = sharding.slice();
             TableRewriter rewriter = new TableRewriter(connection, target, batchSize, shard, sharding.stripeWidth,
                     progress);
             System.out.println("Encrypting plaintext values of " + columns.stream()

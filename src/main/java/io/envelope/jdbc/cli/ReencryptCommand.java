@@ -75,7 +75,7 @@ final class ReencryptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean start = step != null && step.start;
         boolean finish = step != null && step.finish;
-        if ((start || finish) && !sharding.shard.isAll()) {
+        if ((start || finish) && sharding.isWorker()) {
             throw EnvelopeException.config("--shard is for the workers between reencrypt --start and --finish,"
                     + " which run once over the whole table");
         }
@@ -103,19 +103,19 @@ final class ReencryptCommand implements Callable<Integer> {
                         + " once.");
                 return 0;
             }
-            if (!sharding.shard.isAll() || finish) {
+            if (sharding.isWorker() || finish) {
                 requireStarted(rows, to, identity);
             }
-            TableRewriter rewriter = new TableRewriter(connection, target, batchSize, sharding.shard,
+            TableRewriter rewriter = new TableRewriter(connection, target, batchSize, sharding.slice(),
                     sharding.stripeWidth, progress);
             TableRewriter.CellRewrite onto = (column, stored, text) -> reencrypt(column, ring, stored, to);
-            if (!sharding.shard.isAll()) {
+            if (sharding.isWorker()) {
                 System.out.println("Re-encrypting onto version " + to + " (" + rewriter.sliceDescription() + ")");
                 TableRewriter.Pass pass = rewriter.run("encrypting", columns, onto);
                 progress.printSummary();
                 System.out.printf("Shard %s: re-encrypted %,d value(s) onto version %d in %,d rows; %,d changed by"
                         + " the application meanwhile (written under version %d by it). Once every shard is done,"
-                        + " run reencrypt --table %s --finish once.%n", sharding.shard, pass.rewritten(), to,
+                        + " run reencrypt --table %s --finish once.%n", sharding.slice(), pass.rewritten(), to,
                         pass.rows(), pass.skippedChanged(), to, table);
                 return 0;
             }

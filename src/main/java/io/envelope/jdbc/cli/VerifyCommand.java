@@ -54,12 +54,12 @@ final class VerifyCommand implements Callable<Integer> {
             Progress progress = Progress.onStandardOutput();
             Tally tally = new Tally();
             long started = System.nanoTime();
-            if (sharding.shard.isAll()) {
+            if (sharding.slice().isAll()) {
                 streamWholeTable(connection, target, ring, tally, progress);
             } else {
                 // a slice is walked by primary key like the rewriting commands, so it needs one; every table can be
                 // verified whole without
-                TableRewriter reader = new TableRewriter(connection, target, FETCH_SIZE, sharding.shard,
+                TableRewriter reader = new TableRewriter(connection, target, FETCH_SIZE, sharding.slice(),
                         sharding.stripeWidth, progress);
                 System.out.println("Verifying " + reader.sliceDescription());
                 TableRewriter.Pass pass = reader.run("verifying", List.copyOf(target.columns()),
@@ -71,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
                 tally.rows = pass.rows();
                 tally.nulls = -1;
             }
-            report(target, sharding.shard, tally, (System.nanoTime() - started) / 1e9);
+            report(target, sharding.slice(), tally, (System.nanoTime() - started) / 1e9);
             return tally.failures == 0 ? 0 : 1;
         }
     }
