@@ -56,6 +56,7 @@ final class MigrateCommand implements Callable<Integer> {
             Shard shard = sharding.slice();
             TableRewriter rewriter = new TableRewriter(connection, target, batchSize, shard, sharding.stripeWidth,
                     progress);
+            rewriter.onEachPage(ring::statementStarts);
             System.out.println("Encrypting plaintext values of " + columns.stream()
                     .map(EncryptedColumn::qualifiedName).toList() + " in batches of " + batchSize + " rows ("
                     + rewriter.sliceDescription() + ")");

@@ -108,6 +108,7 @@ final class ReencryptCommand implements Callable<Integer> {
             }
             TableRewriter rewriter = new TableRewriter(connection, target, batchSize, sharding.slice(),
                     sharding.stripeWidth, progress);
+            rewriter.onEachPage(ring::statementStarts);
             TableRewriter.CellRewrite onto = (column, stored, text) -> reencrypt(column, ring, stored, to);
             if (sharding.isWorker()) {
                 System.out.println("Re-encrypting onto version " + to + " (" + rewriter.sliceDescription() + ")");

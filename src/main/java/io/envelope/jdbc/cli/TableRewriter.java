@@ -80,6 +80,7 @@ final class TableRewriter {
     private final Map<String, String> sqlTypes;
     private long total = -1;
     private Object[] currentRow;
+    private Runnable pageStarts = () -> { };
     /** Nanoseconds of the current pass in: page selects, the rewrites (crypto), updates, commits. */
     private final long[] time = new long[4];
 
@@ -112,6 +113,15 @@ final class TableRewriter {
                     + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
                     + " needs PostgreSQL");
         }
+    }
+
+    /**
+     * Runs before each page (one transaction): the commands hand in their key ring's statement boundary, so with a
+     * key-cache ttl of 0s each page reads the key rows and unwraps its keys afresh, as a statement of the driver
+     * does, instead of keeping the first page's for the whole run.
+     */
+    void onEachPage(Runnable pageStarts) {
+        this.pageStarts = pageStarts;
     }
 
     /** How this worker's rows are chosen, for the output. */
@@ -181,6 +191,7 @@ final class TableRewriter {
         String firstSql = pageSql(columns, false, low != null);
         String nextSql = pageSql(columns, true, low != null);
         while (true) {
+            pageStarts.run();
             List<Object[]> page = new ArrayList<>();
             ColumnStorage[] storages = new ColumnStorage[columns.size()];
             long t0 = System.nanoTime();
