@@ -28,6 +28,14 @@ head -c 32 /dev/urandom | base64 > "$WORK/master.key"
 cli() { java ${JAVA_OPTS:-} -jar "$JAR" "$@"; }
 worker() { java ${JAVA_OPTS:-} ${WORKER_OPTS:-} -jar "$JAR" "$@"; }
 now() { date +%s.%N; }
+# waits for every background worker; a failed one stops the benchmark with its output
+wait_all() {
+  local failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  pids=()
+  if [ "$failed" = 1 ]; then echo "a worker failed:" >&2; cat "$WORK"/*.out >&2; exit 1; fi
+}
+pids=()
 rate() { awk -v r="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", r / (b - a) }'; }
 
 for n in $SHARD_COUNTS; do
@@ -59,8 +67,9 @@ YAML
   t0=$(now)
   for ((i = 0; i < n; i++)); do
     worker migrate "${common[@]}" --shard "$i/$n" > "$WORK/migrate-$i.out" 2>&1 &
+    pids+=($!)
   done
-  wait
+  wait_all
   t1=$(now)
 
   cli keys rotate --table "$schema.t" --config "$WORK/envelope.yaml" --url "$JDBC_URL" > /dev/null 2>&1
@@ -69,8 +78,9 @@ YAML
   t2=$(now)
   for ((i = 0; i < n; i++)); do
     worker reencrypt "${common[@]}" --shard "$i/$n" > "$WORK/reencrypt-$i.out" 2>&1 &
+    pids+=($!)
   done
-  wait
+  wait_all
   t3=$(now)
   cli reencrypt --finish "${common[@]}" > "$WORK/finish.out" 2>&1
   t4=$(now)
