@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command-line tool (contract §8): {@code java -jar envelope-jdbc-<version>-cli.jar <command>}.
+ * The command-line tool: {@code java -jar envelope-jdbc-<version>-cli.jar <command>}.
  * Errors are printed on one line and the exit code is non-zero.
  */
 @Command(name = "envelope-jdbc",

@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code keys}: the key table's data keys (contract §4, §8). */
+/** {@code keys}: the data keys in the key table: list, rotate, re-wrap, destroy, export, import, upgrade. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "List, rotate, re-wrap and destroy data keys.",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Rewrap.class,
                 KeysCommand.Destroy.class, KeyBackupCommands.Export.class, KeyBackupCommands.Import.class,

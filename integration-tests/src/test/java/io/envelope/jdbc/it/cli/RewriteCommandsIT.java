@@ -13,7 +13,7 @@ import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code migrate} and {@code reencrypt} (contract §8): values rewritten in place, resumable, exact. */
+/** {@code migrate} and {@code reencrypt}: values rewritten in place, resumable, exact. */
 class RewriteCommandsIT {
 
     @Test
