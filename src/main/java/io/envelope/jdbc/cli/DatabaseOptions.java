@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The options every database command takes (see README, Command line): {@code --config}, {@code --url} (the target URL or the
+ * The options every database command takes: {@code --config}, {@code --url} (the target URL or the
  * {@code jdbc:envelope:} URL), {@code --user}, {@code --password}; and what they open: the configuration, plain
  * target connections, the key ring.
  */

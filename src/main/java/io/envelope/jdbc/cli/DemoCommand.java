@@ -29,13 +29,19 @@ import java.util.concurrent.Callable;
  * {@code demo}: the whole story with no setup. Generates a local master key, writes a config, creates a table,
  * writes rows through {@code jdbc:envelope:} and shows, side by side, what the application reads, what the
  * database stores, and the key table. {@code --url} runs it against a real database instead of embedded H2.
+ *
+ * <p>It leaves nothing behind: the demo table and its key table live in a schema of their own, dropped at the end
+ * (so the demo never writes into the target schema's real key table), and the throw-away master key and config are
+ * deleted when the demo ends, also when it fails or the JVM is stopped. {@code --keep} keeps the schema and says
+ * how to remove it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show transparent encryption end to end (embedded H2 and a fresh local master key by default).")
+        description = "Show transparent encryption end to end (embedded H2 and a fresh local master key by default)."
+                + " Runs in a schema of its own and removes it, and its key files, when it ends.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final String TABLE = "envelope_demo_customers";
-    private static final String KEY_TABLE = "envelope_data_keys";
+    private static final String TABLE_NAME = "envelope_demo_customers";
+    private static final String KEY_TABLE_NAME = "envelope_data_keys";
 
     @Option(names = "--url", description = "Target database URL (jdbc:postgresql://... or jdbc:envelope:...)."
             + " Default: an embedded in-memory H2 database.")
@@ -47,66 +53,92 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--password", description = "Database password.", interactive = false)
     private String password;
 
+    @Option(names = "--keep", description = "Keep the demo's schema (table and key table) at the end; the master"
+            + " key is deleted all the same, so its values can no longer be read.")
+    private boolean keep;
+
     private final PrintStream out = System.out;
+
+    /** The demo's own schema: a fresh name per run, so a run never meets an earlier run's rows or keys. */
+    private final String schema = "envelope_demo_" + HexFormat.of().formatHex(randomBytes(4));
+    private final String table = schema + "." + TABLE_NAME;
+    private final String keyTable = schema + "." + KEY_TABLE_NAME;
 
     @Override
     public Integer call() throws Exception {
         String targetUrl = targetUrl();
         Path workDir = Files.createTempDirectory("envelope-demo");
         Path masterKey = workDir.resolve("master.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-        restrictToOwner(masterKey);
         Path config = workDir.resolve("envelope.yaml");
-        Files.writeString(config, """
-                version: 1
-                kms:
-                  provider: local
-                  master-key-file: %s
-                key-table: %s
-                tables:
-                  %s:
-                    columns:
-                      email:      { mode: deterministic }
-                      ssn:        { mode: deterministic }
-                      note:       { mode: randomized, pad: 16 }
-                      birth_date: { mode: randomized, type: date }
-                """.formatted(masterKey, KEY_TABLE, TABLE));
+        // deleteOnExit runs in reverse order of registration: the files first, then their folder; it covers a
+        // demo stopped with Ctrl-C, the finally block below every other ending
+        workDir.toFile().deleteOnExit();
+        masterKey.toFile().deleteOnExit();
+        config.toFile().deleteOnExit();
+        boolean schemaCreated = false;
+        try {
+            Files.writeString(masterKey, Base64.getEncoder().encodeToString(randomBytes(32)) + "\n",
+                    StandardCharsets.US_ASCII);
+            restrictToOwner(masterKey);
+            Files.writeString(config, """
+                    version: 1
+                    kms:
+                      provider: local
+                      master-key-file: %s
+                    key-table: %s
+                    tables:
+                      %s:
+                        columns:
+                          email:      { mode: deterministic }
+                          ssn:        { mode: deterministic }
+                          note:       { mode: randomized, pad: 16 }
+                          birth_date: { mode: randomized, type: date }
+                    """.formatted(masterKey, keyTable, table));
 
-        out.println("envelope-jdbc demo");
-        out.println("  database:   " + (url == null ? "embedded H2 (in memory)" : withoutQuery(targetUrl)));
-        out.println("  master key: a fresh local key in " + masterKey + " (kms.provider: local)");
-        out.println("  config:     " + config);
-        out.println();
+            out.println("envelope-jdbc demo");
+            out.println("  database:   " + (url == null ? "embedded H2 (in memory)" : withoutQuery(targetUrl)));
+            out.println("  schema:     " + schema + " (the demo's own; " + (keep ? "kept at the end" : "dropped at the end")
+                    + ")");
+            out.println("  master key: a fresh local key in " + masterKey + " (kms.provider: local; deleted at the end)");
+            out.println("  config:     " + config);
+            out.println();
 
-        try (Connection plain = DriverManager.getConnection(targetUrl, user, password)) {
-            prepareSchema(plain);
-        }
+            try (Connection plain = DriverManager.getConnection(targetUrl, user, password)) {
+                prepareSchema(plain);
+                schemaCreated = true;
+            }
 
-        String envelopeUrl = "jdbc:envelope:" + targetUrl.substring("jdbc:".length());
-        java.util.Properties properties = new java.util.Properties();
-        properties.setProperty("envelope.config", config.toString());
-        if (user != null) {
-            properties.setProperty("user", user);
+            String envelopeUrl = "jdbc:envelope:" + targetUrl.substring("jdbc:".length());
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("envelope.config", config.toString());
+            if (user != null) {
+                properties.setProperty("user", user);
+            }
+            if (password != null) {
+                properties.setProperty("password", password);
+            }
+            try (Connection app = DriverManager.getConnection(envelopeUrl, properties)) {
+                writeRows(app);
+                showApplicationView(app);
+                showLookup(app);
+                showRefusal(app);
+            }
+            try (Connection plain = DriverManager.getConnection(targetUrl, user, password)) {
+                showDatabaseView(plain);
+                showKeyTable(plain);
+            }
+            out.println();
+            out.println("The application read plaintext; the database holds only ciphertext; the key table holds only"
+                    + " the wrapped data key.");
+            return 0;
+        } finally {
+            if (schemaCreated) {
+                cleanUp(targetUrl);
+            }
+            deleteQuietly(masterKey);
+            deleteQuietly(config);
+            deleteQuietly(workDir);
         }
-        if (password != null) {
-            properties.setProperty("password", password);
-        }
-        try (Connection app = DriverManager.getConnection(envelopeUrl, properties)) {
-            writeRows(app);
-            showApplicationView(app);
-            showLookup(app);
-            showRefusal(app);
-        }
-        try (Connection plain = DriverManager.getConnection(targetUrl, user, password)) {
-            showDatabaseView(plain);
-            showKeyTable(plain);
-        }
-        out.println();
-        out.println("The application read plaintext; the database holds only ciphertext; the key table holds only"
-                + " the wrapped data key.");
-        return 0;
     }
 
     private String targetUrl() {
@@ -116,23 +148,49 @@ final class DemoCommand implements Callable<Integer> {
         return url.startsWith("jdbc:envelope:") ? "jdbc:" + url.substring("jdbc:envelope:".length()) : url;
     }
 
-    /** Creates the demo table afresh and forgets earlier demo keys (they were wrapped under another master key). */
+    /** The demo's schema and table; the key table is created in the same schema on the first encrypted write. */
     private void prepareSchema(Connection plain) throws SQLException {
         boolean postgres = isPostgres(plain.getMetaData());
         String binary = postgres ? "bytea" : "varbinary(1024)";
         String text = postgres ? "text" : "varchar(1024)";
         try (Statement s = plain.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + TABLE);
-            s.execute("CREATE TABLE " + TABLE + " (id integer PRIMARY KEY, name varchar(100),"
-                    + " email " + text + ", ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
-            if (tableExists(plain.getMetaData(), plain.getSchema(), KEY_TABLE)) {
-                s.execute("DELETE FROM " + KEY_TABLE + " WHERE lower(table_name) LIKE '%." + TABLE + "'");
+            try {
+                s.execute("CREATE SCHEMA " + schema);
+            } catch (SQLException e) {
+                throw new SQLException("envelope-jdbc: demo: cannot create the demo's own schema " + schema
+                        + " (the demo runs there so it never touches the target schema's tables or key table;"
+                        + " the user needs the CREATE privilege on the database): " + e.getMessage(), e);
             }
+            s.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, name varchar(100),"
+                    + " email " + text + ", ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
+        }
+    }
+
+    /** Drops the demo's schema, or says exactly what is left and how to remove it. */
+    private void cleanUp(String targetUrl) {
+        String drop = "DROP SCHEMA " + schema + " CASCADE";
+        out.println();
+        if (keep) {
+            out.println("Kept schema " + schema + " (table " + table + ", key table " + keyTable + "); its master"
+                    + " key is deleted, so its values can no longer be decrypted. Remove it with: " + drop);
+            return;
+        }
+        try (Connection plain = DriverManager.getConnection(targetUrl, user, password);
+             Statement s = plain.createStatement()) {
+            if (isPostgres(plain.getMetaData())) {
+                s.execute("SET lock_timeout = '10s'"); // never hang on a lock another session holds
+            }
+            s.execute(drop);
+            out.println("Removed the demo's schema " + schema + " (its table and key table) and its master key.");
+        } catch (SQLException e) {
+            out.println("Could not remove the demo's schema " + schema + " (" + e.getMessage() + "). Left behind:"
+                    + " table " + table + " and key table " + keyTable + ", under a master key that is deleted."
+                    + " Remove them with: " + drop);
         }
     }
 
     private void writeRows(Connection app) throws SQLException {
-        String insert = "INSERT INTO " + TABLE + " (id, name, email, ssn, note, birth_date) VALUES (?, ?, ?, ?, ?, ?)";
+        String insert = "INSERT INTO " + table + " (id, name, email, ssn, note, birth_date) VALUES (?, ?, ?, ?, ?, ?)";
         Object[][] rows = {
                 {1, "Ada Lovelace", "ada@example.com", "123-45-6789", "prefers email", LocalDate.of(1815, 12, 10)},
                 {2, "Alan Turing", "alan@example.com", "987-65-4321", "call after 5pm", LocalDate.of(1912, 6, 23)},
@@ -156,22 +214,22 @@ final class DemoCommand implements Callable<Integer> {
 
     private void showApplicationView(Connection app) throws SQLException {
         out.println("What the application reads (SELECT through jdbc:envelope:):");
-        List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"id", "name", "email", "ssn", "note", "birth_date"});
+        List<String[]> shown = new ArrayList<>();
+        shown.add(new String[] {"id", "name", "email", "ssn", "note", "birth_date"});
         try (Statement s = app.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name, email, ssn, note, birth_date FROM " + TABLE
+             ResultSet rs = s.executeQuery("SELECT id, name, email, ssn, note, birth_date FROM " + table
                      + " ORDER BY id")) {
             while (rs.next()) {
-                table.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                shown.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         "'" + rs.getString(5) + "'", String.valueOf(rs.getObject(6, LocalDate.class))});
             }
         }
-        TextTable.print(out, table);
+        TextTable.print(out, shown);
         out.println();
     }
 
     private void showLookup(Connection app) throws SQLException {
-        try (PreparedStatement ps = app.prepareStatement("SELECT c.name FROM " + TABLE + " c WHERE c.email = ?")) {
+        try (PreparedStatement ps = app.prepareStatement("SELECT c.name FROM " + table + " c WHERE c.email = ?")) {
             ps.setString(1, "grace@example.com");
             try (ResultSet rs = ps.executeQuery()) {
                 out.println("Equality lookup on the deterministic column: WHERE email = 'grace@example.com' -> "
@@ -182,7 +240,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void showRefusal(Connection app) {
         try (Statement s = app.createStatement()) {
-            s.executeQuery("SELECT id FROM " + TABLE + " ORDER BY email");
+            s.executeQuery("SELECT id FROM " + table + " ORDER BY email");
             out.println("ORDER BY email was NOT refused (unexpected)");
         } catch (SQLException e) {
             out.println("ORDER BY on an encrypted column is refused before it is sent:");
@@ -193,39 +251,39 @@ final class DemoCommand implements Callable<Integer> {
 
     private void showDatabaseView(Connection plain) throws SQLException {
         out.println("What the database stores (the same rows read with the plain driver):");
-        List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"id", "name", "email (text: base64)", "ssn (binary)", "note (binary)",
+        List<String[]> shown = new ArrayList<>();
+        shown.add(new String[] {"id", "name", "email (text: base64)", "ssn (binary)", "note (binary)",
                 "birth_date (binary)"});
         try (Statement s = plain.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name, email, ssn, note, birth_date FROM " + TABLE
+             ResultSet rs = s.executeQuery("SELECT id, name, email, ssn, note, birth_date FROM " + table
                      + " ORDER BY id")) {
             while (rs.next()) {
                 String email = rs.getString(3);
-                table.add(new String[] {rs.getString(1), rs.getString(2),
+                shown.add(new String[] {rs.getString(1), rs.getString(2),
                         email == null ? "NULL" : abbreviate(email) + " (" + email.length() + " chars)",
                         hex(rs.getBytes(4)), hex(rs.getBytes(5)), hex(rs.getBytes(6))});
             }
         }
-        TextTable.print(out, table);
+        TextTable.print(out, shown);
         out.println();
     }
 
     private void showKeyTable(Connection plain) throws SQLException {
-        out.println("The key table " + KEY_TABLE + " (one wrapped data key per table; the plaintext key is only"
+        out.println("The key table " + keyTable + " (one wrapped data key per table; the plaintext key is only"
                 + " in the application's memory):");
-        List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"table_name", "key_version", "kms_provider", "kms_key_id", "status",
+        List<String[]> shown = new ArrayList<>();
+        shown.add(new String[] {"table_name", "key_version", "kms_provider", "kms_key_id", "status",
                 "encrypted_key"});
         try (Statement s = plain.createStatement();
              ResultSet rs = s.executeQuery("SELECT table_name, key_version, kms_provider, kms_key_id, status,"
-                     + " encrypted_key FROM " + KEY_TABLE + " ORDER BY table_name, key_version")) {
+                     + " encrypted_key FROM " + keyTable + " ORDER BY table_name, key_version")) {
             while (rs.next()) {
                 byte[] wrapped = rs.getBytes(6);
-                table.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                shown.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), wrapped.length + " bytes, wrapped"});
             }
         }
-        TextTable.print(out, table);
+        TextTable.print(out, shown);
     }
 
     private static String hex(byte[] bytes) {
@@ -241,21 +299,23 @@ final class DemoCommand implements Callable<Integer> {
         return metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
     }
 
-    /** Whether the table exists in the connection's current schema (where the unqualified name resolves). */
-    private static boolean tableExists(DatabaseMetaData metaData, String schema, String table) throws SQLException {
-        for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-            try (ResultSet rs = metaData.getTables(null, schema, name, null)) {
-                if (rs.next()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private static String withoutQuery(String jdbcUrl) {
         int q = jdbcUrl.indexOf('?');
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (java.io.IOException e) {
+            // deleteOnExit tries again when the JVM ends
+        }
     }
 
     private static void restrictToOwner(Path file) {

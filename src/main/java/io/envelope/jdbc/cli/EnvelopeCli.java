@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command-line tool (see README, Command line): {@code java -jar envelope-jdbc-<version>-cli.jar <command>}.
+ * The command-line tool: {@code java -jar envelope-jdbc-<version>-cli.jar <command>}.
  * Errors are printed on one line and the exit code is non-zero.
  */
 @Command(name = "envelope-jdbc",
@@ -44,11 +44,33 @@ public final class EnvelopeCli {
         return line.toString();
     }
 
+    /**
+     * The version the build filled into {@code io/envelope/jdbc/version.properties}: the same in the driver jar and
+     * the shaded command-line jar, whatever manifest the shading leaves.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "/io/envelope/jdbc/version.properties";
+
         @Override
         public String[] getVersion() {
-            String version = EnvelopeCli.class.getPackage().getImplementationVersion();
-            return new String[] {"envelope-jdbc " + (version == null ? "(development build)" : version)};
+            return new String[] {"envelope-jdbc " + version()};
+        }
+
+        static String version() {
+            try (java.io.InputStream in = EnvelopeCli.class.getResourceAsStream(RESOURCE)) {
+                if (in != null) {
+                    java.util.Properties properties = new java.util.Properties();
+                    properties.load(in);
+                    String version = properties.getProperty("version");
+                    // an unfiltered copy (an IDE that skipped the build's filtering) still says ${...}
+                    if (version != null && !version.isBlank() && !version.startsWith("${")) {
+                        return version.trim();
+                    }
+                }
+            } catch (java.io.IOException unreadable) {
+                // fall through: reported as unknown rather than failing -V
+            }
+            return "(version unknown: built without the build's resource filtering)";
         }
     }
 }

@@ -5,6 +5,7 @@ import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyRow;
 import io.envelope.jdbc.keys.KeyStatus;
 import io.envelope.jdbc.kms.AwsKmsProvider;
+import io.envelope.jdbc.kms.LocalKmsProvider;
 import io.envelope.jdbc.schema.EncryptedTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code keys}: the key table's data keys (see docs/format.md, Keys; README, Command line). */
+/** {@code keys}: the data keys in the key table: list, rotate, re-wrap, destroy, export, import, upgrade. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "List, rotate, re-wrap and destroy data keys.",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Rewrap.class,
                 KeysCommand.Destroy.class, KeyBackupCommands.Export.class, KeyBackupCommands.Import.class,
@@ -107,20 +108,35 @@ final class KeysCommand {
                     }
                 }
                 System.out.println(done + " data key(s) re-wrapped under " + target + ", " + already
-                        + " already were. Now set kms.key-id to " + target + " (or add it to kms.allowed-key-ids)"
-                        + " in the configuration and restart the applications; keep the old key enabled until"
-                        + " then.");
+                        + " already were.");
+                System.out.println(advice(keys.config().kms().provider(), target));
             }
             return 0;
         }
     }
 
+    /** What to change after a rewrap: the configuration names the wrapping key only for aws-kms. */
+    static String advice(String provider, String target) {
+        if (LocalKmsProvider.PROVIDER_NAME.equals(provider)) {
+            return "The local provider has no kms.key-id: its data keys are wrapped under the one master key that"
+                    + " kms.master-key-file or kms.master-key-env holds (" + target + "), so the configuration"
+                    + " stays as it is. Moving to another local master key is not a rewrap: it needs both keys.";
+        }
+        return "Now set kms.key-id to " + target + " (or add it to kms.allowed-key-ids) in the configuration and"
+                + " restart the applications; keep the old key enabled until then.";
+    }
+
     /** {@code keys destroy --table T --version N}: crypto-shredding of one retired or retiring version. */
-    @Command(name = "destroy", mixinStandardHelpOptions = true,
+    @Command(name = "destroy",
             description = "Delete a retired or retiring key version: values under it become unreadable for good.")
     static final class Destroy implements Callable<Integer> {
         @Mixin
         DatabaseOptions database;
+
+        // --version names the key version here (the documented form is keys destroy --table T --version N), so this
+        // command leaves out picocli's standard -V/--version and keeps only its help option
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--table", required = true, description = "The configured table.")
         String table;

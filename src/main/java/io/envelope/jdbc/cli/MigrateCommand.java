@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code migrate --table T}: encrypts, in place, the existing plaintext values of the table's columns that have
  * {@code accept-plaintext: true}, in batches, beside live traffic (lookups match both forms meanwhile). Then it
- * scans again and reports that no plaintext remains, so the flag can be removed.
+ * scans again and reports that no plaintext remains, so the flag can be removed. With {@code --shard i/n} it does
+ * both for its slice only: once every shard reports its slice clean, the whole table is.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Encrypt the existing plaintext values of accept-plaintext columns in place.")
@@ -29,6 +30,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
     DatabaseOptions database;
+
+    @Mixin
+    ShardOptions sharding;
 
     @Option(names = "--table", required = true, description = "The configured table.")
     String table;
@@ -48,27 +52,36 @@ final class MigrateCommand implements Callable<Integer> {
                 throw EnvelopeException.config("tables." + table + ": no column has accept-plaintext: true, so"
                         + " there is nothing to migrate");
             }
-            TableRewriter rewriter = new TableRewriter(connection, target, batchSize, System.out);
+            Progress progress = Progress.onStandardOutput();
+            Shard shard = sharding.slice();
+            TableRewriter rewriter = new TableRewriter(connection, target, batchSize, shard, sharding.stripeWidth,
+                    progress);
+            rewriter.onEachPage(ring::statementStarts);
             System.out.println("Encrypting plaintext values of " + columns.stream()
-                    .map(EncryptedColumn::qualifiedName).toList() + " in batches of " + batchSize + " rows");
-            TableRewriter.Pass pass = rewriter.run(columns, (column, stored, text) ->
+                    .map(EncryptedColumn::qualifiedName).toList() + " in batches of " + batchSize + " rows ("
+                    + rewriter.sliceDescription() + ")");
+            TableRewriter.Pass pass = rewriter.run("encrypting", columns, (column, stored, text) ->
                     isPlaintext(column, stored) ? encrypt(column, ring, stored, text) : null);
             System.out.printf("Encrypted %,d value(s) in %,d rows; %,d changed by the application meanwhile"
                     + " (left to it).%n", pass.rewritten(), pass.rows(), pass.skippedChanged());
             long[] remaining = {0};
-            rewriter.run(columns, (column, stored, text) -> {
+            rewriter.run("verifying", columns, (column, stored, text) -> {
                 if (isPlaintext(column, stored)) {
                     remaining[0]++;
                 }
                 return null;
             });
+            progress.printSummary();
+            String where = shard.isAll() ? target.identity() : "shard " + shard + " of " + target.identity();
             if (remaining[0] == 0) {
-                System.out.println("No plaintext remains in " + target.identity() + ": remove accept-plaintext"
-                        + " from these columns in the configuration.");
+                System.out.println("No plaintext remains in " + where + (shard.isAll()
+                        ? ": remove accept-plaintext from these columns in the configuration."
+                        : ". Once every shard of " + shard.count() + " has said so, remove accept-plaintext from"
+                        + " these columns in the configuration."));
                 return 0;
             }
-            System.out.printf("%,d plaintext value(s) remain (written meanwhile by something that bypasses"
-                    + " envelope-jdbc?); run migrate again.%n", remaining[0]);
+            System.out.printf("%,d plaintext value(s) remain in %s (written meanwhile by something that bypasses"
+                    + " envelope-jdbc?); run migrate again.%n", remaining[0], where);
             return 1;
         }
     }

@@ -5,7 +5,6 @@ import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -13,9 +12,14 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,6 +29,18 @@ import java.util.TreeMap;
  * only if it still holds the value that was read ({@code WHERE pk = ? AND col = old}), so a concurrent
  * application write is never overwritten. A rewrite that finds nothing to do for a cell leaves it alone, so a
  * stopped run simply runs again from the start: no row is lost or rewritten twice.
+ *
+ * <p>With a {@link Shard} it walks only that worker's slice of the primary key, a slice that depends on nothing but
+ * the key and {@code i/n}, so workers started at different times, on different machines, or run again after a
+ * crash, never overlap and never leave a gap:
+ * <ul>
+ * <li>when the key's first column is an integer: fixed stripes of {@code stripeWidth} consecutive values (stripe
+ *     {@code floor(k / width)} belongs to worker {@code stripe mod n}). Each page is a range scan of the primary-key
+ *     index inside one stripe, and the worker jumps over other workers' stripes (and empty ones) with one
+ *     {@code min(k)} look-up, so every worker reads only its own rows;</li>
+ * <li>otherwise (uuid, text keys; PostgreSQL): a hash of the first key column, {@code hashtext(k) mod n}. Each
+ *     worker still walks the whole key index in order, but reads and writes only its own rows' values.</li>
+ * </ul>
  */
 final class TableRewriter {
 
@@ -43,168 +59,508 @@ final class TableRewriter {
     record Pass(long rows, long rewritten, long skippedChanged) {
     }
 
+    /** Default width of a shard's stripes of integer keys: wide enough for few jumps, narrow enough to balance. */
+    static final long DEFAULT_STRIPE_WIDTH = 1000;
+
+    /** Bind parameters of one joined update, under PostgreSQL's 65,535 (and pgJDBC's 32,767). */
+    private static final int MAX_PARAMETERS = 30_000;
+
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private final Connection connection;
     private final EncryptedTable table;
     private final int batchSize;
-    private final PrintStream progress;
+    private final Shard shard;
+    private final long stripeWidth;
+    private final Progress progress;
     private final List<String> keyColumns;
+    /** Whether the shard is striped by an integer first key column (else hashed). */
+    private final boolean striped;
+    /** PostgreSQL: every column's declared type, for the casts of a page's joined update; else null. */
+    private final Map<String, String> sqlTypes;
+    private long total = -1;
+    private Object[] currentRow;
+    private Runnable pageStarts = () -> { };
+    /** Nanoseconds of the current pass in: page selects, the rewrites (crypto), updates, commits. */
+    private final long[] time = new long[4];
 
-    TableRewriter(Connection connection, EncryptedTable table, int batchSize, PrintStream progress)
+    TableRewriter(Connection connection, EncryptedTable table, int batchSize, Progress progress)
             throws SQLException {
+        this(connection, table, batchSize, Shard.ALL, DEFAULT_STRIPE_WIDTH, progress);
+    }
+
+    TableRewriter(Connection connection, EncryptedTable table, int batchSize, Shard shard, long stripeWidth,
+                  Progress progress) throws SQLException {
+        if (batchSize < 1) {
+            throw EnvelopeException.config("--batch-size must be at least 1, not " + batchSize);
+        }
+        if (stripeWidth < 1) {
+            throw EnvelopeException.config("--stripe-width must be at least 1, not " + stripeWidth);
+        }
         this.connection = connection;
         this.table = table;
         this.batchSize = batchSize;
+        this.shard = shard;
+        this.stripeWidth = stripeWidth;
         this.progress = progress;
-        this.keyColumns = primaryKey(connection.getMetaData(), table);
+        DatabaseMetaData metaData = connection.getMetaData();
+        this.keyColumns = primaryKey(metaData, table);
+        this.striped = isInteger(metaData, table, keyColumns.get(0));
+        boolean postgres = metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        this.sqlTypes = postgres ? postgresTypes(connection, table) : null;
+        if (!shard.isAll() && !striped && !postgres) {
+            throw EnvelopeException.config("--shard on " + table.identity() + ": its primary key starts with "
+                    + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
+                    + " needs PostgreSQL");
+        }
     }
 
-    /** One pass over the whole table with {@code rewrite} applied to the given columns. */
-    Pass run(List<EncryptedColumn> columns, CellRewrite rewrite) throws SQLException {
+    /**
+     * Runs before each page (one transaction): the commands hand in their key ring's statement boundary, so with a
+     * key-cache ttl of 0s each page reads the key rows and unwraps its keys afresh, as a statement of the driver
+     * does, instead of keeping the first page's for the whole run.
+     */
+    void onEachPage(Runnable pageStarts) {
+        this.pageStarts = pageStarts;
+    }
+
+    /** How this worker's rows are chosen, for the output. */
+    String sliceDescription() {
+        if (shard.isAll()) {
+            return "every row";
+        }
+        return striped
+                ? "shard " + shard + ": stripes of " + String.format("%,d", stripeWidth) + " values of "
+                        + keyColumns.get(0) + " numbered " + shard.index() + " mod " + shard.count()
+                : "shard " + shard + ": rows whose hashtext(" + keyColumns.get(0) + ") mod " + shard.count() + " is "
+                        + shard.index();
+    }
+
+    /** The primary key of the row being rewritten, for messages (key columns are never encrypted). */
+    String currentKey() {
+        if (currentRow == null) {
+            return "?";
+        }
+        return keyColumns.size() == 1 ? String.valueOf(currentRow[0])
+                : java.util.Arrays.toString(java.util.Arrays.copyOf(currentRow, keyColumns.size()));
+    }
+
+    /** One named pass over this worker's rows with {@code rewrite} applied to the given columns. */
+    Pass run(String name, List<EncryptedColumn> columns, CellRewrite rewrite) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            long total = count();
-            long rows = 0;
-            long rewritten = 0;
-            long changed = 0;
-            long started = System.nanoTime();
-            List<Object> after = null;
-            while (true) {
-                List<Object[]> page = new ArrayList<>();
-                ColumnStorage[] storages = new ColumnStorage[columns.size()];
-                try (PreparedStatement select = connection.prepareStatement(pageSql(columns, after != null))) {
-                    if (after != null) {
-                        for (int i = 0; i < after.size(); i++) {
-                            select.setObject(i + 1, after.get(i));
-                        }
-                    }
-                    try (ResultSet rs = select.executeQuery()) {
-                        ResultSetMetaData md = rs.getMetaData();
-                        for (int c = 0; c < columns.size(); c++) {
-                            storages[c] = ColumnStorage.ofSqlType(md.getColumnType(keyColumns.size() + c + 1));
-                        }
-                        while (rs.next()) {
-                            Object[] row = new Object[keyColumns.size() + columns.size()];
-                            for (int i = 0; i < row.length; i++) {
-                                row[i] = rs.getObject(i + 1);
-                            }
-                            page.add(row);
-                        }
-                    }
-                }
-                if (page.isEmpty()) {
-                    break;
-                }
-                long[] outcome = rewritePage(columns, storages, page, rewrite);
+            if (total < 0) {
+                // counted once per run: later passes see about the same rows, and a count costs a scan
+                total = count();
                 connection.commit();
-                rewritten += outcome[0];
-                changed += outcome[1];
-                rows += page.size();
-                Object[] last = page.get(page.size() - 1);
-                after = new ArrayList<>(java.util.Arrays.asList(last).subList(0, keyColumns.size()));
-                report(rows, total, started);
             }
-            return new Pass(rows, rewritten, changed);
+            Progress.Pass shown = progress.start(name, total);
+            long[] tally = new long[3]; // rows, rewritten, changed by the application
+            Arrays.fill(time, 0);
+            if (shard.isAll() || !striped) {
+                walk(columns, rewrite, null, null, tally, shown);
+            } else {
+                for (Long stripe = nextStripe(null); stripe != null; ) {
+                    long low = stripe * stripeWidth;
+                    long high = low + stripeWidth;
+                    walk(columns, rewrite, low, high, tally, shown);
+                    stripe = nextStripe(high);
+                }
+            }
+            shown.finish();
+            if (Boolean.getBoolean("envelope.cli.timings")) {
+                // where a pass's time went, for tuning (benchmarks/cli/throughput.sh)
+                System.out.printf("  %s time: select %.1f s, decrypt/encrypt %.1f s, update %.1f s, commit %.1f s%n",
+                        name, time[0] / 1e9, time[1] / 1e9, time[2] / 1e9, time[3] / 1e9);
+            }
+            return new Pass(tally[0], tally[1], tally[2]);
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
+            currentRow = null;
             connection.setAutoCommit(autoCommit);
         }
     }
 
-    /** Rewrites one page; returns {cells rewritten, cells skipped because the application changed them}. */
+    /** Pages through this worker's rows with the first key column in [low, high) (unbounded when null). */
+    private void walk(List<EncryptedColumn> columns, CellRewrite rewrite, Long low, Long high, long[] tally,
+                      Progress.Pass shown) throws SQLException {
+        List<Object> after = null;
+        String firstSql = pageSql(columns, false, low != null);
+        String nextSql = pageSql(columns, true, low != null);
+        while (true) {
+            pageStarts.run();
+            List<Object[]> page = new ArrayList<>();
+            ColumnStorage[] storages = new ColumnStorage[columns.size()];
+            long t0 = System.nanoTime();
+            try (PreparedStatement select = connection.prepareStatement(after == null ? firstSql : nextSql)) {
+                int at = 1;
+                if (low != null) {
+                    select.setLong(at++, low);
+                    select.setLong(at++, high);
+                }
+                if (after != null) {
+                    for (Object key : after) {
+                        select.setObject(at++, key);
+                    }
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    for (int c = 0; c < columns.size(); c++) {
+                        storages[c] = ColumnStorage.ofSqlType(md.getColumnType(keyColumns.size() + c + 1));
+                    }
+                    while (rs.next()) {
+                        Object[] row = new Object[keyColumns.size() + columns.size()];
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] = rs.getObject(i + 1);
+                        }
+                        page.add(row);
+                    }
+                }
+            }
+            if (page.isEmpty()) {
+                connection.commit();
+                return;
+            }
+            long t1 = System.nanoTime();
+            time[0] += t1 - t0;
+            long[] outcome = rewritePage(columns, storages, page, rewrite);
+            long t2 = System.nanoTime();
+            connection.commit();
+            time[3] += System.nanoTime() - t2;
+            tally[0] += page.size();
+            tally[1] += outcome[0];
+            tally[2] += outcome[1];
+            shown.rowsDone(tally[0]);
+            if (page.size() < batchSize) {
+                return;
+            }
+            Object[] last = page.get(page.size() - 1);
+            after = new ArrayList<>(java.util.Arrays.asList(last).subList(0, keyColumns.size()));
+        }
+    }
+
+    /**
+     * This worker's next stripe that may hold rows: from the lowest key at or above {@code from} (the table's lowest
+     * when null), the first stripe numbered {@code index mod n}; null when no key is left.
+     */
+    private Long nextStripe(Long from) throws SQLException {
+        String first = SqlText.quote(keyColumns.get(0));
+        String sql = "SELECT min(" + first + ") FROM " + SqlText.qualified(table)
+                + (from == null ? "" : " WHERE " + first + " >= ?");
+        long lowest;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (from != null) {
+                ps.setLong(1, from);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lowest = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return null;
+                }
+            }
+        }
+        long stripe = Math.floorDiv(lowest, stripeWidth);
+        return stripe + Math.floorMod(shard.index() - stripe, (long) shard.count());
+    }
+
+    /** One row's new values: per column, the stored form to write, or null to leave the cell alone. */
+    private record RowChange(Object[] row, Object[] replacement, BitSet columns) {
+    }
+
+    /**
+     * Rewrites one page; returns {cells rewritten, cells skipped because the application changed them}. A row's
+     * cells are rewritten by one UPDATE (one new row version in the database, one statement to run), which holds
+     * only if every cell still holds what was read; where the application changed one of them meanwhile, each of
+     * the row's cells is tried alone, so the cells it did not touch are still rewritten.
+     */
     private long[] rewritePage(List<EncryptedColumn> columns, ColumnStorage[] storages, List<Object[]> page,
                                CellRewrite rewrite) throws SQLException {
-        long rewritten = 0;
-        long changed = 0;
-        for (int c = 0; c < columns.size(); c++) {
-            EncryptedColumn column = columns.get(c);
-            int at = keyColumns.size() + c;
-            try (PreparedStatement update = connection.prepareStatement(updateSql(column))) {
-                int queued = 0;
-                for (Object[] row : page) {
-                    Object old = row[at];
-                    if (old == null) {
-                        continue;
-                    }
-                    byte[] stored;
-                    String text = null;
-                    if (storages[c] == ColumnStorage.BINARY) {
-                        stored = (byte[]) old;
-                    } else {
-                        text = old.toString();
-                        stored = SqlText.decodeBase64(text);
-                    }
-                    byte[] replacement = rewrite.rewrite(column, stored, text);
-                    if (replacement == null) {
-                        continue;
-                    }
-                    if (storages[c] == ColumnStorage.BINARY) {
-                        update.setBytes(1, replacement);
-                    } else {
-                        update.setString(1, BASE64.encodeToString(replacement));
-                    }
-                    for (int k = 0; k < keyColumns.size(); k++) {
-                        update.setObject(k + 2, row[k]);
-                    }
-                    update.setObject(keyColumns.size() + 2, old);
-                    update.addBatch();
-                    queued++;
+        int keys = keyColumns.size();
+        long started = System.nanoTime();
+        Map<BitSet, List<RowChange>> byColumns = new LinkedHashMap<>();
+        for (Object[] row : page) {
+            currentRow = row;
+            Object[] replacement = new Object[columns.size()];
+            BitSet changed = new BitSet();
+            for (int c = 0; c < columns.size(); c++) {
+                Object old = row[keys + c];
+                if (old == null) {
+                    continue;
                 }
-                if (queued > 0) {
-                    for (int count : update.executeBatch()) {
-                        if (count == 0) {
-                            changed++;
-                        } else {
-                            rewritten++;
-                        }
+                byte[] stored;
+                String text = null;
+                if (storages[c] == ColumnStorage.BINARY) {
+                    stored = (byte[]) old;
+                } else {
+                    text = old.toString();
+                    stored = SqlText.decodeBase64(text);
+                }
+                byte[] bytes = rewrite.rewrite(columns.get(c), stored, text);
+                if (bytes != null) {
+                    replacement[c] = storages[c] == ColumnStorage.BINARY ? bytes : BASE64.encodeToString(bytes);
+                    changed.set(c);
+                }
+            }
+            if (!changed.isEmpty()) {
+                byColumns.computeIfAbsent(changed, k -> new ArrayList<>()).add(new RowChange(row, replacement,
+                        changed));
+            }
+        }
+        long rewritten = 0;
+        long skipped = 0;
+        long cryptoDone = System.nanoTime();
+        time[1] += cryptoDone - started;
+        List<RowChange> retry = new ArrayList<>();
+        for (Map.Entry<BitSet, List<RowChange>> group : byColumns.entrySet()) {
+            int[] counts = update(columns, group.getKey(), group.getValue());
+            for (int i = 0; i < counts.length; i++) {
+                RowChange change = group.getValue().get(i);
+                if (counts[i] > 0) {
+                    rewritten += change.columns().cardinality();
+                } else if (change.columns().cardinality() == 1) {
+                    skipped++;
+                } else {
+                    retry.add(change);
+                }
+            }
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            BitSet one = new BitSet();
+            one.set(c);
+            List<RowChange> cells = new ArrayList<>();
+            for (RowChange change : retry) {
+                if (change.columns().get(c)) {
+                    cells.add(change);
+                }
+            }
+            if (!cells.isEmpty()) {
+                for (int count : update(columns, one, cells)) {
+                    if (count > 0) {
+                        rewritten++;
+                    } else {
+                        skipped++;
                     }
                 }
             }
         }
-        return new long[] {rewritten, changed};
+        time[2] += System.nanoTime() - cryptoDone;
+        return new long[] {rewritten, skipped};
     }
 
-    private String pageSql(List<EncryptedColumn> columns, boolean after) {
+    /** Updates the given columns of each row if they still hold what was read; per row, 1 if it did, else 0. */
+    private int[] update(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes) throws SQLException {
+        if (sqlTypes != null && changes.size() > 1) {
+            int perRow = keyColumns.size() + 2 * which.cardinality();
+            int rowsPerStatement = Math.max(1, MAX_PARAMETERS / perRow);
+            int[] counts = new int[changes.size()];
+            for (int from = 0; from < changes.size(); from += rowsPerStatement) {
+                int to = Math.min(changes.size(), from + rowsPerStatement);
+                int[] part = updateJoined(columns, which, changes.subList(from, to));
+                System.arraycopy(part, 0, counts, from, part.length);
+            }
+            return counts;
+        }
+        return updateBatch(columns, which, changes);
+    }
+
+    /**
+     * PostgreSQL: a page's updates as one statement, {@code UPDATE t SET c = v.new FROM (VALUES ...) v WHERE t.pk =
+     * v.pk AND t.c = v.old RETURNING pk}. The database's work per row is the same as one UPDATE per row, but a
+     * thousand statements' round trips, binds and executor start-ups become one (the command's time went there, not
+     * into the row updates themselves); the returned keys tell which rows still held what was read.
+     */
+    private int[] updateJoined(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes)
+            throws SQLException {
+        int keys = keyColumns.size();
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            names.add("k" + k);
+            types.add(sqlTypes.get(keyColumns.get(k)));
+        }
+        which.stream().forEach(c -> {
+            names.add("n" + c);
+            types.add(sqlTypes.get(columns.get(c).name()));
+        });
+        which.stream().forEach(c -> {
+            names.add("o" + c);
+            types.add(sqlTypes.get(columns.get(c).name()));
+        });
+        StringBuilder row = new StringBuilder("(");
+        for (int i = 0; i < types.size(); i++) {
+            row.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(types.get(i)).append(')');
+        }
+        row.append(')');
+        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" AS envelope_t SET ");
+        List<String> sets = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            conditions.add("envelope_t." + SqlText.quote(keyColumns.get(k)) + " = envelope_v.k" + k);
+        }
+        which.stream().forEach(c -> {
+            String name = SqlText.quote(columns.get(c).name());
+            sets.add(name + " = envelope_v.n" + c);
+            conditions.add("envelope_t." + name + " = envelope_v.o" + c);
+        });
+        sql.append(String.join(", ", sets)).append(" FROM (VALUES ");
+        for (int i = 0; i < changes.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(row);
+        }
+        sql.append(") AS envelope_v(").append(String.join(", ", names)).append(") WHERE ")
+                .append(String.join(" AND ", conditions)).append(" RETURNING ")
+                .append(String.join(", ", keyColumns.stream().map(k -> "envelope_t." + SqlText.quote(k)).toList()));
+        java.util.Set<List<Object>> updated = new java.util.HashSet<>();
+        try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (RowChange change : changes) {
+                for (int k = 0; k < keys; k++) {
+                    update.setObject(at++, change.row()[k]);
+                }
+                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
+                    update.setObject(at++, change.replacement()[c]);
+                }
+                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
+                    update.setObject(at++, change.row()[keys + c]);
+                }
+            }
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    Object[] key = new Object[keys];
+                    for (int k = 0; k < keys; k++) {
+                        key[k] = rs.getObject(k + 1);
+                    }
+                    updated.add(java.util.Arrays.asList(key));
+                }
+            }
+        }
+        int[] counts = new int[changes.size()];
+        for (int i = 0; i < counts.length; i++) {
+            Object[] key = java.util.Arrays.copyOf(changes.get(i).row(), keys);
+            counts[i] = updated.contains(java.util.Arrays.asList(key)) ? 1 : 0;
+        }
+        return counts;
+    }
+
+    /** One JDBC batch: {@code UPDATE t SET c = new ... WHERE pk = ? AND c = old ...} for each row. */
+    private int[] updateBatch(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes)
+            throws SQLException {
+        int keys = keyColumns.size();
+        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" SET ");
+        List<String> sets = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        keyColumns.forEach(k -> conditions.add(SqlText.quote(k) + " = ?"));
+        which.stream().forEach(c -> {
+            String name = SqlText.quote(columns.get(c).name());
+            sets.add(name + " = ?");
+            conditions.add(name + " = ?");
+        });
+        sql.append(String.join(", ", sets)).append(" WHERE ").append(String.join(" AND ", conditions));
+        try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+            for (RowChange change : changes) {
+                int at = 1;
+                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
+                    update.setObject(at++, change.replacement()[c]);
+                }
+                for (int k = 0; k < keys; k++) {
+                    update.setObject(at++, change.row()[k]);
+                }
+                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
+                    update.setObject(at++, change.row()[keys + c]);
+                }
+                update.addBatch();
+            }
+            return update.executeBatch();
+        }
+    }
+
+    private String pageSql(List<EncryptedColumn> columns, boolean after, boolean inStripe) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<String> names = new ArrayList<>();
         keyColumns.forEach(k -> names.add(SqlText.quote(k)));
         columns.forEach(c -> names.add(SqlText.quote(c.name())));
         sql.append(String.join(", ", names)).append(" FROM ").append(SqlText.qualified(table));
         String keys = String.join(", ", keyColumns.stream().map(SqlText::quote).toList());
+        List<String> where = new ArrayList<>();
+        String first = SqlText.quote(keyColumns.get(0));
+        if (inStripe) {
+            where.add(first + " >= ? AND " + first + " < ?");
+        }
         if (after) {
-            sql.append(" WHERE (").append(keys).append(") > (")
-                    .append(String.join(", ", keyColumns.stream().map(k -> "?").toList())).append(")");
+            where.add("(" + keys + ") > (" + String.join(", ", keyColumns.stream().map(k -> "?").toList()) + ")");
+        }
+        if (!shard.isAll() && !striped) {
+            where.add(hashPredicate());
+        }
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
         }
         return sql.append(" ORDER BY ").append(keys).append(" LIMIT ").append(batchSize).toString();
     }
 
-    private String updateSql(EncryptedColumn column) {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" SET ")
-                .append(SqlText.quote(column.name())).append(" = ? WHERE ");
-        for (String key : keyColumns) {
-            sql.append(SqlText.quote(key)).append(" = ? AND ");
+    /** This worker's rows of a hashed shard (the cast to bigint keeps abs() clear of int's one-sided range). */
+    private String hashPredicate() {
+        return "mod(abs(CAST(hashtext(CAST(" + SqlText.quote(keyColumns.get(0)) + " AS text)) AS bigint)), "
+                + shard.count() + ") = " + shard.index();
+    }
+
+    /** The condition for this worker's rows in a count. */
+    private String slicePredicate() {
+        if (shard.isAll()) {
+            return null;
         }
-        return sql.append(SqlText.quote(column.name())).append(" = ?").toString();
+        if (!striped) {
+            return hashPredicate();
+        }
+        String first = SqlText.quote(keyColumns.get(0));
+        String stripe = "floor(" + first + " / " + stripeWidth + ".0)";
+        return "mod(mod(" + stripe + ", " + shard.count() + ") + " + shard.count() + ", " + shard.count() + ") = "
+                + shard.index();
     }
 
     private long count() throws SQLException {
+        String predicate = slicePredicate();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + SqlText.qualified(table))) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + SqlText.qualified(table)
+                     + (predicate == null ? "" : " WHERE " + predicate))) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private void report(long rows, long total, long started) {
-        double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
-        double rate = rows / seconds;
-        long left = Math.max(total - rows, 0);
-        progress.printf("  %,d / %,d rows (%,.0f rows/s, about %,.0f s left)%n", rows, total, rate,
-                rate > 0 ? left / rate : 0.0);
+    private static Map<String, String> postgresTypes(Connection connection, EncryptedTable table)
+            throws SQLException {
+        Map<String, String> types = new java.util.HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT attname, format_type(atttypid, atttypmod)"
+                + " FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped")) {
+            ps.setString(1, SqlText.qualified(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        return types;
+    }
+
+    private static boolean isInteger(DatabaseMetaData metaData, EncryptedTable table, String column)
+            throws SQLException {
+        try (ResultSet rs = metaData.getColumns(null, table.schema(), table.name(), column)) {
+            while (rs.next()) {
+                if (column.equals(rs.getString("COLUMN_NAME"))) {
+                    int type = rs.getInt("DATA_TYPE");
+                    return type == Types.SMALLINT || type == Types.INTEGER || type == Types.BIGINT
+                            || type == Types.TINYINT;
+                }
+            }
+        }
+        return false;
     }
 
     /** The table's primary key columns in key order: the rewriter needs a stable, unencrypted row identity. */

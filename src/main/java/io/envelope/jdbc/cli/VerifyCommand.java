@@ -20,23 +20,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code verify --table T}: reads every stored value of the table's encrypted columns with the plain target driver
  * and decrypts each one itself, reporting values that fail (tampered, copied from elsewhere, under a destroyed key,
- * not in envelope format). Read-only; streams the table.
+ * not in envelope format). Read-only; streams the table, or with {@code --shard i/n} walks that worker's slice by
+ * primary key.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Read every row of a table and report values that fail to decrypt.")
 final class VerifyCommand implements Callable<Integer> {
 
     private static final int FETCH_SIZE = 1000;
-    private static final int PROGRESS_EVERY = 50_000;
     /** Failures listed one by one; beyond this only counted. */
     private static final int LISTED_FAILURES = 100;
 
     @Mixin
     DatabaseOptions database;
+
+    @Mixin
+    ShardOptions sharding;
 
     @Option(names = "--table", required = true, description = "The configured table.")
     String table;
@@ -47,29 +51,62 @@ final class VerifyCommand implements Callable<Integer> {
             EnvelopeConfig config = keys.config();
             KeyRing ring = keys.ring();
             EncryptedTable target = database.configuredTable(config, connection, table);
-            connection.setAutoCommit(false); // lets the driver stream with a fetch size
+            Progress progress = Progress.onStandardOutput();
             Tally tally = new Tally();
             long started = System.nanoTime();
-            try (Statement statement = connection.createStatement()) {
-                statement.setFetchSize(FETCH_SIZE);
-                try (ResultSet rs = statement.executeQuery("SELECT * FROM " + SqlText.qualified(target))) {
-                    List<Cell> cells = encryptedCells(rs.getMetaData(), target);
-                    while (rs.next()) {
-                        tally.rows++;
-                        for (Cell cell : cells) {
-                            check(rs, cell, ring, tally);
-                        }
-                        if (tally.rows % PROGRESS_EVERY == 0) {
-                            double seconds = (System.nanoTime() - started) / 1e9;
-                            System.out.printf("  %,d rows checked (%,.0f rows/s)%n", tally.rows, tally.rows / seconds);
-                        }
+            if (sharding.slice().isAll()) {
+                streamWholeTable(connection, target, ring, tally, progress);
+            } else {
+                // a slice is walked by primary key like the rewriting commands, so it needs one; every table can be
+                // verified whole without
+                TableRewriter reader = new TableRewriter(connection, target, FETCH_SIZE, sharding.slice(),
+                        sharding.stripeWidth, progress);
+                reader.onEachPage(ring::statementStarts);
+                System.out.println("Verifying " + reader.sliceDescription());
+                TableRewriter.Pass pass = reader.run("verifying", List.copyOf(target.columns()),
+                        (column, stored, text) -> {
+                            byte[] bytes = stored == null && text != null ? new byte[0] : stored;
+                            check(column, bytes, ring, tally, () -> "row " + reader.currentKey());
+                            return null;
+                        });
+                tally.rows = pass.rows();
+                tally.nulls = -1;
+            }
+            report(target, sharding.slice(), tally, (System.nanoTime() - started) / 1e9);
+            return tally.failures == 0 ? 0 : 1;
+        }
+    }
+
+    /** The whole table, streamed (no primary key needed). */
+    private static void streamWholeTable(Connection connection, EncryptedTable target, KeyRing ring, Tally tally,
+                                         Progress progress) throws SQLException {
+        connection.setAutoCommit(false); // lets the driver stream with a fetch size
+        try (Statement statement = connection.createStatement()) {
+            long total;
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + SqlText.qualified(target))) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            Progress.Pass shown = progress.start("verifying", total);
+            statement.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = statement.executeQuery("SELECT * FROM " + SqlText.qualified(target))) {
+                List<Cell> cells = encryptedCells(rs.getMetaData(), target);
+                while (rs.next()) {
+                    tally.rows++;
+                    long row = tally.rows;
+                    for (Cell cell : cells) {
+                        check(cell.column(), stored(rs, cell), ring, tally, () -> "row " + row);
+                    }
+                    if (tally.rows % FETCH_SIZE == 0) {
+                        shown.rowsDone(tally.rows);
+                        ring.statementStarts(); // with a ttl of 0s, keys are unwrapped afresh every 1,000 rows
                     }
                 }
-            } finally {
-                connection.rollback();
             }
-            report(target, tally, (System.nanoTime() - started) / 1e9);
-            return tally.failures == 0 ? 0 : 1;
+            shown.rowsDone(tally.rows);
+            shown.finish();
+        } finally {
+            connection.rollback();
         }
     }
 
@@ -104,53 +141,57 @@ final class VerifyCommand implements Callable<Integer> {
         return cells;
     }
 
-    private static void check(ResultSet rs, Cell cell, KeyRing ring, Tally tally) throws SQLException {
-        byte[] stored;
+    /** The stored bytes of a cell; for text that is not base64, no bytes (certainly not in envelope format). */
+    private static byte[] stored(ResultSet rs, Cell cell) throws SQLException {
         if (cell.storage() == ColumnStorage.BINARY) {
-            stored = rs.getBytes(cell.position());
-        } else {
-            String text = rs.getString(cell.position());
-            stored = text == null ? null : SqlText.decodeBase64(text);
-            if (text != null && stored == null) {
-                stored = new byte[0]; // not base64: certainly not in envelope format
-            }
+            return rs.getBytes(cell.position());
         }
+        String text = rs.getString(cell.position());
+        if (text == null) {
+            return null;
+        }
+        byte[] stored = SqlText.decodeBase64(text);
+        return stored == null ? new byte[0] : stored;
+    }
+
+    private static void check(EncryptedColumn column, byte[] stored, KeyRing ring, Tally tally,
+                              Supplier<String> where) {
         if (stored == null) {
             tally.nulls++;
             return;
         }
         tally.values++;
-        ColumnCipher cipher = cell.column().cipher();
+        ColumnCipher cipher = column.cipher();
         if (!cipher.isEnvelopeFormat(stored)) {
-            if (cell.column().config().acceptPlaintext()) {
+            if (column.config().acceptPlaintext()) {
                 tally.plaintext++;
             } else {
-                fail(tally, cell, "not in envelope format");
+                fail(tally, where, column, "not in envelope format");
             }
             return;
         }
         try {
             int version = cipher.keyVersionOf(stored);
-            cipher.decrypt(stored, ring.key(cell.column().table().identity(), version));
+            cipher.decrypt(stored, ring.key(column.table().identity(), version));
             tally.perVersion.merge(version, 1L, Long::sum);
         } catch (SQLException e) {
-            fail(tally, cell, e.getMessage());
+            fail(tally, where, column, e.getMessage());
         }
     }
 
-    private static void fail(Tally tally, Cell cell, String why) {
+    private static void fail(Tally tally, Supplier<String> where, EncryptedColumn column, String why) {
         tally.failures++;
         if (tally.listed.size() < LISTED_FAILURES) {
-            tally.listed.add("row " + tally.rows + ", " + cell.column().name() + ": " + why);
+            tally.listed.add(where.get() + ", " + column.name() + ": " + why);
         }
     }
 
-    private static void report(EncryptedTable target, Tally tally, double seconds) {
-        System.out.printf("verify %s: %,d rows, %,d encrypted values checked in %.1f s%n", target.identity(),
-                tally.rows, tally.values, seconds);
+    private static void report(EncryptedTable target, Shard shard, Tally tally, double seconds) {
+        System.out.printf("verify %s%s: %,d rows, %,d encrypted values checked in %.1f s%n", target.identity(),
+                shard.isAll() ? "" : " (shard " + shard + ")", tally.rows, tally.values, seconds);
         System.out.println("  values per key version: " + (tally.perVersion.isEmpty() ? "none" : tally.perVersion));
-        System.out.printf("  NULLs: %,d; plaintext values (accept-plaintext columns): %,d%n", tally.nulls,
-                tally.plaintext);
+        System.out.printf("  %splaintext values (accept-plaintext columns): %,d%n",
+                tally.nulls < 0 ? "" : String.format("NULLs: %,d; ", tally.nulls), tally.plaintext);
         if (tally.failures == 0) {
             System.out.println("  every value decrypts");
             return;

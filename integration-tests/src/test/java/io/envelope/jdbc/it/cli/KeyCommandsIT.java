@@ -11,7 +11,7 @@ import java.sql.ResultSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The key commands and {@code verify} of the command line (see README, Command line), against real PostgreSQL. */
+/** The key commands and {@code verify} of the command line, against real PostgreSQL. */
 class KeyCommandsIT {
 
     private EncryptedDatabase db;
