@@ -17,6 +17,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -74,6 +76,12 @@ final class KeysCommand {
                         + keys.config().keyCacheTtl() + ") in every running process; deterministic writes stay on the lowest"
                         + " active version, so lookups and unique constraints stay exact. Every old value stays"
                         + " readable.");
+                // Until every process has read the new row, some still match lookups against the old versions
+                // only: values must not move to the new version before then.
+                out.println("Re-encryption may begin one key-cache ttl from now, at "
+                        + Instant.now().plus(keys.config().keyCacheTtl()).truncatedTo(ChronoUnit.SECONDS)
+                        + ", when every process matches lookups against version " + added.keyVersion()
+                        + ": `reencrypt --table " + table + "` waits until then by itself.");
             }
             return 0;
         }

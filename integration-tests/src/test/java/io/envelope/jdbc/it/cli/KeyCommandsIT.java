@@ -41,7 +41,9 @@ class KeyCommandsIT {
     void rotateAddsAnActiveVersionAndOldValuesStayReadable() throws Exception {
         CliRunner.Run run = cli("keys", "rotate", "--table", "accounts");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Added key version 2 (active) for " + db.schema() + ".accounts");
+        assertThat(run.out()).contains("Added key version 2 (active) for " + db.schema() + ".accounts")
+                .containsPattern("Re-encryption may begin one key-cache ttl from now, at \\d{4}-\\d\\d-\\d\\dT")
+                .contains("`reencrypt --table accounts` waits until then by itself");
         EnvelopeRuntimes.clear();
         insert(3, "NL91ABNA0417164300", "after rotation");
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
