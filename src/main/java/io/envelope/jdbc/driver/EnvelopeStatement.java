@@ -33,13 +33,9 @@ public class EnvelopeStatement extends DelegatingStatement {
 
     /**
      * Analyses a SQL string given to this statement and remembers it as the one whose results come next.
-     * Returns the SQL to send: literals for encrypted columns replaced by their ciphertexts.
+     * Returns the SQL to send: literals for encrypted columns replaced by their ciphertexts. {@code keysReturning}:
+     * the columns asked for as generated keys, or null ({@link #keysReturning}).
      */
-    private String analyse(String sql) throws SQLException {
-        return analyse(sql, null);
-    }
-
-    /** As {@link #analyse(String)}, for SQL executed asking for generated keys ({@link #keysReturning}). */
     private String analyse(String sql, String keysReturning) throws SQLException {
         StatementPlan plan = checkedPlainPlan(sql);
         String send = connection.render(plan).sql();
