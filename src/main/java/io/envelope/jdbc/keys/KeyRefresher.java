@@ -136,6 +136,11 @@ final class KeyRefresher {
     }
 
     private void failed(String what, int attempt, Exception e, Instant expiresAt, Runnable retry) {
+        if (closed) {
+            // The ring closed while this refresh ran (closing interrupts the opening of its connection): nothing
+            // failed that anyone relies on, so it is neither audited nor counted.
+            return;
+        }
         EnvelopeMetrics.keyRefreshFailed();
         KeyAudit.refreshFailed(what, attempt + 1, e);
         Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempt, 7));
