@@ -39,9 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load test of issue 11: {@code --threads} (16) threads through HikariCP doing mixed inserts, updates, point
- * reads and deterministic lookups on three configured tables, first on plain pgJDBC (plain {@code text}/typed
- * columns), then through envelope-jdbc while {@code keys rotate} and {@code reencrypt} run beside them (the
- * command-line jar, as separate processes, one table after the other, over and over). Every thread keeps a model
+ * reads and deterministic lookups on three configured tables through envelope-jdbc, while {@code keys rotate} and
+ * {@code reencrypt} run beside them (the command-line jar, as separate processes, one table after the other, over
+ * and over); and the same load, at the same time, on the same tables with plaintext columns through plain pgJDBC
+ * (its own 16 threads and pool), so both see the same machine ({@code --sequential true}: plain first, then
+ * envelope). Every thread keeps a model
  * of what each of its rows must hold (threads own disjoint rows, so the model is exact) and checks every read
  * against it; at the end every row of every table is read back and compared.
  *
@@ -53,7 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.envelope.jdbc.benchmarks.LoadTest \
- *     [--duration 10m] [--plain-duration 2m] [--threads 16] [--ttl 30s] [--pool 16]
+ *     [--duration 10m] [--threads 16] [--ttl 30s] [--pool 16] [--sequential false] [--plain-duration 2m]
  *     [--url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--cli target/envelope-jdbc-0.1.0-cli.jar]
  * </pre>
  */
@@ -77,6 +79,7 @@ public final class LoadTest {
     private final Duration ttl;
     private final Path cli;
     private final String schema;
+    private final boolean sequential;
 
     private LoadTest(Map<String, String> options) {
         this.options = options;
@@ -89,6 +92,7 @@ public final class LoadTest {
         this.ttl = parse(options.getOrDefault("ttl", "30s"));
         this.cli = Path.of(options.getOrDefault("cli", "target/envelope-jdbc-0.1.0-cli.jar"));
         this.schema = "envelope_load_" + ProcessHandle.current().pid();
+        this.sequential = Boolean.parseBoolean(options.getOrDefault("sequential", "false"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -122,32 +126,47 @@ public final class LoadTest {
             throw new IllegalStateException("no command-line jar at " + cli + " (mvn package at the repository root,"
                     + " or --cli PATH)");
         }
-        System.out.printf("load test: %d threads, HikariCP pool of %s, plain %s then envelope %s, key-cache ttl %s,"
+        System.out.printf("load test: %d threads per target, HikariCP pool of %s each, %s, key-cache ttl %s,"
                         + " schema %s%n", threads, options.getOrDefault("pool", Integer.toString(threads)),
-                plainDuration, duration, ttl, schema);
+                sequential ? "plain pgJDBC for " + plainDuration + " then envelope-jdbc for " + duration
+                        : "plain pgJDBC and envelope-jdbc side by side for " + duration, ttl, schema);
         System.out.println("load average at start: " + loadAverage());
         Path dir = Files.createTempDirectory("envelope-load");
         Path config = writeConfig(dir);
         createSchema();
-
-        Phase plain;
-        try (HikariDataSource pool = pool(url(schema + "_plain"), null)) {
-            plain = new Phase("plain pgJDBC", pool, plainDuration, null).run();
-        }
 
         new EnvelopeDriver();
         Maintenance maintenance = new Maintenance(config);
         CountingListener kmsOnRequestThreads = new CountingListener();
         EnvelopeMetrics.addListener(kmsOnRequestThreads);
         EnvelopeMetrics.Snapshot before = EnvelopeMetrics.snapshot();
+        Phase plain;
         Phase envelope;
         List<String> finalProblems;
-        try (HikariDataSource pool = pool("jdbc:envelope:" + url(schema).substring("jdbc:".length()), config)) {
-            envelope = new Phase("envelope-jdbc", pool, duration, maintenance);
-            maintenance.start(envelope);
-            envelope.run(kmsOnRequestThreads);
+        try (HikariDataSource plainPool = pool(url(schema + "_plain"), null);
+             HikariDataSource envelopePool = pool("jdbc:envelope:" + url(schema).substring("jdbc:".length()),
+                     config)) {
+            if (sequential) {
+                plain = new Phase("plain pgJDBC", plainPool, plainDuration, null).run(null);
+                envelope = new Phase("envelope-jdbc", envelopePool, duration, maintenance);
+                maintenance.start();
+                envelope.run(kmsOnRequestThreads);
+            } else {
+                // Both loads at once, each with its own threads and pool: on a shared machine whose load changes
+                // from minute to minute, only this puts them under the same conditions.
+                plain = new Phase("plain pgJDBC", plainPool, duration, null);
+                envelope = new Phase("envelope-jdbc", envelopePool, duration, maintenance);
+                ExecutorService both = Executors.newFixedThreadPool(2);
+                Future<?> plainRun = both.submit(() -> plain.run(null));
+                maintenance.start();
+                Future<?> envelopeRun = both.submit(() -> envelope.run(kmsOnRequestThreads));
+                plainRun.get();
+                envelopeRun.get();
+                both.shutdown();
+            }
             maintenance.stop();
-            finalProblems = envelope.finalCheck();
+            finalProblems = new ArrayList<>(envelope.finalCheck());
+            plain.finalCheck().forEach(p -> finalProblems.add("plain: " + p));
         } finally {
             EnvelopeMetrics.removeListener(kmsOnRequestThreads);
         }
@@ -285,10 +304,6 @@ public final class LoadTest {
             this.length = length;
             this.maintenance = maintenance;
             TABLES.forEach(t -> model.put(t, new ConcurrentHashMap<>()));
-        }
-
-        Phase run() throws Exception {
-            return run(null);
         }
 
         Phase run(CountingListener listener) throws Exception {
@@ -558,7 +573,7 @@ public final class LoadTest {
             this.config = config;
         }
 
-        void start(Phase phase) {
+        void start() {
             thread = new Thread(() -> {
                 try {
                     Thread.sleep(WARM_UP.toMillis());

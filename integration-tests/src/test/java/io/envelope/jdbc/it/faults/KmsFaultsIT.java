@@ -146,13 +146,15 @@ class KmsFaultsIT {
             insert(c, 1);                                 // GenerateDataKey: 2 s
             long cold = millisSince(started);
             assertThat(cold).as("connect and first write (two KMS calls) in ms").isBetween(3900L, 20_000L);
-            long warm = System.nanoTime();
+            long slowest = 0;
             for (int id = 2; id <= 20; id++) {
+                long statement = System.nanoTime();
                 insert(c, id);
                 read(c, id);
+                slowest = Math.max(slowest, millisSince(statement));
             }
-            assertThat(millisSince(warm)).as("writes and reads on a warm key (no KMS call) in ms")
-                    .isLessThan(1500L);
+            // a KMS call on the way would take 2 s
+            assertThat(slowest).as("slowest write and read on a warm key (no KMS call) in ms").isLessThan(1500L);
         }
         EnvelopeRuntimes.clear();                         // a new process: DescribeKey, Decrypt
         started = System.nanoTime();
@@ -219,7 +221,7 @@ class KmsFaultsIT {
         insert(warm, 0);                                   // the key is made and cached now
         long warmEnd = System.nanoTime();
         kms.throttleFor(9_000);
-        Outcomes outcomes = load(db, 4, 12_000);
+        Outcomes outcomes = load(db, 4, 15_000);
         outcomes.assertServedUntilTtlThenFailed(warmStart, warmEnd, 4000, "ThrottlingException");
         long stormEnd = warmEnd + 9_000_000_000L;
         assertThat(outcomes.succeededAfter(stormEnd + 1_000_000_000L)).as("recovered after the storm").isPositive();
