@@ -128,14 +128,39 @@ final class KeyRefresher {
             return;
         }
         try {
-            rows.replace(table, snapshot, rowSource.read(table));
+            RowSnapshot fresh = rowSource.read(table);
+            unwrapNewVersions(snapshot, fresh);
+            rows.replace(table, snapshot, fresh);
         } catch (SQLException | RuntimeException e) {
             failed("key rows of table " + table, attempt, e, expiresAt,
                     () -> refreshRows(table, snapshot, expiresAt, attempt + 1));
         }
     }
 
+    /**
+     * Unwraps, here in the background, each active version that appeared since the rows were last read (a
+     * {@code keys rotate} elsewhere), before the new rows are served: the first write under the new version then
+     * finds its key cached instead of waiting on the KMS. A failure is left to the request path, which tries again
+     * and reports it.
+     */
+    private void unwrapNewVersions(RowSnapshot before, RowSnapshot after) {
+        for (KeyRow row : after.rows) {
+            if (row.status() == KeyStatus.ACTIVE && before.version(row.keyVersion()) == null) {
+                try {
+                    keys.get(DataKeyId.of(row), () -> unwrapper.unwrap(row));
+                } catch (SQLException | RuntimeException e) {
+                    // the request path unwraps it when it needs it, and reports what fails then
+                }
+            }
+        }
+    }
+
     private void failed(String what, int attempt, Exception e, Instant expiresAt, Runnable retry) {
+        if (closed) {
+            // The ring closed while this refresh ran (closing interrupts the opening of its connection): nothing
+            // failed that anyone relies on, so it is neither audited nor counted.
+            return;
+        }
         EnvelopeMetrics.keyRefreshFailed();
         KeyAudit.refreshFailed(what, attempt + 1, e);
         Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempt, 7));

@@ -306,14 +306,16 @@ public final class KeyRing implements AutoCloseable {
     /**
      * A connection of the driver's own for key work that must commit independently. When none can be had (a pool
      * with every connection in use) and {@code mayUseApplication}, the application's connection is used if it is in
-     * autocommit mode — each statement then commits at once, independently of any later transaction.
+     * autocommit mode with no transaction open — each statement then commits at once, independently of any later
+     * transaction. A transaction opened with a raw {@code BEGIN} counts as open (see {@link TransactionState}): a key
+     * row written inside it would vanish with a rollback while this process kept writing values under the key.
      */
     private OwnConnection openUnresolved(String purpose, boolean mayUseApplication) throws SQLException {
         try {
             return new OwnConnection(s.own.open(s.table.name(), purpose), true);
         } catch (SQLException e) {
             Connection app = application;
-            if (mayUseApplication && app != null && app.getAutoCommit()) {
+            if (mayUseApplication && app != null && !TransactionState.open(app)) {
                 return new OwnConnection(app, false);
             }
             if (s.own.pooled()) {

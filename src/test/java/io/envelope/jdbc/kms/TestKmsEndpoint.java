@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Implements GenerateDataKey, Decrypt, Encrypt, ReEncrypt and DescribeKey with real AES-256-GCM wrapping under
  * per-key master keys, the encryption context as AAD (a mismatch is InvalidCiphertextException, as in KMS),
  * aliases, key state (disabled: DisabledException; pending deletion: KMSInvalidStateException), and failure
- * injection: AccessDeniedException per operation, ThrottlingException for the next N requests, and an outage
+ * injection: AccessDeniedException per operation, ThrottlingException for the next N requests or for a while,
+ * latency per request, and an outage
  * ({@link #stop()}: connections refused). Counts every request per operation (retries included).
  *
  * <p>Signatures are not checked (any static credentials work). It remembers every data key it handed out, so
@@ -85,6 +86,8 @@ public final class TestKmsEndpoint implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final AtomicInteger throttleNext = new AtomicInteger();
+    private volatile boolean storm;
+    private volatile long stormEndsNanos;
     private final List<byte[]> issuedKeys = Collections.synchronizedList(new ArrayList<>());
     private volatile long latencyMillis;
     private HttpServer server;
@@ -180,6 +183,21 @@ public final class TestKmsEndpoint implements AutoCloseable {
         throttleNext.set(n);
     }
 
+    /**
+     * Answers ThrottlingException to every request, whatever its operation, for {@code millis} from now (a
+     * throttling storm: longer than the SDK's retries last).
+     */
+    public void throttleFor(long millis) {
+        stormEndsNanos = System.nanoTime() + millis * 1_000_000L;
+        storm = true;
+    }
+
+    /** Ends a throttling storm started with {@link #throttleFor}. */
+    public void stopThrottling() {
+        storm = false;
+        throttleNext.set(0);
+    }
+
     /** Each request waits this long before it is answered (to widen races). */
     public void latency(long millis) {
         latencyMillis = millis;
@@ -264,7 +282,8 @@ public final class TestKmsEndpoint implements AutoCloseable {
                 if (target == null || !target.startsWith("TrentService.")) {
                     throw new KmsError("UnknownOperationException", "X-Amz-Target " + target);
                 }
-                if (throttleNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                if (throttleNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0
+                        || (storm && System.nanoTime() - stormEndsNanos < 0)) {
                     throw new KmsError("ThrottlingException", "Rate exceeded");
                 }
                 if (denied.contains(operation)) {

@@ -20,7 +20,7 @@ import java.util.Properties;
  * real AWS KMS when {@value #REAL_KEY_VARIABLE} names a key (ARN, key id or alias; region from
  * {@value #REAL_REGION_VARIABLE} or the SDK's default chain; credentials from the SDK's default chain).
  */
-final class AwsKmsDatabase {
+public final class AwsKmsDatabase {
 
     static final String REAL_KEY_VARIABLE = "ENVELOPE_TEST_AWS_KMS_KEY";
     static final String REAL_REGION_VARIABLE = "ENVELOPE_TEST_AWS_REGION";
@@ -44,7 +44,7 @@ final class AwsKmsDatabase {
     }
 
     /** Static dummy credentials for the test endpoint (the SDK's default chain reads these system properties). */
-    static void useDummyCredentialsUnlessReal() {
+    public static void useDummyCredentialsUnlessReal() {
         if (!realKms()) {
             System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
             System.setProperty("aws.secretAccessKey", "test-secret-not-real");
@@ -52,7 +52,7 @@ final class AwsKmsDatabase {
     }
 
     /** Against the in-suite endpoint, whatever the environment says. */
-    static AwsKmsDatabase onEndpoint(String prefix, TestKmsEndpoint kms, String keyId, String tablesYaml,
+    public static AwsKmsDatabase onEndpoint(String prefix, TestKmsEndpoint kms, String keyId, String tablesYaml,
                                      String extraYaml) throws SQLException, IOException {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "AKIDEXAMPLE"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test-secret-not-real"));
@@ -83,29 +83,29 @@ final class AwsKmsDatabase {
         return new AwsKmsDatabase(schema, config);
     }
 
-    String schema() {
+    public String schema() {
         return schema;
     }
 
-    String keyTable() {
+    public String keyTable() {
         return schema + ".envelope_data_keys";
     }
 
-    Path configFile() {
+    public Path configFile() {
         return configFile;
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("envelope.config", configFile.toString());
         return DriverManager.getConnection(TestDatabase.withSchema(TestDatabase.envelopeUrl(), schema), properties);
     }
 
-    Connection plain() throws SQLException {
+    public Connection plain() throws SQLException {
         return DriverManager.getConnection(TestDatabase.withSchema(TestDatabase.jdbcUrl(), schema));
     }
 
-    void executePlain(String... sql) throws SQLException {
+    public void executePlain(String... sql) throws SQLException {
         try (Connection c = plain(); Statement s = c.createStatement()) {
             for (String statement : sql) {
                 s.execute(statement);
@@ -113,7 +113,7 @@ final class AwsKmsDatabase {
         }
     }
 
-    long countPlain(String sql) throws SQLException {
+    public long countPlain(String sql) throws SQLException {
         try (Connection c = plain(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
