@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A separate JVM on this test's class path, for faults that need a process of their own (killed with SIGKILL,
@@ -38,6 +39,8 @@ final class JvmProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx256m");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        // the command line's progress: a line after every batch, not every ten seconds, so a test can follow it
+        command.add("-Denvelope.progress.interval-millis=0");
         for (String property : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
             if (System.getProperty(property) != null) {
                 command.add("-D" + property + "=" + System.getProperty(property));
@@ -76,6 +79,11 @@ final class JvmProcess implements AutoCloseable {
     /** Lines of standard output so far that start with {@code prefix}. */
     long linesStartingWith(String prefix) {
         return out().lines().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    /** How many lines of standard output match {@code pattern} in full. */
+    long linesMatching(Pattern pattern) {
+        return out().lines().filter(l -> pattern.matcher(l).matches()).count();
     }
 
     boolean alive() {

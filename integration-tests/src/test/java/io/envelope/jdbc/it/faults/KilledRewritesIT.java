@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.Base64;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +38,8 @@ class KilledRewritesIT {
     private static final int ROWS = 1200;
     private static final int BATCH = 40;
     private static final int KILLS = 10;
+    /** A progress line of a rewriting pass: one per committed batch with the child JVMs' progress settings. */
+    private static final Pattern PROGRESS_LINE = Pattern.compile("[a-z ]+: [\\d,]+ / [\\d,]+ rows .*");
 
     private final Random random = new Random();
 
@@ -149,13 +152,13 @@ class KilledRewritesIT {
             try (JvmProcess cli = JvmProcess.start(dir, command[0] + "-" + run,
                     "io.envelope.jdbc.cli.EnvelopeCli", args)) {
                 long until = System.nanoTime() + 60_000_000_000L;
-                while (cli.alive() && cli.linesStartingWith("  ") < afterLines) {
+                while (cli.alive() && cli.linesMatching(PROGRESS_LINE) < afterLines) {
                     assertThat(System.nanoTime()).as(cli::describe).isLessThan(until);
                     Thread.sleep(2);
                 }
                 Thread.sleep(random.nextInt(25));
                 if (cli.alive()) {
-                    if (cli.linesStartingWith("  ") > 0) {
+                    if (cli.linesMatching(PROGRESS_LINE) > 0) {
                         killedMidway++;
                     }
                     cli.kill();
