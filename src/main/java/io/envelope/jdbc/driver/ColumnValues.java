@@ -1,6 +1,8 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.conversion.AssignmentCasts;
+import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.crypto.ColumnCipher;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;

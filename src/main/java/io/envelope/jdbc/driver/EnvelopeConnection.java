@@ -2,6 +2,7 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.RefusalReason;
+import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.config.ColumnConfig;
+import io.envelope.jdbc.conversion.PlaintextDescriptions;
 import io.envelope.jdbc.sql.ParameterTarget;
 import io.envelope.jdbc.sql.StatementPlan;
 

@@ -3,6 +3,7 @@ package io.envelope.jdbc.driver;
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.SqlState;
+import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ResultShape;
 

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.ColumnConfig;
@@ -64,7 +64,7 @@ import java.util.UUID;
  * </ul>
  * A cast never quotes the value in an error message.
  */
-final class AssignmentCasts {
+public final class AssignmentCasts {
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -75,7 +75,7 @@ final class AssignmentCasts {
      * The value PostgreSQL would store for {@code value} in a plaintext column of {@code cfg}'s type; null stays
      * null. {@code place} names the column in errors.
      */
-    static Object cast(Object value, ColumnConfig cfg, String place) throws SQLException {
+    public static Object cast(Object value, ColumnConfig cfg, String place) throws SQLException {
         return cast(value, cfg, place, ZoneId.systemDefault());
     }
 
@@ -83,7 +83,7 @@ final class AssignmentCasts {
      * As {@link #cast(Object, ColumnConfig, String)} in a session whose time zone is {@code session} (where the
      * server converts between timestamp and timestamptz, see {@link SessionZone}).
      */
-    static Object cast(Object value, ColumnConfig cfg, String place, ZoneId session) throws SQLException {
+    public static Object cast(Object value, ColumnConfig cfg, String place, ZoneId session) throws SQLException {
         if (value == null || value instanceof String) {
             return value; // an untyped string: the cipher parses it the way the type's input function would
         }
@@ -196,7 +196,7 @@ final class AssignmentCasts {
      * The server's text output for a non-string value, or null when there is no cast to text; a timestamptz is
      * printed in the session's zone {@code session}.
      */
-    static String toText(Object value, ZoneId session) {
+    public static String toText(Object value, ZoneId session) {
         if (value instanceof Boolean b) {
             return b ? "true" : "false";
         }
@@ -243,7 +243,7 @@ final class AssignmentCasts {
      * {@code zone} (its TimestampUtils: the local date and/or time, microseconds without trailing zeros, and the
      * zone's offset, {@code +00} or {@code +05:30}); a text column stores it as it is.
      */
-    static String pgJdbcText(java.util.Date value, TimeZone zone) {
+    public static String pgJdbcText(java.util.Date value, TimeZone zone) {
         PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(value, zone);
         boolean bc = sent.date().getYear() <= 0;
         if (value instanceof java.sql.Time) {
@@ -260,7 +260,7 @@ final class AssignmentCasts {
      * PostgreSQL's text of a timestamptz in the session's zone: {@code 2024-02-29 13:45:30.123456+01}, offsets with
      * seconds where the zone has them ({@code +00:19:32}), {@code BC} last; microseconds rounded half up first.
      */
-    static String timestamptzText(Instant instant, ZoneId session) {
+    public static String timestamptzText(Instant instant, ZoneId session) {
         int rest = instant.getNano() % 1000;
         Instant rounded = instant.minusNanos(rest).plusNanos(rest >= 500 ? 1000 : 0);
         ZonedDateTime z = rounded.atZone(session);
@@ -270,7 +270,7 @@ final class AssignmentCasts {
     }
 
     /** PostgreSQL's date output (ISO): at least four year digits; years before 1 as {@code yyyy-MM-dd BC}. */
-    static String dateText(LocalDate d) {
+    public static String dateText(LocalDate d) {
         int year = d.getYear();
         boolean bc = year <= 0;
         int shown = bc ? 1 - year : year;
@@ -283,7 +283,7 @@ final class AssignmentCasts {
     }
 
     /** PostgreSQL's time output: {@code HH:mm:ss} and, when nonzero, microseconds without trailing zeros. */
-    static String timeText(LocalTime t) {
+    public static String timeText(LocalTime t) {
         return timeTextNanos(t, t.getNano());
     }
 
@@ -304,7 +304,7 @@ final class AssignmentCasts {
         return sb.toString();
     }
 
-    static String timestampText(LocalDateTime t) {
+    public static String timestampText(LocalDateTime t) {
         String date = dateText(t.toLocalDate());
         boolean bc = date.endsWith(" BC");
         return (bc ? date.substring(0, date.length() - 3) : date) + " " + timeText(t.toLocalTime())
@@ -343,7 +343,7 @@ final class AssignmentCasts {
      * strictly inside the value's rounding interval, as its Ryū finds it ({@link ShortestDigits}); in exponent form {@code d.ddde+XX} when the decimal exponent is
      * below -4 or at least 15 (float8) / 6 (float4).
      */
-    static String floatText(double d, boolean real) {
+    public static String floatText(double d, boolean real) {
         if (Double.isNaN(d)) {
             return "NaN";
         }
@@ -376,7 +376,7 @@ final class AssignmentCasts {
      * to even to 6 or 15 significant digits. So 16777216f is 16777200 and 0.1 + 0.2 is 0.3. Other values are
      * left to the cipher; NaN and infinities too (it refuses them).
      */
-    static Object floatToNumeric(Object value) {
+    public static Object floatToNumeric(Object value) {
         if (value instanceof Float f && Float.isFinite(f)) {
             return new BigDecimal((double) f).round(new MathContext(6, RoundingMode.HALF_EVEN)).stripTrailingZeros();
         }

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import java.sql.Date;
 import java.sql.Time;
@@ -18,7 +18,7 @@ import java.util.TimeZone;
  * data. The server reads the fields as proleptic Gregorian. Reproducing the same steps gives the values pgJDBC
  * gives on a plaintext column.
  */
-final class PgJdbcCalendar {
+public final class PgJdbcCalendar {
 
     private PgJdbcCalendar() {
     }
@@ -27,7 +27,7 @@ final class PgJdbcCalendar {
      * What pgJDBC sends for a {@code java.sql} value: date fields, time fields (microseconds, rounded half up from
      * a Timestamp's nanoseconds), and the zone offset in seconds at that instant.
      */
-    record Sent(LocalDate date, LocalTime time, int offsetSeconds) {
+    public record Sent(LocalDate date, LocalTime time, int offsetSeconds) {
     }
 
     private static GregorianCalendar calendar(TimeZone zone) {
@@ -37,7 +37,7 @@ final class PgJdbcCalendar {
     }
 
     /** The fields pgJDBC sends for a Date, Time or Timestamp in {@code zone} (the JVM's zone when null). */
-    static Sent sent(java.util.Date value, TimeZone zone) {
+    public static Sent sent(java.util.Date value, TimeZone zone) {
         long millis = value.getTime();
         int nanos = -1;
         if (value instanceof Timestamp ts) {
@@ -68,7 +68,7 @@ final class PgJdbcCalendar {
     }
 
     /** The instant (milliseconds) of date/time fields read in {@code zone}, as pgJDBC computes it for a getter. */
-    static long millis(LocalDate date, LocalTime time, TimeZone zone) {
+    public static long millis(LocalDate date, LocalTime time, TimeZone zone) {
         GregorianCalendar c = calendar(zone);
         c.clear();
         int year = date.getYear();
@@ -84,7 +84,7 @@ final class PgJdbcCalendar {
     }
 
     /** getTimestamp of a timestamp value, in {@code zone} (the JVM's when null). */
-    static Timestamp timestamp(LocalDateTime local, TimeZone zone) {
+    public static Timestamp timestamp(LocalDateTime local, TimeZone zone) {
         if (zone == null && local.getYear() > 0) {
             return Timestamp.valueOf(local); // the same fields in the JVM's zone and calendar, without a Calendar
         }
@@ -94,7 +94,7 @@ final class PgJdbcCalendar {
     }
 
     /** getDate of a date (or timestamp) value, in {@code zone} (the JVM's when null): midnight of its date there. */
-    static Date date(LocalDate date, TimeZone zone) {
+    public static Date date(LocalDate date, TimeZone zone) {
         if (zone == null && date.getYear() > 0) {
             return Date.valueOf(date);
         }
@@ -105,13 +105,13 @@ final class PgJdbcCalendar {
      * getDate of a timestamp value, in {@code zone}: pgJDBC first takes the timestamp's instant there (a time in a
      * DST gap moves forward, possibly into the next day), then midnight of that instant's day.
      */
-    static Date dateOfTimestamp(LocalDateTime local, TimeZone zone) {
+    public static Date dateOfTimestamp(LocalDateTime local, TimeZone zone) {
         long millis = millis(local.toLocalDate(), local.toLocalTime(), zone) + local.getNano() / 1_000_000;
         return dateOfInstant(millis, zone);
     }
 
     /** getDate of an instant (timestamptz), in {@code zone}: midnight of the day it falls on there. */
-    static Date dateOfInstant(long millis, TimeZone zone) {
+    public static Date dateOfInstant(long millis, TimeZone zone) {
         GregorianCalendar c = calendar(zone);
         c.setTimeInMillis(millis);
         c.set(Calendar.HOUR_OF_DAY, 0);
@@ -125,7 +125,7 @@ final class PgJdbcCalendar {
      * getTime of a timestamp value, in {@code zone}: the instant of its fields there, moved to 1970-01-01 with the
      * same time of day (a time in a DST gap is first resolved on its own date); a value in 1970 is left as it is.
      */
-    static Time timeOfTimestamp(LocalDateTime local, TimeZone zone) {
+    public static Time timeOfTimestamp(LocalDateTime local, TimeZone zone) {
         long millis = millis(local.toLocalDate(), local.toLocalTime(), zone) + local.getNano() / 1_000_000;
         if (local.getYear() == 1970) {
             return new Time(millis); // pgJDBC leaves a value of 1970 as it is (even on another day of the year)
@@ -140,7 +140,7 @@ final class PgJdbcCalendar {
     }
 
     /** getTime of a time value, in {@code zone}: its time of day on 1970-01-01 there. */
-    static Time time(LocalTime time, TimeZone zone) {
+    public static Time time(LocalTime time, TimeZone zone) {
         return new Time(millis(LocalDate.of(1970, 1, 1), time, zone) + time.getNano() / 1_000_000);
     }
 
@@ -152,7 +152,7 @@ final class PgJdbcCalendar {
      * and time in the session zone, and that offset) with a GregorianCalendar, so before 1582 the proleptic
      * Gregorian fields the server prints are taken as Julian ones. After that it is the instant itself.
      */
-    static long timestamptzMillis(java.time.Instant instant, SessionZone session) throws java.sql.SQLException {
+    public static long timestamptzMillis(java.time.Instant instant, SessionZone session) throws java.sql.SQLException {
         long millis = instant.toEpochMilli();
         if (millis > GREGORIAN_SAFE_MILLIS) {
             return millis;
@@ -166,7 +166,7 @@ final class PgJdbcCalendar {
      * What the server stores for a Timestamp sent to a timestamptz column: pgJDBC's fields in {@code zone} at their
      * offset, read as proleptic Gregorian (before 1582 this is not the Timestamp's own instant).
      */
-    static java.time.OffsetDateTime timestamptzOf(Timestamp value, TimeZone zone) {
+    public static java.time.OffsetDateTime timestamptzOf(Timestamp value, TimeZone zone) {
         if (value.getTime() > GREGORIAN_SAFE_MILLIS) {
             return value.toInstant().atOffset(java.time.ZoneOffset.UTC);
         }
@@ -178,7 +178,7 @@ final class PgJdbcCalendar {
      * getTime of a timestamptz value: pgJDBC reads the server's text (the time of day in the session zone, with
      * that offset) and puts the time of day on 1970-01-01 at that offset; the Calendar plays no part.
      */
-    static Time timeOfText(LocalTime sessionTime, int offsetSeconds) {
+    public static Time timeOfText(LocalTime sessionTime, int offsetSeconds) {
         long millis = sessionTime.toSecondOfDay() * 1000L - offsetSeconds * 1000L + sessionTime.getNano() / 1_000_000;
         return new Time(millis);
     }

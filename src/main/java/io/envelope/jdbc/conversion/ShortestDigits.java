@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.config.PlaintextType;
@@ -33,14 +33,14 @@ import java.util.UUID;
  * boolean gives {@code t}, and so on. The input is the canonical value from the column cipher (or, inside an
  * accept-plaintext window, the stored String/byte[]). Conversion errors never quote the value.
  */
-final class PlaintextGetters {
+public final class PlaintextGetters {
 
     private final EncryptedColumn column;
     private final PlaintextType type;
     /** The session's time zone, in which the server prints a timestamptz (pgJDBC's getString/getTime read that). */
     private final SessionZone sessionZone;
 
-    PlaintextGetters(EncryptedColumn column, SessionZone sessionZone) {
+    public PlaintextGetters(EncryptedColumn column, SessionZone sessionZone) {
         this.column = column;
         this.type = column.config().type();
         this.sessionZone = sessionZone;
@@ -48,7 +48,7 @@ final class PlaintextGetters {
 
     // ---- strings and bytes -------------------------------------------------------------------------------------
 
-    String getString(Object v) throws SQLException {
+    public String getString(Object v) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -69,7 +69,7 @@ final class PlaintextGetters {
         };
     }
 
-    byte[] getBytes(Object v) throws SQLException {
+    public byte[] getBytes(Object v) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -79,17 +79,17 @@ final class PlaintextGetters {
         return getString(v).getBytes(StandardCharsets.UTF_8);
     }
 
-    InputStream getBinaryStream(Object v) throws SQLException {
+    public InputStream getBinaryStream(Object v) throws SQLException {
         byte[] b = getBytes(v);
         return b == null ? null : new ByteArrayInputStream(b);
     }
 
-    InputStream getAsciiStream(Object v) throws SQLException {
+    public InputStream getAsciiStream(Object v) throws SQLException {
         String s = getString(v);
         return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    Reader getCharacterStream(Object v) throws SQLException {
+    public Reader getCharacterStream(Object v) throws SQLException {
         String s = getString(v);
         return s == null ? null : new CharArrayReader(s.toCharArray());
     }
@@ -97,7 +97,7 @@ final class PlaintextGetters {
     // ---- numbers -----------------------------------------------------------------------------------------------
 
     /** As pgJDBC: a boolean column's value, else the text form read as t/f/yes/no/on/off/y/n/1/0. */
-    boolean getBoolean(Object v) throws SQLException {
+    public boolean getBoolean(Object v) throws SQLException {
         if (v == null) {
             return false;
         }
@@ -117,7 +117,7 @@ final class PlaintextGetters {
         }
     }
 
-    long getLong(Object v, long min, long max, String target) throws SQLException {
+    public long getLong(Object v, long min, long max, String target) throws SQLException {
         if (v == null) {
             return 0;
         }
@@ -130,14 +130,14 @@ final class PlaintextGetters {
     }
 
     /** pgJDBC reads an empty (or blank) text value as byte 0. */
-    byte getByte(Object v) throws SQLException {
+    public byte getByte(Object v) throws SQLException {
         if (v instanceof String s && s.isBlank()) {
             return 0;
         }
         return (byte) getLong(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
     }
 
-    double getDouble(Object v) throws SQLException {
+    public double getDouble(Object v) throws SQLException {
         if (v == null) {
             return 0;
         }
@@ -162,7 +162,7 @@ final class PlaintextGetters {
      * As pgJDBC: the text form parsed as a float (rounded once from the decimal; narrowing the double would round
      * twice and can differ in the last bit).
      */
-    float getFloat(Object v) throws SQLException {
+    public float getFloat(Object v) throws SQLException {
         if (v == null) {
             return 0;
         }
@@ -182,7 +182,7 @@ final class PlaintextGetters {
         return numeric(v, "float").floatValue();
     }
 
-    BigDecimal getBigDecimal(Object v) throws SQLException {
+    public BigDecimal getBigDecimal(Object v) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -239,7 +239,7 @@ final class PlaintextGetters {
         return PgJdbcCalendar.timestamptzMillis(value.toInstant(), sessionZone);
     }
 
-    Date getDate(Object v, Calendar calendar) throws SQLException {
+    public Date getDate(Object v, Calendar calendar) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -258,7 +258,7 @@ final class PlaintextGetters {
         return PgJdbcCalendar.date(date, zoneOf(calendar));
     }
 
-    Time getTime(Object v, Calendar calendar) throws SQLException {
+    public Time getTime(Object v, Calendar calendar) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -279,7 +279,7 @@ final class PlaintextGetters {
         throw badConversion("Time");
     }
 
-    Timestamp getTimestamp(Object v, Calendar calendar) throws SQLException {
+    public Timestamp getTimestamp(Object v, Calendar calendar) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -306,7 +306,7 @@ final class PlaintextGetters {
     // ---- getObject ---------------------------------------------------------------------------------------------
 
     /** {@code getObject(i)}: the class pgJDBC returns for a plaintext column of this type. */
-    Object getObject(Object v) throws SQLException {
+    public Object getObject(Object v) throws SQLException {
         if (v == null) {
             return null;
         }
@@ -330,7 +330,7 @@ final class PlaintextGetters {
      * {@code getObject(i, Class)}: the conversions pgJDBC supports for a plaintext column of this type, checked
      * before the value is looked at (pgJDBC refuses a class that does not fit the column even for NULL).
      */
-    <T> T getObject(Object v, Class<T> target) throws SQLException {
+    public <T> T getObject(Object v, Class<T> target) throws SQLException {
         if (target == null) {
             throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": the target class is null");
         }

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.EncryptionMode;

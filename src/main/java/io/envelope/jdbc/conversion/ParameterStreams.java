@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.EnvelopeException;
 import io.envelope.jdbc.schema.EncryptedColumn;
@@ -16,7 +16,7 @@ import java.sql.SQLException;
  * Reads stream and LOB parameters of encrypted columns into memory: a value must be whole to be encrypted.
  * Values above {@link #MAX_BYTES} are refused with a clear error rather than exhausting the heap.
  */
-final class ParameterStreams {
+public final class ParameterStreams {
 
     /** The largest stream or LOB value an encrypted column accepts. */
     static final int MAX_BYTES = 64 * 1024 * 1024;
@@ -25,7 +25,7 @@ final class ParameterStreams {
     }
 
     /** Reads at most {@code length} bytes (all when negative). */
-    static byte[] readBytes(InputStream in, long length, EncryptedColumn column) throws SQLException {
+    public static byte[] readBytes(InputStream in, long length, EncryptedColumn column) throws SQLException {
         if (in == null) {
             return null;
         }
@@ -46,13 +46,13 @@ final class ParameterStreams {
         return out.toByteArray();
     }
 
-    static String readText(InputStream in, long length, Charset charset, EncryptedColumn column) throws SQLException {
+    public static String readText(InputStream in, long length, Charset charset, EncryptedColumn column) throws SQLException {
         byte[] bytes = readBytes(in, length, column);
         return bytes == null ? null : new String(bytes, charset);
     }
 
     /** Reads at most {@code length} characters (all when negative). */
-    static String readText(Reader in, long length, EncryptedColumn column) throws SQLException {
+    public static String readText(Reader in, long length, EncryptedColumn column) throws SQLException {
         if (in == null) {
             return null;
         }
@@ -73,7 +73,7 @@ final class ParameterStreams {
         return out.toString();
     }
 
-    static byte[] readBlob(Blob blob, EncryptedColumn column) throws SQLException {
+    public static byte[] readBlob(Blob blob, EncryptedColumn column) throws SQLException {
         if (blob == null) {
             return null;
         }
@@ -81,7 +81,7 @@ final class ParameterStreams {
         return blob.getBytes(1, (int) blob.length());
     }
 
-    static String readClob(Clob clob, EncryptedColumn column) throws SQLException {
+    public static String readClob(Clob clob, EncryptedColumn column) throws SQLException {
         if (clob == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.EnvelopeException;
 
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code PGConnection#getParameterStatus}), so reading it costs a map lookup and no round trip. On a target that
  * reports no session zone (H2) the JVM's zone is used, as there.
  */
-final class SessionZone {
+public final class SessionZone {
 
     /** PostgreSQL's numeric zones: {@code <+03>-03} (what SET TIME ZONE 3 reports), {@code UTC+3}, {@code +3}. */
     private static final Pattern POSIX_OFFSET = Pattern.compile(
@@ -40,7 +40,7 @@ final class SessionZone {
     }
 
     /** The session zone of {@code target}: read from pgJDBC's parameter status where the target has it. */
-    static SessionZone of(Connection target) {
+    public static SessionZone of(Connection target) {
         try {
             Class<?> pgConnection = Class.forName("org.postgresql.PGConnection", false, target.getClass().getClassLoader());
             if (target.isWrapperFor(pgConnection)) {
@@ -56,12 +56,12 @@ final class SessionZone {
     }
 
     /** The JVM's zone, for tests and targets without a reported session zone. */
-    static SessionZone jvm() {
+    public static SessionZone jvm() {
         return new SessionZone(null);
     }
 
     /** The session's zone now. */
-    ZoneId zone() throws SQLException {
+    public ZoneId zone() throws SQLException {
         if (parameterStatus == null) {
             return ZoneId.systemDefault();
         }
@@ -88,7 +88,7 @@ final class SessionZone {
      * ({@code UTC+3} is three hours behind UTC), as PostgreSQL reads it. Fails closed on a name the JVM's time
      * zone database does not know.
      */
-    static ZoneId parse(String name) throws SQLException {
+    public static ZoneId parse(String name) throws SQLException {
         String trimmed = name.trim();
         Matcher m = POSIX_OFFSET.matcher(trimmed);
         if (m.matches()) {
@@ -110,7 +110,7 @@ final class SessionZone {
      * A timestamp (local date-time) in {@code zone} as PostgreSQL reads it: a local time skipped by a transition
      * (a gap) takes the offset before it; one that occurs twice (an overlap) the offset after it.
      */
-    static OffsetDateTime atZone(LocalDateTime local, ZoneId zone) {
+    public static OffsetDateTime atZone(LocalDateTime local, ZoneId zone) {
         return ZonedDateTime.ofLocal(local, zone, null).withLaterOffsetAtOverlap().toOffsetDateTime();
     }
 }

@@ -1,4 +1,4 @@
-package io.envelope.jdbc.driver;
+package io.envelope.jdbc.conversion;
 
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.PlaintextType;
@@ -10,13 +10,13 @@ import java.sql.Types;
  * precision, scale, display size, signedness), so the wrapper's {@code ResultSetMetaData} and
  * {@code ParameterMetaData} describe an encrypted column as the target driver would its plaintext twin.
  */
-final class PlaintextDescriptions {
+public final class PlaintextDescriptions {
 
     private PlaintextDescriptions() {
     }
 
     /** pgJDBC reports {@code bool} as BIT and {@code timestamptz} as TIMESTAMP. */
-    static int sqlType(PlaintextType type) {
+    public static int sqlType(PlaintextType type) {
         return switch (type) {
             case BOOLEAN -> Types.BIT;
             case TIMESTAMPTZ -> Types.TIMESTAMP;
@@ -24,11 +24,11 @@ final class PlaintextDescriptions {
         };
     }
 
-    static String typeName(PlaintextType type) {
+    public static String typeName(PlaintextType type) {
         return type.sqlTypeName();
     }
 
-    static String className(PlaintextType type) {
+    public static String className(PlaintextType type) {
         return switch (type) {
             case TEXT -> String.class.getName();
             case BYTES -> byte[].class.getName();
@@ -46,7 +46,7 @@ final class PlaintextDescriptions {
     }
 
     /** As pgJDBC for an unconstrained column of the type (text and bytea: unknown length). */
-    static int precision(ColumnConfig config) {
+    public static int precision(ColumnConfig config) {
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
             case DECIMAL -> config.precision() == null ? 0 : config.precision();
@@ -64,7 +64,7 @@ final class PlaintextDescriptions {
         };
     }
 
-    static int scale(ColumnConfig config) {
+    public static int scale(ColumnConfig config) {
         return switch (config.type()) {
             case DECIMAL -> config.scale();
             case DOUBLE -> 17;
@@ -74,7 +74,7 @@ final class PlaintextDescriptions {
         };
     }
 
-    static int displaySize(ColumnConfig config) {
+    public static int displaySize(ColumnConfig config) {
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
             case DECIMAL -> config.precision() == null ? 131089 : config.precision() + 2;
@@ -92,7 +92,7 @@ final class PlaintextDescriptions {
         };
     }
 
-    static boolean signed(PlaintextType type) {
+    public static boolean signed(PlaintextType type) {
         return switch (type) {
             case SMALLINT, INT, BIGINT, DECIMAL, DOUBLE, REAL -> true;
             default -> false;
