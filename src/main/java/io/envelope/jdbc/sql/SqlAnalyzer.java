@@ -93,6 +93,11 @@ public final class SqlAnalyzer {
         }
         SqlLexer lexer = dialect.lexer();
         LexedSql lexed = lexer.lex(sql);
+        if (lexed.hazard() != null) {
+            // No reading of the text can be trusted to find every table it names: refused whenever the text
+            // may name one (the scan above), even where this reading sees the name in a string or comment.
+            throw Refusals.ambiguous(namedTables(sql, schema), lexed.hazard());
+        }
         LexedNames names = new LexedNames(lexed, lexer, schema.folding());
         if (!names.namesAny(schema.bareTableNames())) {
             // The name occurs only inside a string, a comment or a longer word: no configured table is named.
