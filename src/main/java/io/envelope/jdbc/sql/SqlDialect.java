@@ -41,11 +41,12 @@ public final class SqlDialect {
 
     /**
      * The {@code sql_mode} flags the MySQL dialect knows the effect of. Any other flag (ORACLE, MSSQL, DB2,
-     * PIPES_AS_CONCAT, IGNORE_SPACE, ANSI, …) changes how the server reads SQL in ways the analysis does not
-     * model, so a session with one is refused.
+     * PIPES_AS_CONCAT, ANSI, …) changes how the server reads SQL in ways the analysis does not model, so a session
+     * with one is refused. IGNORE_SPACE is known: MariaDB Connector/J sets it on every connection, and it only
+     * makes {@code count (x)} a call of the built-in function, as the SQL parser reads it anyway.
      */
     private static final Set<String> KNOWN_SQL_MODES = Set.of(
-            "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES",
+            "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "IGNORE_SPACE",
             "STRICT_TRANS_TABLES", "STRICT_ALL_TABLES", "ERROR_FOR_DIVISION_BY_ZERO", "NO_AUTO_CREATE_USER",
             "NO_ENGINE_SUBSTITUTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE", "ONLY_FULL_GROUP_BY",
             "NO_AUTO_VALUE_ON_ZERO", "NO_DIR_IN_CREATE", "NO_UNSIGNED_SUBTRACTION", "ALLOW_INVALID_DATES",
@@ -120,19 +121,23 @@ public final class SqlDialect {
         boolean ansiQuotes = false;
         boolean noBackslashEscapes = false;
         boolean strict = false;
+        StringBuilder unknown = new StringBuilder();
         for (String raw : (sqlMode == null ? "" : sqlMode).split(",")) {
             String mode = raw.trim().toUpperCase(Locale.ROOT);
             if (mode.isEmpty()) {
                 continue;
             }
             if (!KNOWN_SQL_MODES.contains(mode)) {
-                throw EnvelopeException.config("the session's sql_mode includes " + mode + ", which changes how "
-                        + name + " reads SQL in a way envelope-jdbc does not model, so the connection is refused. "
-                        + "Remove it from sql_mode for the sessions that go through envelope-jdbc.");
+                unknown.append(unknown.length() == 0 ? "" : ", ").append(mode);
             }
             ansiQuotes |= mode.equals("ANSI_QUOTES");
             noBackslashEscapes |= mode.equals("NO_BACKSLASH_ESCAPES");
             strict |= STRICT_MODES.contains(mode);
+        }
+        if (unknown.length() > 0) {
+            throw EnvelopeException.config("the session's sql_mode includes " + unknown + ", which change how "
+                    + name + " reads SQL in ways envelope-jdbc does not model, so the connection is refused. "
+                    + "Remove them from sql_mode for the sessions that go through envelope-jdbc.");
         }
         IdentifierCase identifiers;
         try {
