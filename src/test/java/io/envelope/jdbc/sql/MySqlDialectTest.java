@@ -163,6 +163,37 @@ class MySqlDialectTest {
                 .hasMessageNotContaining("zq-secret");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INSERT INTO customers (name, `email`) VALUES ('n', 'zq-secret')",
+            "INSERT INTO customers (name, EMAIL) VALUES ('n', 'zq-secret')",
+            "INSERT INTO `customers` (name, `Email`) VALUES ('n', 'zq-secret')",
+            "INSERT INTO customers (name, email) VALUES ('n', 'zq-secret')"})
+    void aConfiguredColumnIsFoundHoweverItIsQuotedOrCased(String sql) throws SQLException {
+        // Configured as lower-case email; MySQL compares column names without case, backticks or not.
+        EncryptionSchema mysqlSchema = TestCatalogs.standardSchema(IdentifierCase.MYSQL);
+        StatementPlan plan = analyzer.plan(sql, TestCatalogs.standardCatalog(mysqlSchema), mariaDb(MARIADB_DEFAULT_MODE));
+        assertThat(plan.isPassThrough()).isFalse();
+        assertThat(plan.literals()).hasSize(1);
+        assertThat(plan.literals().get(0).column().name()).isEqualTo("email");
+        assertThat(plan.literals().get(0).value()).isEqualTo("zq-secret");
+    }
+
+    @Test
+    void underAnsiQuotesADoubleQuotedNameIsTheColumn() throws SQLException {
+        EncryptionSchema mysqlSchema = TestCatalogs.standardSchema(IdentifierCase.MYSQL);
+        Throwable thrown = catchThrowable(() -> {
+            StatementPlan plan = analyzer.plan("INSERT INTO customers (name, \"email\") VALUES ('n', 'zq-secret')",
+                    TestCatalogs.standardCatalog(mysqlSchema), mariaDb("ANSI_QUOTES"));
+            // Either refused or the literal found for the encrypted column: never passed through as plaintext.
+            assertThat(plan.literals()).hasSize(1);
+            assertThat(plan.literals().get(0).column().name()).isEqualTo("email");
+        });
+        if (thrown != null) {
+            assertThat(thrown).isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageNotContaining("zq-secret");
+        }
+    }
+
     @Test
     void anExecutableCommentInTextThatNamesNoConfiguredTablePassesThrough() throws SQLException {
         SqlDialect d = mariaDb(MARIADB_DEFAULT_MODE);

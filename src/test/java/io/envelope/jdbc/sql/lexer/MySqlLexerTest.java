@@ -6,7 +6,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mariadb.jdbc.util.ClientParser;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -238,6 +240,36 @@ class MySqlLexerTest {
         // The real driver's scan indeed differs from the server's reading.
         ClientParser driver = ClientParser.parameterParts(sql, lexer.noBackslashEscapes());
         assertThat(driver.getParamCount()).isNotEqualTo(lexed.placeholders().length);
+    }
+
+    /**
+     * Random texts over the characters that matter to either reader: wherever MariaDB Connector/J's real
+     * client-side scan puts its placeholders elsewhere than the server-accurate lexer, the lexer must report an
+     * ambiguity (which the analysis refuses), in both backslash modes and with ANSI_QUOTES.
+     */
+    @Test
+    void everyPlaceMariaDbConnectorJDisagreesIsReported() {
+        String alphabet = "?'\"`\\-#/*!M\n\t ;a1";
+        Random random = new Random(13);
+        int disagreements = 0;
+        for (int n = 0; n < 30_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = 1 + random.nextInt(14);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String sql = text.toString();
+            for (MySqlLexer lexer : List.of(DEFAULT, NO_BACKSLASH, ANSI, MySqlLexer.of(true, true))) {
+                LexedSql lexed = lexer.lex(sql);
+                int[] driver = ClientParser.parameterParts(sql, lexer.noBackslashEscapes()).getParamPositions()
+                        .stream().mapToInt(Integer::intValue).toArray();
+                if (!Arrays.equals(driver, lexed.placeholders())) {
+                    disagreements++;
+                    assertThat(lexed.ambiguity()).as("%s under %s", sql, lexer).isNotNull();
+                }
+            }
+        }
+        assertThat(disagreements).as("the texts exercise real disagreements").isGreaterThan(20);
     }
 
     static Stream<String> trickyTexts() {
