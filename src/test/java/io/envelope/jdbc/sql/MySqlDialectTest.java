@@ -195,6 +195,13 @@ class MySqlDialectTest {
     }
 
     @Test
+    void theTextScanFindsATableNameWithABacktickWrittenTheMySqlWay() {
+        TableNameScanner scanner = new TableNameScanner(java.util.Set.of("odd`name"));
+        assertThat(scanner.mayNameConfiguredTable("INSERT INTO `odd``name` (email) VALUES ('x')")).isTrue();
+        assertThat(scanner.mayNameConfiguredTable("INSERT INTO orders (email) VALUES ('x')")).isFalse();
+    }
+
+    @Test
     void anExecutableCommentInTextThatNamesNoConfiguredTablePassesThrough() throws SQLException {
         SqlDialect d = mariaDb(MARIADB_DEFAULT_MODE);
         assertThat(analyzer.plan("SELECT /*!40001 SQL_NO_CACHE */ * FROM orders", catalog, d).isPassThrough()).isTrue();
