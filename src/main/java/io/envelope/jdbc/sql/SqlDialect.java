@@ -52,6 +52,17 @@ public final class SqlDialect {
             "NO_AUTO_VALUE_ON_ZERO", "NO_DIR_IN_CREATE", "NO_UNSIGNED_SUBTRACTION", "ALLOW_INVALID_DATES",
             "REAL_AS_FLOAT", "TIME_TRUNCATE_FRACTIONAL", "NO_FIELD_OPTIONS", "NO_KEY_OPTIONS", "NO_TABLE_OPTIONS");
 
+    /**
+     * The client character sets in which a quote or a backslash byte is always that character: UTF-8 (what both
+     * Connector/Js send) and single-byte ASCII supersets. In GBK, Big5, SJIS, CP932 or GB18030 a backslash byte
+     * can be the second half of a two-byte character, so the server would end a string where this lexer does not.
+     */
+    private static final Set<String> SAFE_CLIENT_CHARSETS = Set.of("utf8mb4", "utf8mb3", "utf8", "latin1", "ascii");
+
+    /** Text that may change the session's sql_mode or client character set, written any way (see mayChangeSession). */
+    private static final java.util.regex.Pattern SESSION_CHANGE = java.util.regex.Pattern.compile(
+            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     /** Modes without which MySQL silently truncates an over-long value instead of failing the statement. */
     private static final Set<String> STRICT_MODES = Set.of("STRICT_TRANS_TABLES", "STRICT_ALL_TABLES");
 
@@ -113,7 +124,24 @@ public final class SqlDialect {
      *                      analysis does not model, or a {@code lower_case_table_names} the server cannot have
      */
     public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames) throws SQLException {
+        return mysql(product, sqlMode, lowerCaseTableNames, "utf8mb4");
+    }
+
+    /**
+     * As {@link #mysql(String, String, int)}, with the session's {@code character_set_client}.
+     *
+     * @throws SQLException also for a client character set in which a backslash byte may belong to another
+     *                      character (GBK, Big5, SJIS, …)
+     */
+    public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames, String clientCharset)
+            throws SQLException {
         String name = product == null ? "" : product.trim();
+        String charset = clientCharset == null ? "" : clientCharset.trim().toLowerCase(Locale.ROOT);
+        if (!SAFE_CLIENT_CHARSETS.contains(charset)) {
+            throw EnvelopeException.config("the session's character_set_client is " + charset + ": in it the server "
+                    + "may read a quote or backslash byte as part of another character, so strings would not end "
+                    + "where envelope-jdbc sees them end, and the connection is refused. Use utf8mb4.");
+        }
         if (!MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
             throw EnvelopeException.config("the target database is " + (product == null ? "unknown" : product)
                     + ", not MySQL or MariaDB");
@@ -158,12 +186,25 @@ public final class SqlDialect {
     public static SqlDialect readMySqlSession(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode, @@lower_case_table_names")) {
+             ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode, @@lower_case_table_names,"
+                     + " @@SESSION.character_set_client")) {
             if (!rs.next()) {
                 throw EnvelopeException.config("cannot read the session's sql_mode from the " + product + " server");
             }
-            return mysql(product, rs.getString(1), rs.getInt(2));
+            return mysql(product, rs.getString(1), rs.getInt(2), rs.getString(3));
         }
+    }
+
+    /**
+     * Whether running this text may change the session facts the MySQL dialect was read from ({@code sql_mode},
+     * the client character set): {@code SET sql_mode}, {@code SET @@SESSION.sql_mode}, {@code SET NAMES},
+     * {@code SET CHARACTER SET}, {@code SET character_set_client}, and the same inside a string given to
+     * {@code PREPARE}. A deliberately wide test on the raw text (comments and strings included); after such a
+     * statement the connection must read its session again ({@link #readMySqlSession}) before it analyses
+     * another statement.
+     */
+    public static boolean mayChangeSession(String sql) {
+        return sql != null && SESSION_CHANGE.matcher(sql).find();
     }
 
     /** The database product name this dialect is chosen for. */

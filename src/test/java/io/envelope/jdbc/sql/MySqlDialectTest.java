@@ -60,6 +60,30 @@ class MySqlDialectTest {
                 .hasMessageContaining(mode);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gbk", "big5", "sjis", "cp932", "gb18030", "binary", "utf16"})
+    void aClientCharacterSetThatCanSwallowABackslashIsRefused(String charset) {
+        assertThatThrownBy(() -> SqlDialect.mysql("MariaDB", MARIADB_DEFAULT_MODE, 0, charset))
+                .isInstanceOf(SQLException.class).hasMessageStartingWith("envelope-jdbc: ").hasMessageContaining(charset);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SET sql_mode = 'ANSI_QUOTES'", "SET SESSION SQL_MODE='NO_BACKSLASH_ESCAPES'", "set @@session.sql_mode = ''",
+            "SET @@sql_mode := 'ANSI'", "SET NAMES gbk", "SET CHARACTER SET big5", "set charset sjis",
+            "SET character_set_client = gbk", "PREPARE s FROM 'SET @@sql_mode = 0'",
+            "SET STATEMENT sql_mode='ANSI_QUOTES' FOR SELECT 1", "SET /* x */ NAMES utf8mb4"})
+    void statementsThatMayChangeTheSessionAreRecognised(String sql) {
+        assertThat(SqlDialect.mayChangeSession(sql)).isTrue();
+    }
+
+    @Test
+    void ordinaryStatementsDoNotChangeTheSession() {
+        assertThat(SqlDialect.mayChangeSession("SELECT email, name FROM customers WHERE id = ?")).isFalse();
+        assertThat(SqlDialect.mayChangeSession("UPDATE customers SET email = ? WHERE id = ?")).isFalse();
+        assertThat(SqlDialect.mayChangeSession("SELECT surnames FROM people")).isFalse();
+    }
+
     @Test
     void otherProductsAndImpossibleFactsAreRefused() {
         assertThatThrownBy(() -> SqlDialect.mysql("PostgreSQL", "", 0)).isInstanceOf(SQLException.class);

@@ -66,6 +66,18 @@ class MySqlLexerOnMariaDbIT {
         }
     }
 
+    @Test
+    void mariaDbConnectorJClosesAConnectionWhoseClientCharacterSetChanges() throws SQLException {
+        // The dialect refuses a session in GBK and the like (SqlDialect.mysql); with this driver such a session
+        // cannot even continue: the driver closes the connection itself.
+        for (String change : List.of("SET NAMES gbk", "SET character_set_client = gbk")) {
+            try (Connection c = MariaDbDatabase.plainConnection(); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute(change)).isInstanceOf(SQLException.class);
+                assertThat(c.isClosed()).as(change).isTrue();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "SELECT 'it''s'",
