@@ -14,7 +14,7 @@ import java.util.Locale;
 enum KeyTableDialect {
 
     /** The key table's DDL as docs/configuration.md (The key table) gives it; {@code INSERT ... ON CONFLICT DO NOTHING}. */
-    POSTGRESQL("bytea", "timestamp") {
+    POSTGRESQL("varchar(255)", "bytea", "timestamp") {
         @Override
         String insertSql(String table, boolean authenticated) {
             return plainInsert(table, authenticated) + " ON CONFLICT (table_name, key_version) DO NOTHING";
@@ -41,7 +41,7 @@ enum KeyTableDialect {
     },
 
     /** H2 2.x: plain insert, a duplicate primary key (23505) means another writer won. */
-    H2("varbinary(8192)", "timestamp") {
+    H2("varchar(255)", "varbinary(8192)", "timestamp") {
         @Override
         boolean isDuplicateKey(SQLException e) {
             return "23505".equals(e.getSQLState()) || e.getErrorCode() == 23505;
@@ -64,9 +64,13 @@ enum KeyTableDialect {
      * MariaDB and MySQL. {@code datetime(6)}, not {@code timestamp}: MySQL may give the first timestamp column an
      * {@code ON UPDATE CURRENT_TIMESTAMP}, which would rewrite created_at on every status change. Plain insert with
      * the duplicate-key error (1062) caught rather than {@code INSERT IGNORE}, which would also turn truncation
-     * and other errors into warnings.
+     * and other errors into warnings. The table identity is compared with its case ({@code utf8mb4_bin}), as on
+     * PostgreSQL: under the server's default collation {@code db.Customers} and {@code db.customers} (distinct
+     * tables where {@code lower_case_table_names} is 0) would share one key row. That collation still ignores
+     * trailing spaces, which no MySQL table name can end with; a key row read under such a name fails its
+     * authentication (it is bound to the name it was written for) rather than being used.
      */
-    MARIADB("blob", "datetime(6)") {
+    MARIADB("varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "blob", "datetime(6)") {
         @Override
         boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 1062;
@@ -88,10 +92,12 @@ enum KeyTableDialect {
     /** The columns that authenticate the key rows (docs/format.md, "Key rows"); nullable, added by {@code keys upgrade}. */
     static final String STATE_COLUMNS = "state_seq, state_mac";
 
+    private final String identityType;
     private final String binaryType;
     private final String timestampType;
 
-    KeyTableDialect(String binaryType, String timestampType) {
+    KeyTableDialect(String identityType, String binaryType, String timestampType) {
+        this.identityType = identityType;
         this.binaryType = binaryType;
         this.timestampType = timestampType;
     }
@@ -116,7 +122,7 @@ enum KeyTableDialect {
     /** {@code CREATE TABLE IF NOT EXISTS} with the documented columns and primary key and the state columns. */
     String createTableSql(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " ("
-                + "table_name varchar(255) NOT NULL, "
+                + "table_name " + identityType + " NOT NULL, "
                 + "key_version integer NOT NULL, "
                 + "kms_provider varchar(32) NOT NULL, "
                 + "kms_key_id varchar(2048) NOT NULL, "

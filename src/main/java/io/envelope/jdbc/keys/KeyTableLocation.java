@@ -116,10 +116,11 @@ final class KeyTableLocation {
             }
             String quote = meta.getIdentifierQuoteString();
             quote = quote == null || quote.isBlank() ? "\"" : quote.trim();
-            qualified = quote + schema.replace(quote, quote + quote) + quote + "." + name;
+            qualified = quote + schema.replace(quote, quote + quote) + quote + "."
+                    + (d == KeyTableDialect.MARIADB ? backticked(parts) : name);
         } else {
             schema = fold(meta, parts.get(parts.size() - 2));
-            qualified = name;
+            qualified = d == KeyTableDialect.MARIADB ? backticked(parts) : name;
         }
         boolean mariaDb = d == KeyTableDialect.MARIADB;
         this.schema = schema;
@@ -286,6 +287,24 @@ final class KeyTableLocation {
             return part.toLowerCase(Locale.ROOT);
         }
         return part;
+    }
+
+    /**
+     * The configured name in MySQL's quoting: a double-quoted part becomes a backtick-quoted one (double quotes are
+     * strings to MySQL unless the session has ANSI_QUOTES), unquoted parts stay as written.
+     */
+    private static String backticked(List<String> parts) {
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            out.append(out.length() == 0 ? "" : ".");
+            if (part.startsWith("\"")) {
+                String exact = part.substring(1, part.length() - 1).replace("\"\"", "\"");
+                out.append('`').append(exact.replace("`", "``")).append('`');
+            } else {
+                out.append(part);
+            }
+        }
+        return out.toString();
     }
 
     private static List<String> split(String qualified) {

@@ -27,19 +27,56 @@ public final class IdentifierCase {
     public static final IdentifierCase AS_WRITTEN = new IdentifierCase(Fold.AS_WRITTEN, 0);
     /** PostgreSQL in a UTF-8 database: ASCII letters folded to lower case, names cut to 63 bytes. */
     public static final IdentifierCase POSTGRESQL = new IdentifierCase(Fold.LOWER_ASCII, 63);
+    /**
+     * MySQL and MariaDB: column names are compared without regard to case, quoted ({@code `Email`}) or not, and so
+     * are table names when {@code lower_case_table_names} is 1 or 2. Names are never cut: the server refuses one
+     * longer than {@link #MYSQL_MAX_CHARACTERS} instead.
+     */
+    public static final IdentifierCase MYSQL = new IdentifierCase(Fold.LOWER, 0, true);
+
+    /** The longest identifier (in characters) MySQL and MariaDB accept for a database, table or column. */
+    public static final int MYSQL_MAX_CHARACTERS = 64;
 
     private final Fold fold;
     private final int maxBytes;
+    /** Quoting keeps no case: a quoted name folds like an unquoted one (MySQL's backticks). */
+    private final boolean quotedFolds;
 
     private IdentifierCase(Fold fold, int maxBytes) {
+        this(fold, maxBytes, false);
+    }
+
+    private IdentifierCase(Fold fold, int maxBytes, boolean quotedFolds) {
         this.fold = fold;
         this.maxBytes = maxBytes;
+        this.quotedFolds = quotedFolds;
+    }
+
+    /**
+     * MySQL's and MariaDB's rule for a server with this {@code lower_case_table_names}. With 1 and 2 the server
+     * compares table names in lower case; with 0 it compares them as written while still comparing column names
+     * without case. One rule serves both kinds of name here, so with 0 names that differ only in case are taken
+     * for the same table: a statement on {@code Customers} is then analysed (and encrypted) as one on a configured
+     * {@code customers}, never the other way round, which would let a configured column's plaintext through
+     * under a differently-cased name.
+     *
+     * @throws IllegalArgumentException for a value the server does not have
+     */
+    public static IdentifierCase mysql(int lowerCaseTableNames) {
+        if (lowerCaseTableNames < 0 || lowerCaseTableNames > 2) {
+            throw new IllegalArgumentException("lower_case_table_names is 0, 1 or 2, not " + lowerCaseTableNames);
+        }
+        return MYSQL;
     }
 
     /** Reads the rule from driver metadata (no round trip in pgJDBC or H2). */
     public static IdentifierCase of(DatabaseMetaData metaData) throws SQLException {
-        if ("PostgreSQL".equalsIgnoreCase(metaData.getDatabaseProductName())) {
+        String product = metaData.getDatabaseProductName();
+        if ("PostgreSQL".equalsIgnoreCase(product)) {
             return POSTGRESQL;
+        }
+        if ("MySQL".equalsIgnoreCase(product) || "MariaDB".equalsIgnoreCase(product)) {
+            return MYSQL; // the same rule whatever lower_case_table_names says: see mysql(int)
         }
         if (metaData.storesLowerCaseIdentifiers()) {
             return LOWER;
@@ -63,7 +100,7 @@ public final class IdentifierCase {
 
     /** A quoted identifier's exact name (quotes already removed), cut as the database cuts it. */
     public String exact(String name) {
-        return truncate(name);
+        return quotedFolds ? fold(name) : truncate(name);
     }
 
     /**
@@ -73,6 +110,9 @@ public final class IdentifierCase {
     public String normalize(String identifier) {
         if (identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")) {
             return exact(identifier.substring(1, identifier.length() - 1).replace("\"\"", "\""));
+        }
+        if (quotedFolds && identifier.length() >= 2 && identifier.startsWith("`") && identifier.endsWith("`")) {
+            return exact(identifier.substring(1, identifier.length() - 1).replace("``", "`"));
         }
         return fold(identifier);
     }
@@ -115,6 +155,7 @@ public final class IdentifierCase {
 
     @Override
     public String toString() {
-        return "IdentifierCase[" + fold + (maxBytes > 0 ? ", " + maxBytes + " bytes" : "") + "]";
+        return "IdentifierCase[" + fold + (quotedFolds ? ", quoted too" : "")
+                + (maxBytes > 0 ? ", " + maxBytes + " bytes" : "") + "]";
     }
 }

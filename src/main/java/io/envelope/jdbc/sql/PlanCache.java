@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bounded LRU of plans keyed by (schema instance, SQL text): a plan depends on the configured tables, the catalog
- * facts and the current schema, and each combination is one schema instance (identity equality). A hit is one
+ * Bounded LRU of plans keyed by (schema instance, dialect, SQL text): a plan depends on the configured tables, the
+ * catalog facts and the current schema, and each combination is one schema instance (identity equality); and on
+ * how the text was lexed, which for MySQL and MariaDB depends on the session's {@code sql_mode}. A hit is one
  * synchronized map lookup; the lock is held only for that lookup, never during analysis.
  *
  * <p>Bounded twice: by entries, and by an estimate of the bytes the entries keep alive (mostly the SQL text), so
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 final class PlanCache {
 
-    private record Key(EncryptionSchema schema, String sql) {
+    private record Key(EncryptionSchema schema, SqlDialect dialect, String sql) {
     }
 
     private record Cached(StatementPlan plan, long weight) {
@@ -37,20 +38,20 @@ final class PlanCache {
         this.plans = new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    StatementPlan get(EncryptionSchema schema, String sql) {
-        Key key = new Key(schema, sql);
+    StatementPlan get(EncryptionSchema schema, SqlDialect dialect, String sql) {
+        Key key = new Key(schema, dialect, sql);
         synchronized (plans) {
             Cached cached = plans.get(key);
             return cached == null ? null : cached.plan();
         }
     }
 
-    void put(EncryptionSchema schema, String sql, StatementPlan plan) {
+    void put(EncryptionSchema schema, SqlDialect dialect, String sql, StatementPlan plan) {
         long weight = weight(sql, plan);
         if (weight > maxBytes / 64 || maxEntries == 0) {
             return;
         }
-        Key key = new Key(schema, sql);
+        Key key = new Key(schema, dialect, sql);
         synchronized (plans) {
             Cached previous = plans.put(key, new Cached(plan, weight));
             bytes += weight - (previous == null ? 0 : previous.weight());

@@ -79,12 +79,12 @@ public final class SqlAnalyzer {
     }
 
     /**
-     * The plan for this SQL on a connection to a database of {@code dialect} (one dialect per runtime: the
-     * cache does not key on it).
+     * The plan for this SQL on a connection to a database of {@code dialect} (the cache keys on it: MySQL
+     * sessions of one runtime may lex the same text differently).
      */
     public StatementPlan plan(String sql, Catalog catalog, SqlDialect dialect) throws SQLException {
         EncryptionSchema schema = catalog.schema();
-        StatementPlan cached = cache.get(schema, sql);
+        StatementPlan cached = cache.get(schema, dialect, sql);
         if (cached != null) {
             return cached;
         }
@@ -93,11 +93,16 @@ public final class SqlAnalyzer {
         }
         SqlLexer lexer = dialect.lexer();
         LexedSql lexed = lexer.lex(sql);
+        if (lexed.hazard() != null) {
+            // No reading of the text can be trusted to find every table it names: refused whenever the text
+            // may name one (the scan above), even where this reading sees the name in a string or comment.
+            throw Refusals.ambiguous(namedTables(sql, schema), lexed.hazard());
+        }
         LexedNames names = new LexedNames(lexed, lexer, schema.folding());
         if (!names.namesAny(schema.bareTableNames())) {
             // The name occurs only inside a string, a comment or a longer word: no configured table is named.
             StatementPlan plan = StatementPlan.passThrough(sql);
-            cache.put(schema, sql, plan);
+            cache.put(schema, dialect, sql, plan);
             return plan;
         }
         String tables = namedTables(sql, schema);
@@ -118,7 +123,7 @@ public final class SqlAnalyzer {
         }
         if (DdlRules.passes(names, schema, tables)) {
             StatementPlan plan = StatementPlan.passThrough(sql);
-            cache.put(schema, sql, plan);
+            cache.put(schema, dialect, sql, plan);
             return plan;
         }
         net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
@@ -147,7 +152,7 @@ public final class SqlAnalyzer {
                     + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
         }
         if (outcome.cacheable()) {
-            cache.put(schema, sql, outcome.plan());
+            cache.put(schema, dialect, sql, outcome.plan());
         }
         return outcome.plan();
     }

@@ -1,46 +1,92 @@
 package io.envelope.jdbc.sql;
 
 import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.schema.ColumnStorage;
+import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.lexer.H2Lexer;
+import io.envelope.jdbc.sql.lexer.MySqlLexer;
 import io.envelope.jdbc.sql.lexer.PostgresLexer;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The SQL dialect of a target database, decided once per connection from the database's own product name:
  * how its text is lexed and how a ciphertext is written as a literal (how its identifiers fold is
  * {@link io.envelope.jdbc.schema.IdentifierCase}, read from the same metadata). Only databases
  * whose SQL the analysis models are accepted; any other target is refused when the connection opens, because
- * its quoting and comment rules (MySQL's backticks, {@code #} and {@code /*!} comments, backslash escapes) would
- * let plaintext past an analysis that does not know them. A MySQL/MariaDB dialect is one more constant here
- * and one more {@link SqlLexer}.
+ * its quoting and comment rules would let plaintext past an analysis that does not know them.
+ *
+ * <p>PostgreSQL's and H2's lexical rules are fixed facts of the product (PostgreSQL's assume
+ * {@code standard_conforming_strings = on}). MySQL's and MariaDB's depend on the session: {@code sql_mode} decides
+ * whether {@code "…"} is a string or a name and whether a backslash escapes, so their dialect is one instance per
+ * combination of the session's facts, read with one query when the connection opens
+ * ({@link #readMySqlSession}). Instances are immutable and compared with {@code equals}: a plan made for one
+ * dialect is never used for text lexed another way.
+ *
+ * <p>MariaDB and MySQL connections are still refused at connect: the lexer, the session facts and the literals
+ * are here, but the rest of the analysis has not been run against those servers yet.
  */
-public enum SqlDialect {
+public final class SqlDialect {
 
-    POSTGRESQL("PostgreSQL", PostgresLexer.INSTANCE) {
-        @Override
-        public String binaryLiteral(byte[] bytes) {
-            // Assumes standard_conforming_strings = on (PostgreSQL's default since 9.1): the backslash is literal.
-            return "'\\x" + HexFormat.of().formatHex(bytes) + "'::bytea";
-        }
-    },
+    /** The database product names of the MySQL family, as their JDBC drivers report them. */
+    private static final Set<String> MYSQL_FAMILY = Set.of("mysql", "mariadb");
+
+    /**
+     * The {@code sql_mode} flags the MySQL dialect knows the effect of. Any other flag (ORACLE, MSSQL, DB2,
+     * PIPES_AS_CONCAT, ANSI, …) changes how the server reads SQL in ways the analysis does not model, so a session
+     * with one is refused. IGNORE_SPACE is known: MariaDB Connector/J sets it on every connection, and it only
+     * makes {@code count (x)} a call of the built-in function, as the SQL parser reads it anyway.
+     */
+    private static final Set<String> KNOWN_SQL_MODES = Set.of(
+            "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "IGNORE_SPACE",
+            "STRICT_TRANS_TABLES", "STRICT_ALL_TABLES", "ERROR_FOR_DIVISION_BY_ZERO", "NO_AUTO_CREATE_USER",
+            "NO_ENGINE_SUBSTITUTION", "NO_ZERO_DATE", "NO_ZERO_IN_DATE", "ONLY_FULL_GROUP_BY",
+            "NO_AUTO_VALUE_ON_ZERO", "NO_DIR_IN_CREATE", "NO_UNSIGNED_SUBTRACTION", "ALLOW_INVALID_DATES",
+            "REAL_AS_FLOAT", "TIME_TRUNCATE_FRACTIONAL", "NO_FIELD_OPTIONS", "NO_KEY_OPTIONS", "NO_TABLE_OPTIONS");
+
+    /**
+     * The client character sets in which a quote or a backslash byte is always that character: UTF-8 (what both
+     * Connector/Js send) and single-byte ASCII supersets. In GBK, Big5, SJIS, CP932 or GB18030 a backslash byte
+     * can be the second half of a two-byte character, so the server would end a string where this lexer does not.
+     */
+    private static final Set<String> SAFE_CLIENT_CHARSETS = Set.of("utf8mb4", "utf8mb3", "utf8", "latin1", "ascii");
+
+    /** Text that may change the session's sql_mode or client character set, written any way (see mayChangeSession). */
+    private static final java.util.regex.Pattern SESSION_CHANGE = java.util.regex.Pattern.compile(
+            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Modes without which MySQL silently truncates an over-long value instead of failing the statement. */
+    private static final Set<String> STRICT_MODES = Set.of("STRICT_TRANS_TABLES", "STRICT_ALL_TABLES");
+
+    private enum Family { POSTGRESQL, H2, MYSQL }
+
+    public static final SqlDialect POSTGRESQL = new SqlDialect(Family.POSTGRESQL, "PostgreSQL", PostgresLexer.INSTANCE,
+            false, IdentifierCase.POSTGRESQL);
 
     /** H2 (2.x), for the demo and tests. */
-    H2("H2", H2Lexer.INSTANCE) {
-        @Override
-        public String binaryLiteral(byte[] bytes) {
-            return "X'" + HexFormat.of().formatHex(bytes) + "'";
-        }
-    };
+    public static final SqlDialect H2 = new SqlDialect(Family.H2, "H2", H2Lexer.INSTANCE, false, null);
 
+    private final Family family;
     private final String productName;
     private final SqlLexer lexer;
-    SqlDialect(String productName, SqlLexer lexer) {
+    private final boolean strict;
+    private final IdentifierCase identifierCase;
+
+    private SqlDialect(Family family, String productName, SqlLexer lexer, boolean strict,
+                       IdentifierCase identifierCase) {
+        this.family = family;
         this.productName = productName;
         this.lexer = lexer;
+        this.strict = strict;
+        this.identifierCase = identifierCase;
     }
 
     /**
@@ -51,15 +97,114 @@ public enum SqlDialect {
      */
     public static SqlDialect of(DatabaseMetaData metaData) throws SQLException {
         String product = metaData.getDatabaseProductName();
-        for (SqlDialect d : values()) {
-            if (d.productName.equalsIgnoreCase(product == null ? "" : product.trim())) {
-                return d;
-            }
+        String name = product == null ? "" : product.trim();
+        if (name.equalsIgnoreCase(POSTGRESQL.productName)) {
+            return POSTGRESQL;
+        }
+        if (name.equalsIgnoreCase(H2.productName)) {
+            return H2;
+        }
+        if (MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
+            throw EnvelopeException.config("the target database is " + name + ": envelope-jdbc's support for "
+                    + "MariaDB and MySQL is not finished (their SQL is lexed, but the analysis and storage have not "
+                    + "been checked against those servers), so the connection is refused. envelope-jdbc supports "
+                    + "PostgreSQL (and H2, for demos and tests).");
         }
         throw EnvelopeException.config("the target database is " + (product == null ? "unknown" : product)
                 + ", whose SQL envelope-jdbc does not analyse: it supports PostgreSQL (and H2, for demos and "
                 + "tests). Connect to one of those; other databases' quoting and comment rules could let "
                 + "plaintext past the analysis, so the connection is refused.");
+    }
+
+    /**
+     * The dialect of a MySQL or MariaDB session, from its facts: the product name, {@code @@sql_mode} and
+     * {@code @@lower_case_table_names}.
+     *
+     * @throws SQLException an {@code envelope-jdbc:} error for a product outside the MySQL family, a mode the
+     *                      analysis does not model, or a {@code lower_case_table_names} the server cannot have
+     */
+    public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames) throws SQLException {
+        return mysql(product, sqlMode, lowerCaseTableNames, "utf8mb4");
+    }
+
+    /**
+     * As {@link #mysql(String, String, int)}, with the session's {@code character_set_client}.
+     *
+     * @throws SQLException also for a client character set in which a backslash byte may belong to another
+     *                      character (GBK, Big5, SJIS, …)
+     */
+    public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames, String clientCharset)
+            throws SQLException {
+        String name = product == null ? "" : product.trim();
+        String charset = clientCharset == null ? "" : clientCharset.trim().toLowerCase(Locale.ROOT);
+        if (!SAFE_CLIENT_CHARSETS.contains(charset)) {
+            throw EnvelopeException.config("the session's character_set_client is " + charset + ": in it the server "
+                    + "may read a quote or backslash byte as part of another character, so strings would not end "
+                    + "where envelope-jdbc sees them end, and the connection is refused. Use utf8mb4.");
+        }
+        if (!MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
+            throw EnvelopeException.config("the target database is " + (product == null ? "unknown" : product)
+                    + ", not MySQL or MariaDB");
+        }
+        boolean ansiQuotes = false;
+        boolean noBackslashEscapes = false;
+        boolean strict = false;
+        StringBuilder unknown = new StringBuilder();
+        for (String raw : (sqlMode == null ? "" : sqlMode).split(",")) {
+            String mode = raw.trim().toUpperCase(Locale.ROOT);
+            if (mode.isEmpty()) {
+                continue;
+            }
+            if (!KNOWN_SQL_MODES.contains(mode)) {
+                unknown.append(unknown.length() == 0 ? "" : ", ").append(mode);
+            }
+            ansiQuotes |= mode.equals("ANSI_QUOTES");
+            noBackslashEscapes |= mode.equals("NO_BACKSLASH_ESCAPES");
+            strict |= STRICT_MODES.contains(mode);
+        }
+        if (unknown.length() > 0) {
+            throw EnvelopeException.config("the session's sql_mode includes " + unknown + ", which change how "
+                    + name + " reads SQL in ways envelope-jdbc does not model, so the connection is refused. "
+                    + "Remove them from sql_mode for the sessions that go through envelope-jdbc.");
+        }
+        IdentifierCase identifiers;
+        try {
+            identifiers = IdentifierCase.mysql(lowerCaseTableNames);
+        } catch (IllegalArgumentException e) {
+            throw EnvelopeException.config("the server reports lower_case_table_names = " + lowerCaseTableNames
+                    + ", which MySQL and MariaDB do not have, so the connection is refused");
+        }
+        return new SqlDialect(Family.MYSQL, name.equalsIgnoreCase("mariadb") ? "MariaDB" : "MySQL",
+                MySqlLexer.of(ansiQuotes, noBackslashEscapes), strict, identifiers);
+    }
+
+    /**
+     * Reads a MySQL or MariaDB session's facts (one query, when the connection opens) and returns its dialect.
+     * The facts are read from the session itself, not from the server's defaults: a pool's init SQL or the
+     * driver's {@code sessionVariables} may have changed them.
+     */
+    public static SqlDialect readMySqlSession(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode, @@lower_case_table_names,"
+                     + " @@SESSION.character_set_client")) {
+            if (!rs.next()) {
+                throw EnvelopeException.config("cannot read the session's sql_mode from the " + product + " server");
+            }
+            return mysql(product, rs.getString(1), rs.getInt(2), rs.getString(3));
+        }
+    }
+
+    /**
+     * Whether running this text may change the session facts the MySQL dialect was read from ({@code sql_mode},
+     * the client character set): {@code SET sql_mode}, {@code SET @@SESSION.sql_mode}, {@code SET NAMES},
+     * {@code SET CHARACTER SET}, {@code SET character_set_client}, and the same inside a string given to
+     * {@code PREPARE}. A deliberately wide test on the raw text (comments and strings included); after such a
+     * statement the connection must read its session again ({@link #readMySqlSession}) before it analyses
+     * another statement.
+     */
+    public static boolean mayChangeSession(String sql) {
+        return sql != null && SESSION_CHANGE.matcher(sql).find();
     }
 
     /** The database product name this dialect is chosen for. */
@@ -71,11 +216,80 @@ public enum SqlDialect {
         return lexer;
     }
 
-    /** The SQL literal of a ciphertext stored in a binary column. */
-    public abstract String binaryLiteral(byte[] bytes);
+    /** MySQL or MariaDB. */
+    public boolean isMySqlFamily() {
+        return family == Family.MYSQL;
+    }
 
-    /** The SQL literal of a ciphertext stored (as base64) in a character column. */
+    /**
+     * For MySQL and MariaDB, whether the session fails a statement that stores a value too long for its column
+     * (a strict {@code sql_mode}) rather than truncating it with a warning. Always true for the others.
+     */
+    public boolean failsOverlongValues() {
+        return family != Family.MYSQL || strict;
+    }
+
+    /** How the dialect compares identifiers, where it is a fact of the dialect (else null: read from metadata). */
+    public IdentifierCase identifierCase() {
+        return identifierCase;
+    }
+
+    /** The SQL literal of a ciphertext stored in a binary column. */
+    public String binaryLiteral(byte[] bytes) {
+        return switch (family) {
+            // Assumes standard_conforming_strings = on (PostgreSQL's default since 9.1): the backslash is literal.
+            case POSTGRESQL -> "'\\x" + HexFormat.of().formatHex(bytes) + "'::bytea";
+            // X'…' is a binary string in H2, MySQL and MariaDB whatever the session's modes.
+            case H2, MYSQL -> "X'" + HexFormat.of().formatHex(bytes) + "'";
+        };
+    }
+
+    /**
+     * The SQL literal of a ciphertext stored (as base64) in a character column. Base64 holds no quote and no
+     * backslash, so the literal reads the same with or without backslash escapes; in MySQL a plain {@code '…'}
+     * is a string whatever ANSI_QUOTES says.
+     */
     public String stringLiteral(String text) {
         return "'" + text.replace("'", "''") + "'";
+    }
+
+    /**
+     * How a column of this declared type holds ciphertext, or null when it cannot. For the MySQL family by the
+     * type's name: {@code VARBINARY} and the {@code BLOB} types keep raw bytes, {@code VARCHAR}, {@code CHAR}
+     * and the {@code TEXT} types keep base64; {@code BINARY(n)} cannot, as it pads a shorter value with zero
+     * bytes that would be read back as part of it. For the others by the JDBC type code.
+     */
+    public ColumnStorage storage(int sqlType, String typeName) {
+        if (family != Family.MYSQL) {
+            return ColumnStorage.ofSqlType(sqlType);
+        }
+        String type = typeName == null ? "" : typeName.trim().toUpperCase(Locale.ROOT);
+        int paren = type.indexOf('(');
+        if (paren >= 0) {
+            type = type.substring(0, paren).trim();
+        }
+        return switch (type) {
+            case "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB" -> ColumnStorage.BINARY;
+            case "VARCHAR", "CHAR", "TINYTEXT", "TEXT", "MEDIUMTEXT", "LONGTEXT" -> ColumnStorage.BASE64_TEXT;
+            default -> null;
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SqlDialect d && d.family == family && d.productName.equals(productName)
+                && d.lexer == lexer && d.strict == strict && d.identifierCase == identifierCase;
+    }
+
+    @Override
+    public int hashCode() {
+        return (family.hashCode() * 31 + productName.hashCode()) * 31 + lexer.hashCode() + (strict ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "SqlDialect[" + productName + (lexer instanceof MySqlLexer m
+                ? (m.ansiQuotes() ? ", ANSI_QUOTES" : "") + (m.noBackslashEscapes() ? ", NO_BACKSLASH_ESCAPES" : "")
+                + (strict ? ", strict" : "") : "") + "]";
     }
 }

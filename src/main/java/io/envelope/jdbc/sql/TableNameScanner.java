@@ -19,10 +19,13 @@ final class TableNameScanner {
     private final String[] lowerNames;
 
     TableNameScanner(Set<String> bareTableNames) {
-        // A name containing a double quote is written with the quote doubled inside a quoted identifier.
+        // A name containing a double quote is written with the quote doubled inside a quoted identifier; on MySQL
+        // one containing a backtick is written with the backtick doubled inside backticks.
         this.lowerNames = bareTableNames.stream()
                 .flatMap(n -> n.indexOf('"') < 0 ? java.util.stream.Stream.of(n)
                         : java.util.stream.Stream.of(n, n.replace("\"", "\"\""), n.substring(0, n.indexOf('"'))))
+                .flatMap(n -> n.indexOf('`') < 0 ? java.util.stream.Stream.of(n)
+                        : java.util.stream.Stream.of(n, n.replace("`", "``"), n.substring(0, n.indexOf('`'))))
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .filter(n -> !n.isEmpty())
                 .distinct()

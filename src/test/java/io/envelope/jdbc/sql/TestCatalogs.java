@@ -46,6 +46,11 @@ final class TestCatalogs {
      * "Secrets"(id, "Token" det) in public; billing.invoices(id, iban det, memo) in another schema.
      */
     static EncryptionSchema standardSchema() {
+        return standardSchema(IdentifierCase.LOWER);
+    }
+
+    /** {@link #standardSchema()} with another identifier rule (MySQL's, for one). */
+    static EncryptionSchema standardSchema(IdentifierCase identifiers) {
         return new EncryptionSchema(config(
                 table("customers",
                         col("email", EncryptionMode.DETERMINISTIC, PlaintextType.TEXT),
@@ -54,7 +59,7 @@ final class TestCatalogs {
                         col("birth_date", EncryptionMode.RANDOMIZED, PlaintextType.DATE)),
                 table("\"Secrets\"", col("\"Token\"", EncryptionMode.DETERMINISTIC, PlaintextType.TEXT)),
                 table("billing.invoices", col("iban", EncryptionMode.DETERMINISTIC, PlaintextType.TEXT))),
-                "public", IdentifierCase.LOWER);
+                "public", identifiers);
     }
 
     /** A catalog over a map of "schema.table" → columns; counts lookups. */

@@ -14,6 +14,7 @@ public final class LexedSql {
     private final String sql;
     private final List<Token> tokens;
     private final String ambiguity;
+    private final String hazard;
     private int[] placeholders;
 
     /**
@@ -21,9 +22,19 @@ public final class LexedSql {
      *                  (the analysis refuses such text when it names a configured table)
      */
     public LexedSql(String sql, List<Token> tokens, String ambiguity) {
+        this(sql, tokens, ambiguity, null);
+    }
+
+    /**
+     * @param hazard null, or why no single reading of this text can be trusted to show what the server executes
+     *               (MySQL's executable comments): the analysis refuses such text whenever it may name a
+     *               configured table at all, even inside what one reading takes for a string or a comment
+     */
+    public LexedSql(String sql, List<Token> tokens, String ambiguity, String hazard) {
         this.sql = sql;
         this.tokens = Collections.unmodifiableList(new ArrayList<>(tokens));
         this.ambiguity = ambiguity;
+        this.hazard = hazard;
     }
 
     public String sql() {
@@ -38,6 +49,11 @@ public final class LexedSql {
     /** Null, or a short description (no SQL text) of a construct client and server would lex differently. */
     public String ambiguity() {
         return ambiguity;
+    }
+
+    /** Null, or a short description (no SQL text) of a construct that no single reading of the text settles. */
+    public String hazard() {
+        return hazard;
     }
 
     public String text(Token token) {

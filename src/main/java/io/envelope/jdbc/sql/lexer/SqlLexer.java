@@ -6,9 +6,9 @@ package io.envelope.jdbc.sql.lexer;
  * It is the authority the rest of the analysis is checked against (see {@code ParserAgreement}); the SQL parser's
  * own idea of the same text is trusted only where the two agree.
  *
- * <p>One implementation per database dialect ({@link PostgresLexer}, {@link H2Lexer}); a MySQL/MariaDB lexer
- * (backticks, {@code #} comments, {@code /*! *}{@code /} executable comments, backslash escapes in every string)
- * is one more implementation. Implementations are stateless and thread-safe.
+ * <p>One implementation per database dialect ({@link PostgresLexer}, {@link H2Lexer}, and {@link MySqlLexer} with one
+ * instance per combination of the session modes that change lexing). Implementations are stateless and
+ * thread-safe.
  */
 public interface SqlLexer {
 

@@ -7,11 +7,14 @@ package io.envelope.jdbc.sql.lexer;
 public enum TokenKind {
     /** An unquoted word: a keyword or an identifier. */
     IDENTIFIER,
-    /** {@code "name"} ({@code ""} inside for a quote); on H2 also {@code `name`}. */
+    /** {@code "name"} ({@code ""} inside for a quote); on H2 also {@code `name`}; on MySQL {@code `name`} (and {@code "name"} under ANSI_QUOTES). */
     QUOTED_IDENTIFIER,
     /** {@code U&"d\0061ta"}, with its {@code UESCAPE 'c'} clause when one follows. */
     UNICODE_IDENTIFIER,
-    /** {@code 'text'} ({@code ''} inside for a quote; a backslash is an ordinary character). */
+    /**
+     * {@code 'text'} ({@code ''} inside for a quote; a backslash is an ordinary character, except on MySQL, where it
+     * escapes unless NO_BACKSLASH_ESCAPES, and where {@code "text"} is one too unless ANSI_QUOTES).
+     */
     STRING,
     /** {@code N'text'}: a standard string with a national-character prefix. */
     NATIONAL_STRING,
@@ -42,7 +45,10 @@ public enum TokenKind {
     OTHER,
     /** {@code -- ...} to the end of the line (on H2 also {@code // ...}). */
     LINE_COMMENT,
-    /** {@code /* ... *}{@code /}, nested. */
+    /**
+     * {@code /* ... *}{@code /}, nested on PostgreSQL and H2, not on MySQL; on MySQL also the opening and closing
+     * marks of an executable comment, whose content is lexed as code.
+     */
     BLOCK_COMMENT,
     /** Text the server cannot lex: an unterminated string, identifier or comment, junk after a number. */
     ERROR;
