@@ -87,7 +87,7 @@ public class EnvelopeDataSource implements DataSource {
                     () -> username == null ? target.getConnection() : target.getConnection(username, pass)));
         }
         if (url == null) {
-            throw EnvelopeException.config("EnvelopeDataSource has no url; set it to a jdbc:envelope: URL");
+            throw EnvelopeErrors.config("EnvelopeDataSource has no url; set it to a jdbc:envelope: URL");
         }
         Properties properties = configProperties();
         if (username != null) {
@@ -98,7 +98,7 @@ public class EnvelopeDataSource implements DataSource {
         }
         Connection connection = new EnvelopeDriver().connect(url, properties);
         if (connection == null) {
-            throw EnvelopeException.config("EnvelopeDataSource url must start with jdbc:envelope:");
+            throw EnvelopeErrors.config("EnvelopeDataSource url must start with jdbc:envelope:");
         }
         return connection;
     }
@@ -170,7 +170,7 @@ public class EnvelopeDataSource implements DataSource {
 
     @Override
     public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + "envelope-jdbc logs through SLF4J");
+        throw new SQLFeatureNotSupportedException(EnvelopeErrors.PREFIX + "envelope-jdbc logs through SLF4J");
     }
 
     @Override
@@ -181,7 +181,7 @@ public class EnvelopeDataSource implements DataSource {
         if (target != null) {
             return target.unwrap(iface);
         }
-        throw new SQLException(EnvelopeException.PREFIX + "EnvelopeDataSource does not wrap a " + iface.getName());
+        throw new SQLException(EnvelopeErrors.PREFIX + "EnvelopeDataSource does not wrap a " + iface.getName());
     }
 
     @Override

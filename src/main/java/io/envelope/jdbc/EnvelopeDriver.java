@@ -58,7 +58,7 @@ public final class EnvelopeDriver implements Driver {
         try {
             return DriverManager.getDriver(targetUrl);
         } catch (SQLException e) {
-            throw EnvelopeException.config("no JDBC driver on the class path accepts the target URL "
+            throw EnvelopeErrors.config("no JDBC driver on the class path accepts the target URL "
                     + scheme(targetUrl) + "...; add the database's driver (e.g. org.postgresql:postgresql)", e);
         }
     }
@@ -66,7 +66,7 @@ public final class EnvelopeDriver implements Driver {
     private static Connection openTarget(Driver target, String url, Properties properties) throws SQLException {
         Connection connection = target.connect(url, properties);
         if (connection == null) {
-            throw EnvelopeException.config("the target driver " + target.getClass().getName()
+            throw EnvelopeErrors.config("the target driver " + target.getClass().getName()
                     + " did not accept the target URL " + scheme(url) + "...");
         }
         return connection;
@@ -112,6 +112,6 @@ public final class EnvelopeDriver implements Driver {
 
     @Override
     public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + "envelope-jdbc logs through SLF4J");
+        throw new SQLFeatureNotSupportedException(EnvelopeErrors.PREFIX + "envelope-jdbc logs through SLF4J");
     }
 }

@@ -21,24 +21,24 @@ class ErrorVocabularyTest {
 
     @Test
     void eachKindHasItsJdbcClassItsStateAndThePrefix() {
-        assertKind(EnvelopeException.config("c"), ConfigurationException.class,
+        assertKind(EnvelopeErrors.config("c"), ConfigurationException.class,
                 SQLNonTransientConnectionException.class, SqlState.CONFIGURATION);
-        assertKind(EnvelopeException.configInUse("c"), ConfigurationMismatchException.class,
+        assertKind(EnvelopeErrors.configInUse("c"), ConfigurationMismatchException.class,
                 SQLSyntaxErrorException.class, SqlState.CONFIGURATION_MISMATCH);
-        assertKind(EnvelopeException.refused(RefusalReason.ORDER_BY, "r"), StatementRefusedException.class,
+        assertKind(EnvelopeErrors.refused(RefusalReason.ORDER_BY, "r"), StatementRefusedException.class,
                 SQLFeatureNotSupportedException.class, SqlState.REFUSED);
-        assertKind(EnvelopeException.data("d"), ValueException.class, SQLDataException.class, SqlState.DATA);
-        assertKind(EnvelopeException.outOfRange("d"), ValueException.class, SQLDataException.class,
+        assertKind(EnvelopeErrors.data("d"), ValueException.class, SQLDataException.class, SqlState.DATA);
+        assertKind(EnvelopeErrors.outOfRange("d"), ValueException.class, SQLDataException.class,
                 SqlState.OUT_OF_RANGE);
-        assertKind(EnvelopeException.key("k"), KeyException.class, SQLException.class, SqlState.KEY);
+        assertKind(EnvelopeErrors.key("k"), KeyException.class, SQLException.class, SqlState.KEY);
     }
 
     @Test
     void aRefusalCarriesItsReason() {
         StatementRefusedException refused =
-                (StatementRefusedException) EnvelopeException.refused(RefusalReason.ORDER_BY, "ORDER BY");
+                (StatementRefusedException) EnvelopeErrors.refused(RefusalReason.ORDER_BY, "ORDER BY");
         assertThat(refused.reason()).isEqualTo(RefusalReason.ORDER_BY);
-        assertThat(((StatementRefusedException) EnvelopeException.refused("x")).reason())
+        assertThat(((StatementRefusedException) EnvelopeErrors.refused("x")).reason())
                 .isEqualTo(RefusalReason.OTHER);
     }
 
@@ -55,6 +55,6 @@ class ErrorVocabularyTest {
         assertThat((Object) e).isExactlyInstanceOf(type).isInstanceOf(jdbcClass).isInstanceOf(EnvelopeError.class);
         assertThat(e.getSQLState()).isEqualTo(state.code());
         assertThat(((EnvelopeError) e).envelopeState()).isEqualTo(state);
-        assertThat(e.getMessage()).startsWith(EnvelopeException.PREFIX);
+        assertThat(e.getMessage()).startsWith(EnvelopeErrors.PREFIX);
     }
 }

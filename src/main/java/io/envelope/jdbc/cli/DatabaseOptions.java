@@ -1,6 +1,6 @@
 package io.envelope.jdbc.cli;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
@@ -102,7 +102,7 @@ final class DatabaseOptions {
                 ? schema.table(folding.normalize(parts[0]), folding.normalize(parts[1]))
                 : schema.table(null, folding.normalize(parts[0]));
         if (resolved == null) {
-            throw EnvelopeException.config("--table " + table + " is not a configured table of " + loaded.origin()
+            throw EnvelopeErrors.config("--table " + table + " is not a configured table of " + loaded.origin()
                     + " (configured: " + schema.tables() + ")");
         }
         return resolved;

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.cli;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.keys.KeyRow;
 import io.envelope.jdbc.keys.KeyStatus;
@@ -164,11 +164,11 @@ final class KeysCommand {
                         .filter(r -> r.tableName().equals(target.identity()) && r.keyVersion() == version)
                         .findFirst().orElse(null);
                 if (row == null) {
-                    throw EnvelopeException.key("key version " + version + " of " + target.identity()
+                    throw EnvelopeErrors.key("key version " + version + " of " + target.identity()
                             + " does not exist");
                 }
                 if (row.status() == KeyStatus.ACTIVE) {
-                    throw EnvelopeException.key("key version " + version + " of " + target.identity()
+                    throw EnvelopeErrors.key("key version " + version + " of " + target.identity()
                             + " is active; only a retiring or retired version can be destroyed (run reencrypt first)");
                 }
                 System.out.println("Destroying key version " + version + " of " + target.identity() + " ("

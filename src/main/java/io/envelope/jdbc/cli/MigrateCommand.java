@@ -1,6 +1,6 @@
 package io.envelope.jdbc.cli;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.crypto.ColumnCipher;
@@ -49,7 +49,7 @@ final class MigrateCommand implements Callable<Integer> {
             List<EncryptedColumn> columns = target.columns().stream()
                     .filter(c -> c.config().acceptPlaintext()).toList();
             if (columns.isEmpty()) {
-                throw EnvelopeException.config("tables." + table + ": no column has accept-plaintext: true, so"
+                throw EnvelopeErrors.config("tables." + table + ": no column has accept-plaintext: true, so"
                         + " there is nothing to migrate");
             }
             Progress progress = Progress.onStandardOutput();

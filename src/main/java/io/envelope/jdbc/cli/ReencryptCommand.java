@@ -1,6 +1,6 @@
 package io.envelope.jdbc.cli;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.crypto.ColumnCipher;
 import io.envelope.jdbc.crypto.DataKey;
@@ -76,7 +76,7 @@ final class ReencryptCommand implements Callable<Integer> {
         boolean start = step != null && step.start;
         boolean finish = step != null && step.finish;
         if ((start || finish) && sharding.isWorker()) {
-            throw EnvelopeException.config("--shard is for the workers between reencrypt --start and --finish,"
+            throw EnvelopeErrors.config("--shard is for the workers between reencrypt --start and --finish,"
                     + " which run once over the whole table");
         }
         try (DatabaseOptions.KeyAccess keys = database.openKeys(); Connection connection = database.openTarget()) {
@@ -88,7 +88,7 @@ final class ReencryptCommand implements Callable<Integer> {
             List<KeyRow> rows = rows(ring, identity);
             KeyRow newest = rows.get(rows.size() - 1);
             if (newest.status() != KeyStatus.ACTIVE) {
-                throw EnvelopeException.key("the newest key version " + newest.keyVersion() + " of " + identity
+                throw EnvelopeErrors.key("the newest key version " + newest.keyVersion() + " of " + identity
                         + " is " + newest.status().dbValue() + "; run keys rotate first");
             }
             int to = newest.keyVersion();
@@ -158,7 +158,7 @@ final class ReencryptCommand implements Callable<Integer> {
         List<KeyRow> rows = ring.rows().stream().filter(r -> r.tableName().equals(identity))
                 .sorted(Comparator.comparingInt(KeyRow::keyVersion)).toList();
         if (rows.isEmpty()) {
-            throw EnvelopeException.key("table " + identity + " has no data key yet");
+            throw EnvelopeErrors.key("table " + identity + " has no data key yet");
         }
         return rows;
     }
@@ -202,7 +202,7 @@ final class ReencryptCommand implements Callable<Integer> {
     private static void requireStarted(List<KeyRow> rows, int to, String identity) throws SQLException {
         for (KeyRow row : rows) {
             if (row.keyVersion() != to && row.status() == KeyStatus.ACTIVE) {
-                throw EnvelopeException.key("key version " + row.keyVersion() + " of " + identity + " is still"
+                throw EnvelopeErrors.key("key version " + row.keyVersion() + " of " + identity + " is still"
                         + " active: run reencrypt --start once before the shards and --finish");
             }
         }
@@ -226,7 +226,7 @@ final class ReencryptCommand implements Callable<Integer> {
             case DETERMINISTIC -> ring.deterministicWriteKey(identity);
         };
         if (key.version() != to) {
-            throw EnvelopeException.key("table " + identity + ": the " + column.mode().configName()
+            throw EnvelopeErrors.key("table " + identity + ": the " + column.mode().configName()
                     + " write key is version " + key.version() + ", not " + to + "; was a version rotated or"
                     + " reactivated meanwhile? Run reencrypt again");
         }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.cli;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
@@ -92,10 +92,10 @@ final class TableRewriter {
     TableRewriter(Connection connection, EncryptedTable table, int batchSize, Shard shard, long stripeWidth,
                   Progress progress) throws SQLException {
         if (batchSize < 1) {
-            throw EnvelopeException.config("--batch-size must be at least 1, not " + batchSize);
+            throw EnvelopeErrors.config("--batch-size must be at least 1, not " + batchSize);
         }
         if (stripeWidth < 1) {
-            throw EnvelopeException.config("--stripe-width must be at least 1, not " + stripeWidth);
+            throw EnvelopeErrors.config("--stripe-width must be at least 1, not " + stripeWidth);
         }
         this.connection = connection;
         this.table = table;
@@ -109,7 +109,7 @@ final class TableRewriter {
         boolean postgres = metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
         this.sqlTypes = postgres ? postgresTypes(connection, table) : null;
         if (!shard.isAll() && !striped && !postgres) {
-            throw EnvelopeException.config("--shard on " + table.identity() + ": its primary key starts with "
+            throw EnvelopeErrors.config("--shard on " + table.identity() + ": its primary key starts with "
                     + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
                     + " needs PostgreSQL");
         }
@@ -572,12 +572,12 @@ final class TableRewriter {
             }
         }
         if (columns.isEmpty()) {
-            throw EnvelopeException.config("table " + table.identity() + " has no primary key; rewriting values in"
+            throw EnvelopeErrors.config("table " + table.identity() + " has no primary key; rewriting values in"
                     + " place, beside live traffic, needs one to address each row");
         }
         for (String column : columns.values()) {
             if (table.column(column) != null) {
-                throw EnvelopeException.config("the primary key of " + table.identity() + " includes encrypted"
+                throw EnvelopeErrors.config("the primary key of " + table.identity() + " includes encrypted"
                         + " column " + column + "; rewriting in place needs an unencrypted row identity");
             }
         }

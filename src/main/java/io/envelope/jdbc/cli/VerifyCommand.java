@@ -131,7 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (column != null) {
                 ColumnStorage storage = ColumnStorage.ofSqlType(metaData.getColumnType(i));
                 if (storage == null) {
-                    throw io.envelope.jdbc.EnvelopeException.config("encrypted column " + column.qualifiedName()
+                    throw io.envelope.jdbc.EnvelopeErrors.config("encrypted column " + column.qualifiedName()
                             + " has a physical type that cannot hold ciphertext (" + metaData.getColumnTypeName(i)
                             + ")");
                 }

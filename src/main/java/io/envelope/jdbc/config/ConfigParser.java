@@ -1,6 +1,6 @@
 package io.envelope.jdbc.config;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -77,7 +77,7 @@ final class ConfigParser {
 
     private EnvelopeConfig parseRoot(Node root) throws SQLException {
         if (root == null) {
-            throw EnvelopeException.config("configuration " + context.origin()
+            throw EnvelopeErrors.config("configuration " + context.origin()
                     + " is empty (it needs at least version: 1, kms: and tables:)");
         }
         YamlMapping top = context.mapping(root, "");
@@ -113,9 +113,9 @@ final class ConfigParser {
             String line = mark == null ? " (in " + context.origin() + ")"
                     : " (line " + (mark.getLine() + 1) + " of " + context.origin() + ")";
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            throw EnvelopeException.config("configuration is not valid YAML: " + problem + line);
+            throw EnvelopeErrors.config("configuration is not valid YAML: " + problem + line);
         } catch (YAMLException e) {
-            throw EnvelopeException.config("configuration " + context.origin() + " is not valid YAML: "
+            throw EnvelopeErrors.config("configuration " + context.origin() + " is not valid YAML: "
                     + e.getMessage());
         }
     }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.config;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ record ConfigSource(String location, String from) {
             return new ConfigSource(CLASSPATH_PREFIX + ConfigLoader.DEFAULT_RESOURCE,
                     "class path resource " + ConfigLoader.DEFAULT_RESOURCE);
         }
-        throw EnvelopeException.config("no configuration found; looked at " + LOOKED_AT
+        throw EnvelopeErrors.config("no configuration found; looked at " + LOOKED_AT
                 + ". Set one of them to a file path or classpath:NAME");
     }
 
@@ -83,13 +83,13 @@ record ConfigSource(String location, String from) {
             String origin = CLASSPATH_PREFIX + name;
             URL url = name.isEmpty() ? null : findResource(name, classLoaders);
             if (url == null) {
-                throw EnvelopeException.config("configuration class path resource '" + name + "' (from " + from
+                throw EnvelopeErrors.config("configuration class path resource '" + name + "' (from " + from
                         + ") not found in the thread context class loader or the driver's class loader");
             }
             try (InputStream in = url.openStream()) {
                 return new Text(decode(in.readAllBytes(), origin), origin);
             } catch (IOException e) {
-                throw EnvelopeException.config("cannot read configuration " + origin + " (from " + from + "): "
+                throw EnvelopeErrors.config("cannot read configuration " + origin + " (from " + from + "): "
                         + e.getClass().getSimpleName(), e);
             }
         }
@@ -97,21 +97,21 @@ record ConfigSource(String location, String from) {
         try {
             path = Path.of(location).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw EnvelopeException.config("configuration file '" + location + "' (from " + from
+            throw EnvelopeErrors.config("configuration file '" + location + "' (from " + from
                     + ") is not a valid path");
         }
         String origin = path.toString();
         if (Files.isDirectory(path)) {
-            throw EnvelopeException.config("configuration file '" + origin + "' (from " + from
+            throw EnvelopeErrors.config("configuration file '" + origin + "' (from " + from
                     + ") is a directory, not a file");
         }
         try {
             return new Text(decode(Files.readAllBytes(path), origin), origin);
         } catch (NoSuchFileException e) {
-            throw EnvelopeException.config("configuration file '" + origin + "' (from " + from
+            throw EnvelopeErrors.config("configuration file '" + origin + "' (from " + from
                     + ") does not exist", e);
         } catch (IOException e) {
-            throw EnvelopeException.config("cannot read configuration file '" + origin + "' (from " + from + "): "
+            throw EnvelopeErrors.config("cannot read configuration file '" + origin + "' (from " + from + "): "
                     + e.getClass().getSimpleName(), e);
         }
     }
@@ -125,7 +125,7 @@ record ConfigSource(String location, String from) {
                     .toString();
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
-            throw EnvelopeException.config("configuration " + origin + " is not UTF-8 text");
+            throw EnvelopeErrors.config("configuration " + origin + " is not UTF-8 text");
         }
     }
 

@@ -31,7 +31,7 @@ final class Interpolator {
         }
     }
 
-    /** A {@code ${} that does not form a {@code ${VAR}} or {@code ${VAR:-default}} reference. */
+    /** A <code>${</code> that does not form a {@code ${VAR}} or {@code ${VAR:-default}} reference. */
     static final class MalformedReferenceException extends Exception {
         private static final long serialVersionUID = 1L;
 

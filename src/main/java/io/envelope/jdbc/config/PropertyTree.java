@@ -1,6 +1,6 @@
 package io.envelope.jdbc.config;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -95,7 +95,7 @@ final class PropertyTree {
             String key = canonical(written, level.knownKeys());
             String earlier = spelledAs.putIfAbsent(key, written);
             if (earlier != null) {
-                throw EnvelopeException.config(YamlContext.child(path, key) + ": given twice, as '" + earlier
+                throw EnvelopeErrors.config(YamlContext.child(path, key) + ": given twice, as '" + earlier
                         + "' and as '" + written + "' (in " + origin + "); keep one");
             }
             String childPath = YamlContext.child(path, key);

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.config;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -32,7 +32,7 @@ final class YamlContext {
 
     /** A config error at a node: {@code path: problem (line N of origin)}. */
     SQLException error(Node node, String path, String problem) {
-        return EnvelopeException.config(describe(path) + ": " + problem + where(node));
+        return EnvelopeErrors.config(describe(path) + ": " + problem + where(node));
     }
 
     String where(Node node) {

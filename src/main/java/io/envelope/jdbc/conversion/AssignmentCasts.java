@@ -1,6 +1,6 @@
 package io.envelope.jdbc.conversion;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.PlaintextType;
 
@@ -186,7 +186,7 @@ public final class AssignmentCasts {
     }
 
     private static SQLException outOfRange(Object value, PlaintextType type, String place) {
-        return EnvelopeException.outOfRange("cannot store a " + value.getClass().getName() + " in " + place
+        return EnvelopeErrors.outOfRange("cannot store a " + value.getClass().getName() + " in " + place
                 + ": out of range for declared type " + type.configName());
     }
 

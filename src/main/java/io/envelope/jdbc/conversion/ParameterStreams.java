@@ -1,6 +1,6 @@
 package io.envelope.jdbc.conversion;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.EncryptedColumn;
 
 import java.io.ByteArrayOutputStream;
@@ -40,7 +40,7 @@ public final class ParameterStreams {
                 remaining -= n;
             }
         } catch (IOException e) {
-            throw EnvelopeException.general("reading a stream parameter for " + column.qualifiedName() + " failed", e);
+            throw EnvelopeErrors.general("reading a stream parameter for " + column.qualifiedName() + " failed", e);
         }
         checkSize(out.size(), column);
         return out.toByteArray();
@@ -67,7 +67,7 @@ public final class ParameterStreams {
                 remaining -= n;
             }
         } catch (IOException e) {
-            throw EnvelopeException.general("reading a character stream for " + column.qualifiedName() + " failed", e);
+            throw EnvelopeErrors.general("reading a character stream for " + column.qualifiedName() + " failed", e);
         }
         checkSize(out.length(), column);
         return out.toString();
@@ -91,7 +91,7 @@ public final class ParameterStreams {
 
     private static void checkSize(long size, EncryptedColumn column) throws SQLException {
         if (size > MAX_BYTES) {
-            throw EnvelopeException.data("a value for " + column.qualifiedName() + " is larger than "
+            throw EnvelopeErrors.data("a value for " + column.qualifiedName() + " is larger than "
                     + MAX_BYTES + " bytes, the most an encrypted column accepts from a stream or LOB");
         }
     }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.conversion;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.schema.EncryptedColumn;
 
@@ -112,7 +112,7 @@ public final class PlaintextGetters {
             case "0", "false", "f", "no", "n", "off" -> {
                 return false;
             }
-            default -> throw EnvelopeException.conversion("the " + type.configName() + " value of "
+            default -> throw EnvelopeErrors.conversion("the " + type.configName() + " value of "
                     + column.qualifiedName() + " cannot be converted to boolean", CANNOT_COERCE);
         }
     }
@@ -332,7 +332,7 @@ public final class PlaintextGetters {
      */
     public <T> T getObject(Object v, Class<T> target) throws SQLException {
         if (target == null) {
-            throw EnvelopeException.data("getObject on " + column.qualifiedName() + ": the target class is null");
+            throw EnvelopeErrors.data("getObject on " + column.qualifiedName() + ": the target class is null");
         }
         if (target == Object.class) {
             return target.cast(getObject(v));
@@ -347,7 +347,7 @@ public final class PlaintextGetters {
             String message = "getObject on " + column.qualifiedName() + ": conversion of a "
                     + type.configName() + " value to " + target.getName() + " is not supported";
             throw target.getPackageName().equals("java.time")
-                    ? EnvelopeException.conversion(message, DATA_TYPE_MISMATCH) : EnvelopeException.data(message);
+                    ? EnvelopeErrors.conversion(message, DATA_TYPE_MISMATCH) : EnvelopeErrors.data(message);
         }
         if (v == null) {
             return null;
@@ -511,7 +511,7 @@ public final class PlaintextGetters {
         try {
             return conversion.convert();
         } catch (SQLException e) {
-            throw EnvelopeException.conversion("getObject on " + column.qualifiedName() + ": the "
+            throw EnvelopeErrors.conversion("getObject on " + column.qualifiedName() + ": the "
                     + type.configName() + " value cannot be converted to " + target.getName(), DATA_TYPE_MISMATCH);
         }
     }
@@ -521,12 +521,12 @@ public final class PlaintextGetters {
      * numeric_value_out_of_range (22003).
      */
     private SQLException badNumber(String target) {
-        return EnvelopeException.outOfRange("the " + type.configName() + " value of " + column.qualifiedName()
+        return EnvelopeErrors.outOfRange("the " + type.configName() + " value of " + column.qualifiedName()
                 + " cannot be converted to " + target);
     }
 
     private SQLException badConversion(String target) {
-        return EnvelopeException.data("the " + type.configName() + " value of " + column.qualifiedName()
+        return EnvelopeErrors.data("the " + type.configName() + " value of " + column.qualifiedName()
                 + " cannot be converted to " + target);
     }
 }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.conversion;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -69,7 +69,7 @@ public final class SessionZone {
         try {
             name = (String) parameterStatus.invokeExact("TimeZone");
         } catch (Throwable e) {
-            throw EnvelopeException.config("cannot read the session time zone from the target connection: " + e);
+            throw EnvelopeErrors.config("cannot read the session time zone from the target connection: " + e);
         }
         if (name == null) {
             return ZoneId.systemDefault();
@@ -100,7 +100,7 @@ public final class SessionZone {
         try {
             return ZoneId.of(trimmed);
         } catch (DateTimeException unknown) {
-            throw EnvelopeException.config("the session time zone '" + trimmed + "' is not known to the JVM's time "
+            throw EnvelopeErrors.config("the session time zone '" + trimmed + "' is not known to the JVM's time "
                     + "zone database, so envelope-jdbc cannot convert date/time values of encrypted columns in it; "
                     + "set a region name (SET TIME ZONE 'Europe/Berlin') or an offset");
         }

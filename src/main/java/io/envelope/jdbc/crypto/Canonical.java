@@ -1,6 +1,6 @@
 package io.envelope.jdbc.crypto;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.PlaintextType;
 
@@ -82,7 +82,7 @@ final class Canonical {
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
                         .putLong(u.getLeastSignificantBits()).array();
             default:
-                throw EnvelopeException.data("cannot encrypt " + place + ": unsupported declared type " + type);
+                throw EnvelopeErrors.data("cannot encrypt " + place + ": unsupported declared type " + type);
         }
     }
 
@@ -94,7 +94,7 @@ final class Canonical {
                 if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
-                    throw EnvelopeException.data("cannot encrypt a value for " + place
+                    throw EnvelopeErrors.data("cannot encrypt a value for " + place
                             + ": the string is not valid Unicode (unpaired surrogate)");
                 }
             }
@@ -125,14 +125,14 @@ final class Canonical {
             try {
                 v = ((BigDecimal) value).toBigIntegerExact();
             } catch (ArithmeticException e) {
-                throw EnvelopeException.data("cannot encrypt a java.math.BigDecimal for " + place
+                throw EnvelopeErrors.data("cannot encrypt a java.math.BigDecimal for " + place
                         + " (declared type " + cfg.type().configName() + "): it has a fractional part");
             }
         } else if (value instanceof String) {
             try {
                 v = new BigInteger(((String) value).trim());
             } catch (NumberFormatException e) {
-                throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place
+                throw EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place
                         + " (declared type " + cfg.type().configName() + "): it is not an integer");
             }
         } else {
@@ -152,14 +152,14 @@ final class Canonical {
             default: ok = true;
         }
         if (!ok) {
-            throw EnvelopeException.data("cannot encrypt a value for " + place + ": out of range for declared type "
+            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": out of range for declared type "
                     + cfg.type().configName());
         }
         return v;
     }
 
     private static SQLException outOfRange(Object value, ColumnConfig cfg, String place) {
-        return EnvelopeException.data("cannot encrypt a " + value.getClass().getName() + " for " + place
+        return EnvelopeErrors.data("cannot encrypt a " + value.getClass().getName() + " for " + place
                 + ": out of range for declared type " + cfg.type().configName());
     }
 
@@ -175,7 +175,7 @@ final class Canonical {
         } else if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw EnvelopeException.data("cannot encrypt a " + value.getClass().getName() + " for " + place
+                throw EnvelopeErrors.data("cannot encrypt a " + value.getClass().getName() + " for " + place
                         + " (declared type decimal): NaN and infinities are not decimals");
             }
             v = value instanceof Float ? new BigDecimal(Float.toString((Float) value)) : BigDecimal.valueOf(d);
@@ -183,7 +183,7 @@ final class Canonical {
             try {
                 v = new BigDecimal(((String) value).trim());
             } catch (NumberFormatException e) {
-                throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place
+                throw EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place
                         + " (declared type decimal): it is not a number");
             }
         } else {
@@ -192,7 +192,7 @@ final class Canonical {
         BigDecimal scaled = atDeclaredScale(v, cfg, place, "cannot encrypt a value for ");
         Integer precision = cfg.precision();
         if (precision != null && scaled.unscaledValue().abs().compareTo(BigInteger.TEN.pow(precision)) >= 0) {
-            throw EnvelopeException.data("cannot encrypt a value for " + place + ": it has more digits than the "
+            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": it has more digits than the "
                     + "declared precision " + precision + " (scale " + cfg.scale() + ") allows");
         }
         // One encoding per numeric value: trailing zeros stripped, so 1.0 and 1.00 (and a later wider scale) agree.
@@ -205,12 +205,12 @@ final class Canonical {
             throws SQLException {
         Integer scale = cfg.scale();
         if (scale == null) {
-            throw EnvelopeException.data(what + place + ": a decimal column needs a declared scale");
+            throw EnvelopeErrors.data(what + place + ": a decimal column needs a declared scale");
         }
         try {
             return v.setScale(scale, RoundingMode.UNNECESSARY);
         } catch (ArithmeticException e) {
-            throw EnvelopeException.data(what + place + ": it has more digits after the decimal point than the "
+            throw EnvelopeErrors.data(what + place + ": it has more digits after the decimal point than the "
                     + "declared scale " + scale + " and would need rounding");
         }
     }
@@ -224,7 +224,7 @@ final class Canonical {
             boolean finiteSource = !(n instanceof Double || n instanceof Float)
                     || Double.isFinite(n.doubleValue());
             if (finiteSource && Double.isInfinite(d)) {
-                throw EnvelopeException.data("cannot encrypt a " + value.getClass().getName() + " for " + place
+                throw EnvelopeErrors.data("cannot encrypt a " + value.getClass().getName() + " for " + place
                         + ": out of range for declared type " + cfg.type().configName());
             }
         } else if (value instanceof String) {
@@ -241,12 +241,12 @@ final class Canonical {
                         }
                         d = real ? (double) Float.parseFloat(s) : Double.parseDouble(s);
                         if (Double.isInfinite(d)) {
-                            throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place
+                            throw EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place
                                     + ": out of range for declared type " + cfg.type().configName());
                         }
                 }
             } catch (NumberFormatException e) {
-                throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place + " (declared type "
+                throw EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place + " (declared type "
                         + cfg.type().configName() + "): it is not a number");
             }
         } else {
@@ -273,7 +273,7 @@ final class Canonical {
             if (n != null && n.compareTo(BigDecimal.ONE) == 0) {
                 return true;
             }
-            throw EnvelopeException.data("cannot encrypt a " + value.getClass().getName() + " for " + place
+            throw EnvelopeErrors.data("cannot encrypt a " + value.getClass().getName() + " for " + place
                     + " (declared type boolean): only 0 and 1 are booleans");
         }
         if (value instanceof String) {
@@ -281,7 +281,7 @@ final class Canonical {
                 case "true": case "t": case "1": case "yes": return true;
                 case "false": case "f": case "0": case "no": return false;
                 default:
-                    throw EnvelopeException.data("cannot encrypt a java.lang.String for " + place
+                    throw EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place
                             + " (declared type boolean): not one of true/false/t/f/1/0/yes/no");
             }
         }
@@ -403,7 +403,7 @@ final class Canonical {
         long micros = t.toSecondOfDay() * 1_000_000L + roundedMicros(t.getNano(), value instanceof String);
         if (micros >= MICROS_PER_DAY) {
             // PostgreSQL would store 24:00:00, which no LocalTime can hold
-            throw EnvelopeException.data("cannot encrypt a value for " + place + ": it rounds to 24:00:00 at "
+            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": it rounds to 24:00:00 at "
                     + "microsecond precision, which envelope-jdbc does not store for declared type time");
         }
         return micros;
@@ -414,7 +414,7 @@ final class Canonical {
             return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L),
                     roundedMicros(i.getNano(), fromText));
         } catch (ArithmeticException e) {
-            throw EnvelopeException.data("cannot encrypt a value for " + place + ": out of range for declared type "
+            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": out of range for declared type "
                     + cfg.type().configName());
         }
     }
@@ -434,12 +434,12 @@ final class Canonical {
     }
 
     private static SQLException unparsable(ColumnConfig cfg, String place) {
-        return EnvelopeException.data("cannot encrypt a java.lang.String for " + place + " (declared type "
+        return EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place + " (declared type "
                 + cfg.type().configName() + "): it is not in ISO-8601 / the type's text form");
     }
 
     private static SQLException wrongClass(Object value, ColumnConfig cfg, String place) {
-        return EnvelopeException.data("cannot encrypt a value of Java class " + value.getClass().getName()
+        return EnvelopeErrors.data("cannot encrypt a value of Java class " + value.getClass().getName()
                 + " for " + place + ": the declared type is " + cfg.type().configName());
     }
 
@@ -524,7 +524,7 @@ final class Canonical {
                     return new UUID(b.getLong(), b.getLong());
                 }
                 default:
-                    throw EnvelopeException.data("cannot decrypt " + place + ": unsupported declared type " + type);
+                    throw EnvelopeErrors.data("cannot decrypt " + place + ": unsupported declared type " + type);
             }
         } catch (CharacterCodingException | DateTimeException | ArithmeticException | NumberFormatException
                  | IllegalStateException e) {
@@ -550,12 +550,12 @@ final class Canonical {
     }
 
     private static SQLException doesNotFit(String place, PlaintextType type) {
-        return EnvelopeException.data("cannot decrypt " + place + ": the stored value does not fit the declared type "
+        return EnvelopeErrors.data("cannot decrypt " + place + ": the stored value does not fit the declared type "
                 + type.configName());
     }
 
     private static SQLException malformed(String place, PlaintextType type) {
-        return EnvelopeException.data("cannot decrypt " + place + ": the authenticated plaintext is not a valid "
+        return EnvelopeErrors.data("cannot decrypt " + place + ": the authenticated plaintext is not a valid "
                 + type.configName() + " encoding");
     }
 

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.crypto;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.EnvelopeMetrics;
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.EncryptionMode;
@@ -96,11 +96,11 @@ public final class ColumnCipher {
      */
     public byte[] encrypt(Object value, DataKey key) throws SQLException {
         if (value == null) {
-            throw EnvelopeException.data("cannot encrypt " + place + ": SQL NULL is stored as NULL, not encrypted");
+            throw EnvelopeErrors.data("cannot encrypt " + place + ": SQL NULL is stored as NULL, not encrypted");
         }
         if (minFormatVersion > ValueFormat.CURRENT_VERSION) {
             // it would write values that it then refuses to read
-            throw EnvelopeException.data("cannot encrypt " + place + ": min-format-version " + minFormatVersion
+            throw EnvelopeErrors.data("cannot encrypt " + place + ": min-format-version " + minFormatVersion
                     + " is newer than format version " + ValueFormat.CURRENT_VERSION + ", the one this build writes");
         }
         checkKey(key, key == null ? 0 : key.version(), "encrypt");
@@ -115,7 +115,7 @@ public final class ColumnCipher {
                     ? encryptDeterministic(plaintext, key.version(), m)
                     : encryptRandomized(plaintext, key.version(), m);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw EnvelopeException.data("cannot encrypt " + place + " (key version " + key.version()
+            throw EnvelopeErrors.data("cannot encrypt " + place + " (key version " + key.version()
                     + "): " + e.getClass().getSimpleName(), e);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
@@ -136,7 +136,7 @@ public final class ColumnCipher {
     /** The data key version a stored value names in its header. */
     public int keyVersionOf(byte[] stored) throws SQLException {
         if (!ValueFormat.wellFormed(stored)) {
-            throw EnvelopeException.data("cannot read the key version of " + place
+            throw EnvelopeErrors.data("cannot read the key version of " + place
                     + ": the stored value is not in envelope format");
         }
         return ValueFormat.keyVersion(stored);
@@ -145,28 +145,28 @@ public final class ColumnCipher {
     /** Authenticates and decrypts a stored value; returns the canonical Java value of the plaintext type. */
     public Object decrypt(byte[] stored, DataKey key) throws SQLException {
         if (stored == null) {
-            throw EnvelopeException.data("cannot decrypt " + place + ": SQL NULL is not an encrypted value");
+            throw EnvelopeErrors.data("cannot decrypt " + place + ": SQL NULL is not an encrypted value");
         }
         if (stored.length > 0 && (stored[0] & 0xff) < minFormatVersion
                 && (stored[0] & 0xff) >= ValueFormat.OLDEST_READABLE_VERSION) {
-            throw EnvelopeException.data("cannot decrypt " + place + ": format version " + (stored[0] & 0xff)
+            throw EnvelopeErrors.data("cannot decrypt " + place + ": format version " + (stored[0] & 0xff)
                     + " is older than min-format-version " + minFormatVersion);
         }
         if (!ValueFormat.wellFormed(stored)) {
             String why = stored.length > 0 && stored[0] != ValueFormat.CURRENT_VERSION
                     ? "format version " + (stored[0] & 0xff) + " is not known to this build"
                     : "the stored value is not in envelope format (bad header or length)";
-            throw EnvelopeException.data("cannot decrypt " + place + ": " + why);
+            throw EnvelopeErrors.data("cannot decrypt " + place + ": " + why);
         }
         int version = ValueFormat.keyVersion(stored);
         checkKey(key, version, "decrypt");
         if (key.version() != version) {
-            throw EnvelopeException.data("cannot decrypt " + place + " (key version " + version
+            throw EnvelopeErrors.data("cannot decrypt " + place + " (key version " + version
                     + "): the data key supplied is version " + key.version());
         }
         int storedFamily = stored[ValueFormat.OFF_FAMILY] & ~ValueFormat.PADDED_FLAG & 0xff;
         if (storedFamily != family.code) {
-            throw EnvelopeException.data("cannot decrypt " + place + " (key version " + version + "): the value holds a "
+            throw EnvelopeErrors.data("cannot decrypt " + place + " (key version " + version + "): the value holds a "
                     + TypeFamily.fromCode(storedFamily).name().toLowerCase(java.util.Locale.ROOT)
                     + " but the column's declared type is " + effective.type().configName());
         }
@@ -179,7 +179,7 @@ public final class ColumnCipher {
         } catch (AEADBadTagException e) {
             throw authenticationFailed(version, e);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw EnvelopeException.data("cannot decrypt " + place + " (key version " + version + "): "
+            throw EnvelopeErrors.data("cannot decrypt " + place + " (key version " + version + "): "
                     + e.getClass().getSimpleName(), e);
         }
         if (plaintext == null) {
@@ -189,7 +189,7 @@ public final class ColumnCipher {
             byte[] unpadded = Padding.unpad(plaintext);
             Arrays.fill(plaintext, (byte) 0);
             if (unpadded == null) {
-                throw EnvelopeException.data("cannot decrypt " + place + " (key version " + version
+                throw EnvelopeErrors.data("cannot decrypt " + place + " (key version " + version
                         + "): malformed length padding");
             }
             plaintext = unpadded;
@@ -324,15 +324,15 @@ public final class ColumnCipher {
 
     private void checkKey(DataKey key, int version, String what) throws SQLException {
         if (key == null) {
-            throw EnvelopeException.data("cannot " + what + " " + place + " (key version " + version
+            throw EnvelopeErrors.data("cannot " + what + " " + place + " (key version " + version
                     + "): no data key supplied");
         }
         if (!tableIdentity.equals(key.tableIdentity())) {
-            throw EnvelopeException.data("cannot " + what + " " + place + " (key version " + version
+            throw EnvelopeErrors.data("cannot " + what + " " + place + " (key version " + version
                     + "): the data key supplied belongs to table " + key.tableIdentity());
         }
         if (key.version() <= 0) {
-            throw EnvelopeException.data("cannot " + what + " " + place + ": key version " + key.version()
+            throw EnvelopeErrors.data("cannot " + what + " " + place + ": key version " + key.version()
                     + " is not a valid version");
         }
         if (key.isDestroyed()) {
@@ -341,13 +341,13 @@ public final class ColumnCipher {
     }
 
     private SQLException destroyed(DataKey key, String what) {
-        return EnvelopeException.data("cannot " + what + " " + place + " (key version " + key.version()
+        return EnvelopeErrors.data("cannot " + what + " " + place + " (key version " + key.version()
                 + "): the data key object has been destroyed");
     }
 
     private SQLException authenticationFailed(int version, Throwable cause) {
         String msg = "cannot decrypt " + place + " (key version " + version + "): the value failed authentication"
                 + " (it was altered, or copied from another column or table, or the key is wrong)";
-        return cause == null ? EnvelopeException.data(msg) : EnvelopeException.data(msg, cause);
+        return cause == null ? EnvelopeErrors.data(msg) : EnvelopeErrors.data(msg, cause);
     }
 }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.conversion.AssignmentCasts;
 import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.crypto.ColumnCipher;
@@ -222,7 +222,7 @@ final class ColumnValues implements StatementPlan.Candidates {
                 countPlaintextRead(column);
                 return plaintextAsStored(column, storage, stored, text);
             }
-            throw EnvelopeException.data("a stored value of " + column.qualifiedName()
+            throw EnvelopeErrors.data("a stored value of " + column.qualifiedName()
                     + " is not in envelope format; it was not written through envelope-jdbc, or it was altered"
                     + " (set accept-plaintext: true only while migrating existing plaintext)");
         }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.keys.KeyRing;
@@ -70,7 +70,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
             schema = target.getCatalog();
         }
         if (schema == null) {
-            throw EnvelopeException.config(
+            throw EnvelopeErrors.config(
                     "the target connection reports no current schema; qualify every table name in the configuration");
         }
         return schema;
@@ -209,7 +209,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
             closeQuietly(result, e);
             throw e;
         }
-        SQLException refused = EnvelopeException.refused(RefusalReason.SCHEMA_CHANGED, "the result of this statement does not match the table "
+        SQLException refused = EnvelopeErrors.refused(RefusalReason.SCHEMA_CHANGED, "the result of this statement does not match the table "
                 + "definitions envelope-jdbc read (" + mismatch + "), so none of it is returned: a table changed "
                 + "while the statement ran, or since it was prepared. Run it again");
         closeQuietly(result, refused);
@@ -328,7 +328,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private StatementPlan callablePlan(String sql) throws SQLException {
         StatementPlan plan = plan(sql);
         if (!render(plan).isIdentity()) {
-            throw EnvelopeException.refused(RefusalReason.NOT_SUPPORTED,
+            throw EnvelopeErrors.refused(RefusalReason.NOT_SUPPORTED,
                     "a CallableStatement whose SQL carries a literal for "
                     + "an encrypted column, or a lookup that must match several key versions, is refused: "
                     + "use a PreparedStatement for it");

@@ -38,7 +38,7 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
             return param;
         }
         if (param < 1 || param > plan.parameterCount()) {
-            throw new java.sql.SQLDataException(io.envelope.jdbc.EnvelopeException.PREFIX + "parameter index "
+            throw new java.sql.SQLDataException(io.envelope.jdbc.EnvelopeErrors.PREFIX + "parameter index "
                     + param + " is out of range: the statement has " + plan.parameterCount() + " parameters",
                     "22023");
         }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.conversion.AssignmentCasts;
@@ -179,7 +179,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     }
 
     private SQLException notWideEnough(String why) {
-        return EnvelopeException.refused(io.envelope.jdbc.RefusalReason.KEY_VERSIONS,
+        return EnvelopeErrors.refused(io.envelope.jdbc.RefusalReason.KEY_VERSIONS,
                 "a lookup on an encrypted column now has more candidate ciphertexts (a key "
                 + "version was added) than the statement was prepared for" + (why == null ? "" : ", and " + why)
                 + "; it is refused rather than miss rows. Prepare the statement again.");
@@ -278,7 +278,7 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     }
 
     private SQLException refusedType(int index, String what) {
-        return EnvelopeException.refused(RefusalReason.VALUE_TYPE, what + " cannot be bound to encrypted column "
+        return EnvelopeErrors.refused(RefusalReason.VALUE_TYPE, what + " cannot be bound to encrypted column "
                 + encrypted(index).qualifiedName() + "; bind its value with a setter for the column's type");
     }
 

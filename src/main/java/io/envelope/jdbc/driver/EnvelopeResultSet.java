@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.SqlState;
 import io.envelope.jdbc.conversion.PlaintextGetters;
@@ -98,7 +98,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             if (staleSeen != null) {
                 staleSeen.run();
             }
-            throw EnvelopeException.data("result column " + columnIndex + " holds a value in envelope format where "
+            throw EnvelopeErrors.data("result column " + columnIndex + " holds a value in envelope format where "
                     + "the analysis of the statement expected plaintext (it is labelled like encrypted column "
                     + like.qualifiedName() + "): a table changed since envelope-jdbc read it, so the value is not "
                     + "returned. Run the statement again");
@@ -111,7 +111,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         if (expected >= 0) {
             int actual = delegate.getMetaData().getColumnCount();
             if (actual != expected) {
-                throw EnvelopeException.refused(RefusalReason.SCHEMA_CHANGED,
+                throw EnvelopeErrors.refused(RefusalReason.SCHEMA_CHANGED,
                         "the result has " + actual + " columns where the analysis of the"
                         + " statement expected " + expected + "; the table definition changed since it was read."
                         + " Run the statement again: envelope-jdbc reads the new definition");
@@ -332,7 +332,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
      * column would, with {@link SQLFeatureNotSupportedException}.
      */
     private SQLException notImplementedByTarget(String getter, int columnIndex) {
-        return new SQLFeatureNotSupportedException(EnvelopeException.PREFIX + getter + " on encrypted column "
+        return new SQLFeatureNotSupportedException(EnvelopeErrors.PREFIX + getter + " on encrypted column "
                 + shape.column(columnIndex).qualifiedName() + " is not supported (nor is it for a plaintext column"
                 + " by the target driver); use getString, getCharacterStream or getClob", SqlState.REFUSED.code());
     }
@@ -347,7 +347,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         try {
             return text == null ? null : new URL(text);
         } catch (MalformedURLException e) {
-            throw EnvelopeException.data("the value of " + shape.column(columnIndex).qualifiedName()
+            throw EnvelopeErrors.data("the value of " + shape.column(columnIndex).qualifiedName()
                     + " is not a URL");
         }
     }
@@ -378,7 +378,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
 
     private void refuseStructured(int columnIndex, String what) throws SQLException {
         if (encrypted(columnIndex) != null) {
-            throw EnvelopeException.data("the value of " + shape.column(columnIndex).qualifiedName()
+            throw EnvelopeErrors.data("the value of " + shape.column(columnIndex).qualifiedName()
                     + " cannot be converted to " + what);
         }
     }
@@ -575,7 +575,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     protected void beforeUpdate(int column) throws SQLException {
         EncryptedColumn encrypted = shape.column(column);
         if (encrypted != null) {
-            throw EnvelopeException.refused(RefusalReason.NOT_SUPPORTED,
+            throw EnvelopeErrors.refused(RefusalReason.NOT_SUPPORTED,
                     "updating encrypted column " + encrypted.qualifiedName()
                     + " through an updatable ResultSet is not supported; use an UPDATE PreparedStatement");
         }

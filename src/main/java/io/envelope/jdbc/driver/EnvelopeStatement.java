@@ -77,7 +77,7 @@ public class EnvelopeStatement extends DelegatingStatement {
         StatementPlan plan = connection.plan(sql);
         for (int i = 1; i <= plan.parameterCount(); i++) {
             if (plan.parameter(i) != null) {
-                throw io.envelope.jdbc.EnvelopeException.refused(io.envelope.jdbc.RefusalReason.NOT_A_PARAMETER,
+                throw io.envelope.jdbc.EnvelopeErrors.refused(io.envelope.jdbc.RefusalReason.NOT_A_PARAMETER,
                         "a plain Statement cannot bind a value for "
                         + plan.parameter(i).column().qualifiedName() + "; use a PreparedStatement");
             }

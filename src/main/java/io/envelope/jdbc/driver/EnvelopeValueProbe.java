@@ -64,10 +64,10 @@ final class EnvelopeValueProbe implements StoredValueProbe {
                 }
             }
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(io.envelope.jdbc.EnvelopeException.PREFIX)) {
+            if (e.getMessage() != null && e.getMessage().startsWith(io.envelope.jdbc.EnvelopeErrors.PREFIX)) {
                 throw e;
             }
-            throw io.envelope.jdbc.EnvelopeException.key("before creating the first data key of table "
+            throw io.envelope.jdbc.EnvelopeErrors.key("before creating the first data key of table "
                     + tableIdentity + ", looking for values in envelope format failed: " + e.getMessage(), e);
         }
         return false;

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.schema.CatalogFacts;
 import io.envelope.jdbc.schema.CatalogFactsReader;
@@ -104,7 +104,7 @@ final class ResolvedSchemas {
         List<String> errors = problems.stream().filter(ConfigurationCheck.Problem::isError)
                 .map(ConfigurationCheck.Problem::message).toList();
         if (!errors.isEmpty()) {
-            throw EnvelopeException.config("the configuration " + config.origin() + " does not match the database: "
+            throw EnvelopeErrors.config("the configuration " + config.origin() + " does not match the database: "
                     + String.join("; ", errors));
         }
         Opened raced = byOpeningSchema.putIfAbsent(openingSchema, new Opened(resolved));

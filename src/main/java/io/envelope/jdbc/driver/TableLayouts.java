@@ -1,6 +1,6 @@
 package io.envelope.jdbc.driver;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.ConfigurationCheck;
 import io.envelope.jdbc.schema.EncryptedColumn;
@@ -62,14 +62,14 @@ final class TableLayouts {
         TableLayout layout = layout(metaData, table.schema(), table.name(), table);
         Integer sqlType = layout.sqlTypes().get(column.name());
         if (sqlType == null) {
-            throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName()
+            throw EnvelopeErrors.configInUse("encrypted column " + column.qualifiedName()
                     + " was not found in the database; check tables." + table.configName()
                     + ".columns in the configuration and the table's definition");
         }
         ColumnStorage storage = ColumnStorage.ofSqlType(sqlType);
         if (storage == null) {
             // reported by the configuration check when the layout was read; kept for a layout read before
-            throw EnvelopeException.configInUse("encrypted column " + column.qualifiedName() + " has SQL type "
+            throw EnvelopeErrors.configInUse("encrypted column " + column.qualifiedName() + " has SQL type "
                     + sqlType + " (java.sql.Types), which cannot hold ciphertext; declare it as bytea/varbinary/blob"
                     + " (raw bytes) or text/varchar (base64)");
         }
@@ -88,7 +88,7 @@ final class TableLayouts {
         List<String> errors = problems.stream().filter(ConfigurationCheck.Problem::isError)
                 .map(ConfigurationCheck.Problem::message).toList();
         if (!errors.isEmpty()) {
-            throw EnvelopeException.config("table " + relation + " does not match the configuration: "
+            throw EnvelopeErrors.config("table " + relation + " does not match the configuration: "
                     + String.join("; ", errors));
         }
     }

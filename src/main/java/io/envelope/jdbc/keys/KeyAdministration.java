@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.kms.EncryptionContext;
 
@@ -93,7 +93,7 @@ public final class KeyAdministration {
             List<KeyRow> current = verified(c.connection(), tableIdentity);
             KeyRow row = KeyTable.find(current, version);
             if (row == null) {
-                throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
+                throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity
                         + " has no key version " + version + " to set " + status.dbValue());
             }
             List<KeyRow> after = current.stream().map(r -> r.keyVersion() == version ? r.withStatus(status) : r)
@@ -115,11 +115,11 @@ public final class KeyAdministration {
             List<KeyRow> current = verified(c.connection(), tableIdentity);
             row = KeyTable.find(current, version);
             if (row == null) {
-                throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
+                throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity
                         + " has no key version " + version + " to destroy");
             }
             if (row.status() == KeyStatus.ACTIVE) {
-                throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity + " key version "
+                throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity + " key version "
                         + version + " is active (or was just made active): only retiring or retired versions can be"
                         + " destroyed");
             }
@@ -146,7 +146,7 @@ public final class KeyAdministration {
             List<KeyRow> current = verified(c.connection(), row.tableName());
             KeyRow now = KeyTable.find(current, row.keyVersion());
             if (now == null) {
-                throw EnvelopeException.key("key table " + s.table.name() + ": key version " + row.keyVersion()
+                throw EnvelopeErrors.key("key table " + s.table.name() + ": key version " + row.keyVersion()
                         + " of table " + row.tableName() + " no longer exists");
             }
             if (now.kmsKeyId().equals(toKmsKeyId)) {
@@ -224,8 +224,8 @@ public final class KeyAdministration {
             StringBuilder line = new StringBuilder();
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-                if (message.startsWith(EnvelopeException.PREFIX)) {
-                    message = message.substring(EnvelopeException.PREFIX.length());
+                if (message.startsWith(EnvelopeErrors.PREFIX)) {
+                    message = message.substring(EnvelopeErrors.PREFIX.length());
                 }
                 if (line.indexOf(message) < 0) {
                     line.append(line.length() == 0 ? "" : ": ").append(message);

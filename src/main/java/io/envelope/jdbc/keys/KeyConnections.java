@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -87,28 +87,28 @@ public final class KeyConnections {
                 }
             });
         } catch (RuntimeException e) {
-            throw EnvelopeException.key("key table " + keyTable + ": cannot open a connection for " + purpose, e);
+            throw EnvelopeErrors.key("key table " + keyTable + ": cannot open a connection for " + purpose, e);
         }
         Connection connection;
         try {
             connection = opening.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             opening.thenAccept(KeyConnections::closeQuietly);
-            throw EnvelopeException.key("key table " + keyTable + ": no connection for " + purpose + " within "
+            throw EnvelopeErrors.key("key table " + keyTable + ": no connection for " + purpose + " within "
                     + limit.toMillis() + " ms" + (pooled ? " (every connection of the application's pool is in use)"
                     : ""), e);
         } catch (InterruptedException e) {
             opening.thenAccept(KeyConnections::closeQuietly);
             Thread.currentThread().interrupt();
-            throw EnvelopeException.key("key table " + keyTable + ": interrupted while opening a connection for "
+            throw EnvelopeErrors.key("key table " + keyTable + ": interrupted while opening a connection for "
                     + purpose, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw EnvelopeException.key("key table " + keyTable + ": cannot open a connection for " + purpose + ": "
+            throw EnvelopeErrors.key("key table " + keyTable + ": cannot open a connection for " + purpose + ": "
                     + cause.getMessage(), cause);
         }
         if (connection == null) {
-            throw EnvelopeException.key("key table " + keyTable + ": the connection source gave no connection for "
+            throw EnvelopeErrors.key("key table " + keyTable + ": the connection source gave no connection for "
                     + purpose);
         }
         try {
@@ -117,7 +117,7 @@ public final class KeyConnections {
             }
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
-            throw EnvelopeException.key("key table " + keyTable + ": the connection for " + purpose
+            throw EnvelopeErrors.key("key table " + keyTable + ": the connection for " + purpose
                     + " cannot be set to autocommit: " + e.getMessage(), e);
         }
         return connection;

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -71,18 +71,18 @@ public final class KeyExport {
             options.setAllowDuplicateKeys(false);
             parsed = new Yaml(options).load(text);
         } catch (YAMLException e) {
-            throw EnvelopeException.key("key export " + origin + " is not valid JSON: " + e.getMessage(), e);
+            throw EnvelopeErrors.key("key export " + origin + " is not valid JSON: " + e.getMessage(), e);
         }
         if (!(parsed instanceof Map<?, ?> top) || !FORMAT.equals(top.get("format"))) {
-            throw EnvelopeException.key("key export " + origin + " is not an envelope-jdbc key export (no \"format\": "
+            throw EnvelopeErrors.key("key export " + origin + " is not an envelope-jdbc key export (no \"format\": "
                     + quote(FORMAT) + ")");
         }
         if (!Integer.valueOf(VERSION).equals(top.get("version"))) {
-            throw EnvelopeException.key("key export " + origin + " has format version " + top.get("version")
+            throw EnvelopeErrors.key("key export " + origin + " has format version " + top.get("version")
                     + "; this build reads version " + VERSION);
         }
         if (!(top.get("rows") instanceof List<?> list)) {
-            throw EnvelopeException.key("key export " + origin + " has no \"rows\" list");
+            throw EnvelopeErrors.key("key export " + origin + " has no \"rows\" list");
         }
         List<KeyRow> rows = new ArrayList<>();
         for (Object item : list) {
@@ -90,7 +90,7 @@ public final class KeyExport {
         }
         String expected = checksum(rows);
         if (!expected.equals(top.get("checksum"))) {
-            throw EnvelopeException.key("key export " + origin + ": the checksum does not match its rows (the file"
+            throw EnvelopeErrors.key("key export " + origin + ": the checksum does not match its rows (the file"
                     + " was truncated or edited); nothing was imported");
         }
         return rows;
@@ -99,12 +99,12 @@ public final class KeyExport {
     private static KeyRow row(Object item, String origin, int index) throws SQLException {
         String where = "key export " + origin + ", row " + (index + 1);
         if (!(item instanceof Map<?, ?> m)) {
-            throw EnvelopeException.key(where + " is not an object");
+            throw EnvelopeErrors.key(where + " is not an object");
         }
         try {
             KeyStatus status = KeyStatus.fromDbValue((String) m.get("status"));
             if (status == null) {
-                throw EnvelopeException.key(where + ": status '" + m.get("status") + "' is not one of active,"
+                throw EnvelopeErrors.key(where + ": status '" + m.get("status") + "' is not one of active,"
                         + " retiring, retired");
             }
             Object seq = m.get("state_seq");
@@ -117,14 +117,14 @@ public final class KeyExport {
                     mac == null ? null : Base64.getDecoder().decode((String) mac));
         } catch (ClassCastException | IllegalArgumentException | NullPointerException
                  | java.time.format.DateTimeParseException e) {
-            throw EnvelopeException.key(where + " is malformed (" + e.getClass().getSimpleName() + ")", e);
+            throw EnvelopeErrors.key(where + " is malformed (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
     private static String text(Map<?, ?> m, String key, String where) throws SQLException {
         Object value = m.get(key);
         if (!(value instanceof String s) || s.isEmpty()) {
-            throw EnvelopeException.key(where + ": \"" + key + "\" is missing");
+            throw EnvelopeErrors.key(where + ": \"" + key + "\" is missing");
         }
         return s;
     }

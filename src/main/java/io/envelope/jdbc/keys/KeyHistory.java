@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -39,7 +39,7 @@ final class KeyHistory {
             if (!read.refused(row) && retired.contains(row.keyVersion()) && row.status() != KeyStatus.RETIRED) {
                 String reason = "key version " + row.keyVersion() + " was retired and is now " + row.status().dbValue();
                 KeyAudit.rowsRefused(keyTable, table, reason);
-                throw EnvelopeException.key("audit: key table " + keyTable + ": table " + table + " " + reason
+                throw EnvelopeErrors.key("audit: key table " + keyTable + ": table " + table + " " + reason
                         + "; a retired version is never used for writing or matching again, so this is refused"
                         + " (restore the key rows from your key export, keys import, if they were tampered with)");
             }
@@ -57,7 +57,7 @@ final class KeyHistory {
     synchronized void randomizedWrite(int version) throws SQLException {
         if (version < randomizedHighWater) {
             KeyAudit.versionWentBackwards(keyTable, table, version, randomizedHighWater);
-            throw EnvelopeException.key("audit: key table " + keyTable + ": the highest active key version of table "
+            throw EnvelopeErrors.key("audit: key table " + keyTable + ": the highest active key version of table "
                     + table + " is now " + version + ", but this process already wrote randomized values under"
                     + " version " + randomizedHighWater + "; a write version never moves backwards, so the write is"
                     + " refused (was version " + randomizedHighWater + " set back from active?)");

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.kms.KmsProvider;
 
@@ -177,7 +177,7 @@ public final class KeyRing implements AutoCloseable {
             matching = matching(honoured(tableIdentity, true));
         }
         if (matching.isEmpty()) {
-            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
+            throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity
                     + " has no active or retiring key version to match lookups against (versions: "
                     + describe(rows(tableIdentity).rows) + ")");
         }
@@ -201,7 +201,7 @@ public final class KeyRing implements AutoCloseable {
             row = reread(tableIdentity).version(version);
         }
         if (row == null) {
-            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity + " has no key"
+            throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity + " has no key"
                     + " version " + version + ", which a stored value names: the key table has lost it (restored"
                     + " without it, dropped, or key-table points at another table) or it was destroyed. Restore the"
                     + " key rows from your key export with `keys import --in FILE` (see the README, Backups and"
@@ -319,7 +319,7 @@ public final class KeyRing implements AutoCloseable {
                 return new OwnConnection(app, false);
             }
             if (s.own.pooled()) {
-                throw EnvelopeException.key(e.getMessage().substring(EnvelopeException.PREFIX.length())
+                throw EnvelopeErrors.key(e.getMessage().substring(EnvelopeErrors.PREFIX.length())
                         + ". A key row must commit independently of the application's transaction, so it is not"
                         + " written on the application's connection while a transaction is open: leave a connection"
                         + " of the pool free, run the first write of each table in autocommit mode, or create the"
@@ -352,7 +352,7 @@ public final class KeyRing implements AutoCloseable {
                 throw s.refusal(tableIdentity, snapshot.refused.keySet().iterator().next(),
                         "no other version is active, so writes are refused");
             }
-            throw EnvelopeException.key("key table " + s.table.name() + ": table " + tableIdentity
+            throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity
                     + " has no active key version to write under (versions: " + describe(snapshot.rows)
                     + "); add one with keys rotate");
         }

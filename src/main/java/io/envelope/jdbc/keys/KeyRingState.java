@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.kms.EncryptionContext;
 import io.envelope.jdbc.kms.GeneratedDataKey;
@@ -62,7 +62,7 @@ final class KeyRingState {
 
     void checkOpen() throws SQLException {
         if (closed) {
-            throw EnvelopeException.key("key table " + table.name() + ": the key ring is closed");
+            throw EnvelopeErrors.key("key table " + table.name() + ": the key ring is closed");
         }
     }
 
@@ -102,7 +102,7 @@ final class KeyRingState {
 
     /** The error for a write or change that a refused key row makes impossible to decide safely. */
     SQLException refusal(String tableIdentity, int version, String consequence) {
-        return EnvelopeException.key("audit: key table " + table.name() + ": key version " + version + " of table "
+        return EnvelopeErrors.key("audit: key table " + table.name() + ": key version " + version + " of table "
                 + tableIdentity + " is refused (its row fails verification; see the audit log), and " + consequence
                 + ". Restore the key rows from your key export (keys import) or, if the change was yours,"
                 + " re-authenticate the current rows with keys upgrade");
@@ -131,7 +131,7 @@ final class KeyRingState {
                         return new RowSnapshot(tableIdentity, afterProbe);
                     }
                     KeyAudit.forkRefused(table.name(), tableIdentity);
-                    throw EnvelopeException.key("key table " + table.name() + " has no key for table " + tableIdentity
+                    throw EnvelopeErrors.key("key table " + table.name() + " has no key for table " + tableIdentity
                             + ", but the table already holds values in envelope format: the key table has lost this"
                             + " table's keys (dropped, restored without them, or key-table points at another table)."
                             + " A new key would make those values unreadable for good, so nothing was written."
@@ -157,7 +157,7 @@ final class KeyRingState {
             List<KeyRow> rows = table.rowsOf(c.connection(), tableIdentity);
             KeyRow stored = KeyTable.find(rows, 1);
             if (stored == null) {
-                throw EnvelopeException.key("key table " + table.name() + ": key version 1 of table " + tableIdentity
+                throw EnvelopeErrors.key("key table " + table.name() + ": key version 1 of table " + tableIdentity
                         + " is missing right after it was stored");
             }
             RowSnapshot snapshot = new RowSnapshot(tableIdentity, rows);
@@ -189,14 +189,14 @@ final class KeyRingState {
             if (KeyUnwrapper.namesTheKmsCall(e)) {
                 throw (SQLException) e;
             }
-            throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
+            throw EnvelopeErrors.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
                     + " under KMS key " + kms.masterKeyId() + " failed", e);
         }
         byte[] plaintext = generated.plaintext();
         try {
             if (plaintext == null || plaintext.length != DataKey.KEY_BYTES || generated.wrapped() == null
                     || generated.kmsKeyId() == null) {
-                throw EnvelopeException.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
+                throw EnvelopeErrors.key("KMS GenerateDataKey for table " + tableIdentity + " key version " + version
                         + " under KMS key " + kms.masterKeyId() + " returned an incomplete data key");
             }
             return new Generated(new DataKey(tableIdentity, version, plaintext), generated.wrapped(),

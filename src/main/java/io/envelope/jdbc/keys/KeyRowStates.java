@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.crypto.KeyRowsMac;
 
@@ -79,7 +79,7 @@ public final class KeyRowStates {
                 sealed.add(row.withState(seq, KeyRowsMac.compute(newestKey, message(table, seq, versions, row))));
             }
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key("authenticating the key rows of table " + table + " failed: "
+            throw EnvelopeErrors.key("authenticating the key rows of table " + table + " failed: "
                     + e.getClass().getSimpleName(), e);
         }
         return sealed;

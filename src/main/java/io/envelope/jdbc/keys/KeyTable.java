@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,7 +115,7 @@ final class KeyTable {
                     KeyRow now = find(after, old.keyVersion());
                     int changed = now == null ? delete(c, old) : update(c, old, now);
                     if (changed != 1) {
-                        throw EnvelopeException.key("key table " + name() + ": key version " + old.keyVersion()
+                        throw EnvelopeErrors.key("key table " + name() + ": key version " + old.keyVersion()
                                 + " of table " + tableIdentity + " changed while " + what + " (another command at the"
                                 + " same time?); nothing was changed, run the command again");
                     }
@@ -130,7 +130,7 @@ final class KeyTable {
                             ps.executeUpdate();
                         } catch (SQLException e) {
                             if (d.isDuplicateKey(e)) {
-                                throw EnvelopeException.key("key table " + name() + ": key version "
+                                throw EnvelopeErrors.key("key table " + name() + ": key version "
                                         + now.keyVersion() + " of table " + tableIdentity + " was created at the same"
                                         + " moment by another process; nothing was changed", e);
                             }
@@ -251,7 +251,7 @@ final class KeyTable {
                 KeyStatus status = KeyStatus.fromDbValue(statusText == null ? null : statusText.trim());
                 if (status == null) {
                     KeyAudit.rowsRefused(name(), table, "key version " + version + " has status '" + statusText + "'");
-                    throw EnvelopeException.key("key table " + name() + ": table " + table + " key version " + version
+                    throw EnvelopeErrors.key("key table " + name() + ": table " + table + " key version " + version
                             + " has status '" + statusText + "', not one of active, retiring, retired");
                 }
                 Timestamp created = rs.getTimestamp(7);
@@ -289,10 +289,10 @@ final class KeyTable {
         try {
             return work.run();
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(EnvelopeException.PREFIX)) {
+            if (e.getMessage() != null && e.getMessage().startsWith(EnvelopeErrors.PREFIX)) {
                 throw e;
             }
-            throw EnvelopeException.key("key table " + name() + ": " + operation + " failed: " + e.getMessage(), e);
+            throw EnvelopeErrors.key("key table " + name() + ": " + operation + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -115,7 +115,7 @@ enum KeyTableDialect {
         if (lower.contains("mariadb") || lower.contains("mysql")) {
             return MARIADB;
         }
-        throw EnvelopeException.key("key table " + keyTable + ": database '" + product
+        throw EnvelopeErrors.key("key table " + keyTable + ": database '" + product
                 + "' is not supported for the key table (PostgreSQL, H2, MariaDB or MySQL)");
     }
 

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -61,7 +61,7 @@ final class KeyTableLocation {
     String sqlName() throws SQLException {
         String n = sqlName;
         if (n == null) {
-            throw EnvelopeException.key("key table " + name + " is not resolved yet");
+            throw EnvelopeErrors.key("key table " + name + " is not resolved yet");
         }
         return n;
     }
@@ -99,7 +99,7 @@ final class KeyTableLocation {
             return;
         }
         if (name == null || !TABLE_NAME.matcher(name).matches()) {
-            throw EnvelopeException.config("key-table: '" + name + "' is not a table name ([schema.]table)");
+            throw EnvelopeErrors.config("key-table: '" + name + "' is not a table name ([schema.]table)");
         }
         DatabaseMetaData meta = connection.getMetaData();
         KeyTableDialect d = KeyTableDialect.detect(meta, name);
@@ -111,7 +111,7 @@ final class KeyTableLocation {
             schema = connection.getSchema() != null && d != KeyTableDialect.MARIADB ? connection.getSchema()
                     : connection.getCatalog();
             if (schema == null) {
-                throw EnvelopeException.config("key-table: '" + name + "' has no schema and the connection reports no"
+                throw EnvelopeErrors.config("key-table: '" + name + "' has no schema and the connection reports no"
                         + " current schema: qualify it (schema.table)");
             }
             String quote = meta.getIdentifierQuoteString();
@@ -140,7 +140,7 @@ final class KeyTableLocation {
      * (create-key-table: false); null when it may be created.
      */
     SQLException missing() throws SQLException {
-        return create ? null : EnvelopeException.config("key table " + sqlName() + " does not exist and"
+        return create ? null : EnvelopeErrors.config("key table " + sqlName() + " does not exist and"
                 + " create-key-table is false: create it (see the key table DDL in the docs) or set create-key-table:"
                 + " true");
     }
@@ -173,7 +173,7 @@ final class KeyTableLocation {
         }
         createTable(connection, dialect, qualified);
         if (!exists(connection.getMetaData(), dialect == KeyTableDialect.MARIADB, schema, table)) {
-            throw EnvelopeException.config("key table " + qualified + " was created but cannot be found");
+            throw EnvelopeErrors.config("key table " + qualified + " was created but cannot be found");
         }
         checkExisting(connection, qualified);
     }
@@ -195,7 +195,7 @@ final class KeyTableLocation {
         } catch (SQLException e) {
             createdHere = false;
             if (!d.isDuplicateTable(e)) {
-                throw EnvelopeException.key("key table " + qualified + ": creating it failed: " + e.getMessage(), e);
+                throw EnvelopeErrors.key("key table " + qualified + ": creating it failed: " + e.getMessage(), e);
             }
             // Another process created it at the same moment: fine.
         }
@@ -220,7 +220,7 @@ final class KeyTableLocation {
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw EnvelopeException.config("key table " + qualified + " was found by the driver's metadata"
+                    throw EnvelopeErrors.config("key table " + qualified + " was found by the driver's metadata"
                             + " but not in pg_class");
                 }
                 String owner = rs.getString(1);
@@ -230,7 +230,7 @@ final class KeyTableLocation {
                 boolean ok = expectedOwner != null ? expectedOwner.equals(owner) : member;
                 if (!ok) {
                     KeyAudit.keyTableRefused(qualified, owner, user);
-                    throw EnvelopeException.config("key table " + qualified + " is owned by role " + owner + ", which is "
+                    throw EnvelopeErrors.config("key table " + qualified + " is owned by role " + owner + ", which is "
                             + (expectedOwner != null ? "not the configured key-table-owner '" + expectedOwner + "'"
                             : "neither the connecting role " + user + " nor a role it is a member of")
                             + ": a key table someone else controls could hand this application keys of their choosing"

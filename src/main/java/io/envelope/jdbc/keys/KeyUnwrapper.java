@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.kms.EncryptionContext;
 import io.envelope.jdbc.kms.KmsProvider;
@@ -29,14 +29,14 @@ final class KeyUnwrapper {
         if (!provider.equals(row.kmsProvider())) {
             String reason = "kms_provider '" + row.kmsProvider() + "' is not the configured provider '" + provider + "'";
             KeyAudit.unwrapRefused(row.tableName(), row.keyVersion(), row.kmsKeyId(), reason);
-            throw EnvelopeException.key("key table " + keyTable + ": table " + row.tableName() + " key version "
+            throw EnvelopeErrors.key("key table " + keyTable + ": table " + row.tableName() + " key version "
                     + row.keyVersion() + " is refused: its " + reason);
         }
         if (row.kmsKeyId() == null || !kms.isAllowed(row.kmsKeyId())) {
             String reason = "kms_key_id '" + row.kmsKeyId() + "' is neither the configured KMS key '"
                     + kms.masterKeyId() + "' nor in kms.allowed-key-ids";
             KeyAudit.unwrapRefused(row.tableName(), row.keyVersion(), row.kmsKeyId(), reason);
-            throw EnvelopeException.key("key table " + keyTable + ": table " + row.tableName() + " key version "
+            throw EnvelopeErrors.key("key table " + keyTable + ": table " + row.tableName() + " key version "
                     + row.keyVersion() + " is refused: its " + reason);
         }
     }
@@ -53,12 +53,12 @@ final class KeyUnwrapper {
             if (namesTheKmsCall(e)) {
                 throw (SQLException) e;
             }
-            throw EnvelopeException.key("KMS Decrypt of the data key of table " + row.tableName() + " key version "
+            throw EnvelopeErrors.key("KMS Decrypt of the data key of table " + row.tableName() + " key version "
                     + row.keyVersion() + " under KMS key " + row.kmsKeyId() + " failed", e);
         }
         try {
             if (plaintext == null || plaintext.length != DataKey.KEY_BYTES) {
-                SQLException wrong = EnvelopeException.key("KMS Decrypt of the data key of table " + row.tableName()
+                SQLException wrong = EnvelopeErrors.key("KMS Decrypt of the data key of table " + row.tableName()
                         + " key version " + row.keyVersion() + " under KMS key " + row.kmsKeyId() + " returned "
                         + (plaintext == null ? "nothing" : plaintext.length + " bytes") + ", not "
                         + DataKey.KEY_BYTES);
@@ -82,6 +82,6 @@ final class KeyUnwrapper {
      */
     static boolean namesTheKmsCall(Exception e) {
         return e instanceof SQLException && e.getMessage() != null
-                && e.getMessage().startsWith(EnvelopeException.PREFIX + "KMS ");
+                && e.getMessage().startsWith(EnvelopeErrors.PREFIX + "KMS ");
     }
 }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +54,7 @@ final class SingleFlight<K, V> {
             return running.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw EnvelopeException.key("interrupted while waiting for " + what, e);
+            throw EnvelopeErrors.key("interrupted while waiting for " + what, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException failure) {
@@ -67,7 +67,7 @@ final class SingleFlight<K, V> {
             if (cause instanceof Error failure) {
                 throw failure;
             }
-            throw EnvelopeException.key(what + " failed", cause);
+            throw EnvelopeErrors.key(what + " failed", cause);
         }
     }
 }

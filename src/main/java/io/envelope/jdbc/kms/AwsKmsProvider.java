@@ -1,6 +1,6 @@
 package io.envelope.jdbc.kms;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.KmsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ public final class AwsKmsProvider implements KmsProvider {
      */
     public static AwsKmsProvider fromConfig(KmsConfig config) throws SQLException {
         if (!PROVIDER_NAME.equals(config.provider())) {
-            throw EnvelopeException.config("kms.provider: '" + config.provider() + "' is not aws-kms");
+            throw EnvelopeErrors.config("kms.provider: '" + config.provider() + "' is not aws-kms");
         }
         KmsClient client = buildClient(config);
         try {
@@ -154,7 +154,7 @@ public final class AwsKmsProvider implements KmsProvider {
                     ? " (kms.region is not set and the SDK's default region chain found none: set kms.region,"
                     + " AWS_REGION or the profile's region)"
                     : "";
-            throw EnvelopeException.config("kms: cannot set up the AWS KMS client" + hint + ": "
+            throw EnvelopeErrors.config("kms: cannot set up the AWS KMS client" + hint + ": "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
@@ -178,11 +178,11 @@ public final class AwsKmsProvider implements KmsProvider {
         }
         KmsAudit.call(PROVIDER_NAME, "DescribeKey", metadata == null ? keyId : metadata.arn(), null, null, started);
         if (metadata == null || metadata.arn() == null) {
-            throw EnvelopeException.key("KMS DescribeKey of " + configKey + " '" + keyId + "' returned no key ARN");
+            throw EnvelopeErrors.key("KMS DescribeKey of " + configKey + " '" + keyId + "' returned no key ARN");
         }
         if (metadata.keyUsage() != null && metadata.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT
                 || metadata.keySpec() != null && metadata.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
-            throw EnvelopeException.config(configKey + ": '" + keyId + "' is KMS key " + metadata.arn()
+            throw EnvelopeErrors.config(configKey + ": '" + keyId + "' is KMS key " + metadata.arn()
                     + " with key spec " + metadata.keySpecAsString() + " and usage " + metadata.keyUsageAsString()
                     + "; data keys need a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)");
         }
@@ -216,7 +216,7 @@ public final class AwsKmsProvider implements KmsProvider {
         }
         KmsAudit.call(PROVIDER_NAME, "DescribeKey", keyArn, null, null, started);
         if (metadata != null && metadata.keyState() != null && !"Enabled".equals(metadata.keyStateAsString())) {
-            throw EnvelopeException.key("KMS key " + keyArn + " is in state " + metadata.keyStateAsString()
+            throw EnvelopeErrors.key("KMS key " + keyArn + " is in state " + metadata.keyStateAsString()
                     + ": data keys cannot be made or unwrapped until it is enabled");
         }
     }
@@ -247,13 +247,13 @@ public final class AwsKmsProvider implements KmsProvider {
             if (plaintext != null) {
                 Arrays.fill(plaintext, (byte) 0);
             }
-            throw EnvelopeException.key("KMS GenerateDataKey " + place(keyArn, context)
+            throw EnvelopeErrors.key("KMS GenerateDataKey " + place(keyArn, context)
                     + " returned an incomplete data key");
         }
         String wrappedUnder = response.keyId() == null ? keyArn : response.keyId();
         if (!keyArn.equals(wrappedUnder)) {
             Arrays.fill(plaintext, (byte) 0);
-            throw EnvelopeException.key("KMS GenerateDataKey " + place(keyArn, context) + " answered that it used KMS"
+            throw EnvelopeErrors.key("KMS GenerateDataKey " + place(keyArn, context) + " answered that it used KMS"
                     + " key " + wrappedUnder + " instead");
         }
         return new GeneratedDataKey(plaintext, wrapped, keyArn);
@@ -266,7 +266,7 @@ public final class AwsKmsProvider implements KmsProvider {
                 () -> client.decrypt(r -> r.keyId(kmsKeyId).ciphertextBlob(SdkBytes.fromByteArray(wrapped))
                         .encryptionContext(context.asMap())));
         if (response.plaintext() == null) {
-            throw EnvelopeException.key("KMS Decrypt " + place(kmsKeyId, context) + " returned no plaintext");
+            throw EnvelopeErrors.key("KMS Decrypt " + place(kmsKeyId, context) + " returned no plaintext");
         }
         return response.plaintext().asByteArrayUnsafe();
     }
@@ -275,7 +275,7 @@ public final class AwsKmsProvider implements KmsProvider {
     public byte[] reEncrypt(String fromKmsKeyId, byte[] wrapped, String toKmsKeyId, EncryptionContext context)
             throws SQLException {
         if (toKmsKeyId == null || !toKmsKeyId.startsWith("arn:") || !toKmsKeyId.contains(":key/")) {
-            throw EnvelopeException.key("KMS ReEncrypt " + place(fromKmsKeyId, context) + ": the destination '"
+            throw EnvelopeErrors.key("KMS ReEncrypt " + place(fromKmsKeyId, context) + ": the destination '"
                     + toKmsKeyId + "' is not a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); resolve an alias or key id"
                     + " first, so that the key table records the ARN");
         }
@@ -285,7 +285,7 @@ public final class AwsKmsProvider implements KmsProvider {
                         .sourceEncryptionContext(context.asMap())
                         .destinationEncryptionContext(context.asMap())));
         if (response.ciphertextBlob() == null) {
-            throw EnvelopeException.key("KMS ReEncrypt " + place(fromKmsKeyId, context) + " returned no ciphertext");
+            throw EnvelopeErrors.key("KMS ReEncrypt " + place(fromKmsKeyId, context) + " returned no ciphertext");
         }
         return response.ciphertextBlob().asByteArray();
     }
@@ -343,7 +343,7 @@ public final class AwsKmsProvider implements KmsProvider {
                 : e.getMessage();
         String message = "KMS " + what + " failed: " + code + " (" + explain(code) + ")"
                 + (detail == null || detail.isBlank() ? "" : "; KMS said: " + detail);
-        return EnvelopeException.key(message, e);
+        return EnvelopeErrors.key(message, e);
     }
 
     private static String explain(String code) {

@@ -6,7 +6,7 @@ import java.sql.SQLException;
  * The seam to a key management service: it makes and unwraps data keys, and never sees row data.
  * Implementations are thread-safe and shared by every connection of one configuration.
  *
- * <p>Failures are {@link SQLException}s built with {@link io.envelope.jdbc.EnvelopeException#key}, naming the
+ * <p>Failures are {@link SQLException}s built with {@link io.envelope.jdbc.EnvelopeErrors#key}, naming the
  * operation, the master key and the table; never key material.
  */
 public interface KmsProvider extends AutoCloseable {

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.kms;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.KmsConfig;
 
 import java.sql.SQLException;
@@ -32,19 +32,19 @@ public final class KmsProviders {
             checkAwsSdkPresent();
             return AwsKmsProvider.fromConfig(config);
         }
-        throw EnvelopeException.config("kms.provider: '" + provider + "' is not one of "
+        throw EnvelopeErrors.config("kms.provider: '" + provider + "' is not one of "
                 + KmsConfig.PROVIDER_AWS + ", " + KmsConfig.PROVIDER_LOCAL);
     }
 
     /** The AWS SDK is an optional dependency: say what is missing instead of a NoClassDefFoundError. */
     private static void checkAwsSdkPresent() throws SQLException {
         if (!present(KMS_CLIENT)) {
-            throw EnvelopeException.config("kms.provider: 'aws-kms' needs the AWS SDK for Java v2 on the class path,"
+            throw EnvelopeErrors.config("kms.provider: 'aws-kms' needs the AWS SDK for Java v2 on the class path,"
                     + " and software.amazon.awssdk:kms is missing: add it (version from software.amazon.awssdk:bom;"
                     + " see the README, AWS KMS)");
         }
         if (!KmsHttpClients.anyPresent()) {
-            throw EnvelopeException.config("kms.provider: 'aws-kms' needs a synchronous HTTP client of the AWS SDK"
+            throw EnvelopeErrors.config("kms.provider: 'aws-kms' needs a synchronous HTTP client of the AWS SDK"
                     + " on the class path, and none is there (were they excluded?): add"
                     + " software.amazon.awssdk:url-connection-client, or keep the apache-client that"
                     + " software.amazon.awssdk:kms brings (see the README, AWS KMS)");

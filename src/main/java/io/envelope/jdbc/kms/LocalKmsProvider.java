@@ -1,6 +1,6 @@
 package io.envelope.jdbc.kms;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.KmsConfig;
 import io.envelope.jdbc.crypto.WipeableKey;
 
@@ -68,7 +68,7 @@ public final class LocalKmsProvider implements KmsProvider {
     public static LocalKmsProvider fromConfig(KmsConfig config, Function<String, String> environment)
             throws SQLException {
         if (!PROVIDER_NAME.equals(config.provider())) {
-            throw EnvelopeException.config("kms.provider: '" + config.provider() + "' is not local");
+            throw EnvelopeErrors.config("kms.provider: '" + config.provider() + "' is not local");
         }
         if (config.masterKeyFile() != null && config.masterKeyEnv() == null) {
             return ofWiped(readKeyFile(config.masterKeyFile()), "master-key-file " + config.masterKeyFile());
@@ -76,7 +76,7 @@ public final class LocalKmsProvider implements KmsProvider {
         if (config.masterKeyEnv() != null && config.masterKeyFile() == null) {
             return ofWiped(readKeyEnv(config.masterKeyEnv(), environment), "master-key-env " + config.masterKeyEnv());
         }
-        throw EnvelopeException.config("kms: provider local needs exactly one of master-key-file and master-key-env");
+        throw EnvelopeErrors.config("kms: provider local needs exactly one of master-key-file and master-key-env");
     }
 
     /**
@@ -86,7 +86,7 @@ public final class LocalKmsProvider implements KmsProvider {
      */
     public static LocalKmsProvider ofKey(byte[] masterKey, String description) throws SQLException {
         if (masterKey == null || masterKey.length != KEY_BYTES) {
-            throw EnvelopeException.config("local master key (" + description + ") has "
+            throw EnvelopeErrors.config("local master key (" + description + ") has "
                     + (masterKey == null ? 0 : masterKey.length) + " bytes; expected " + KEY_BYTES);
         }
         return new LocalKmsProvider(masterKey, description);
@@ -116,16 +116,16 @@ public final class LocalKmsProvider implements KmsProvider {
         try {
             content = Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
-            throw EnvelopeException.config(what + " does not exist");
+            throw EnvelopeErrors.config(what + " does not exist");
         } catch (IOException | RuntimeException e) {
-            throw EnvelopeException.config(what + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw EnvelopeErrors.config(what + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         try {
             if (content.length == KEY_BYTES) {
                 return content;
             }
             if (content.length == 0) {
-                throw EnvelopeException.config(what + " is empty; expected 32 raw bytes or base64 of 32 bytes");
+                throw EnvelopeErrors.config(what + " is empty; expected 32 raw bytes or base64 of 32 bytes");
             }
             String text = new String(content, StandardCharsets.ISO_8859_1);
             byte[] decoded = decodeBase64(text);
@@ -134,7 +134,7 @@ public final class LocalKmsProvider implements KmsProvider {
                 if (decoded != null) {
                     Arrays.fill(decoded, (byte) 0);
                 }
-                throw EnvelopeException.config(what + " holds " + content.length
+                throw EnvelopeErrors.config(what + " holds " + content.length
                         + " bytes, which are neither 32 raw bytes nor base64 of 32 bytes" + asBase64);
             }
             return decoded;
@@ -149,18 +149,18 @@ public final class LocalKmsProvider implements KmsProvider {
         String what = "kms.master-key-env: environment variable " + variable;
         String value = environment.apply(variable);
         if (value == null) {
-            throw EnvelopeException.config(what + " is not set");
+            throw EnvelopeErrors.config(what + " is not set");
         }
         if (value.isBlank()) {
-            throw EnvelopeException.config(what + " is empty; expected base64 of 32 bytes");
+            throw EnvelopeErrors.config(what + " is empty; expected base64 of 32 bytes");
         }
         byte[] decoded = decodeBase64(value);
         if (decoded == null) {
-            throw EnvelopeException.config(what + " is not base64 (expected base64 of 32 bytes)");
+            throw EnvelopeErrors.config(what + " is not base64 (expected base64 of 32 bytes)");
         }
         if (decoded.length != KEY_BYTES) {
             Arrays.fill(decoded, (byte) 0);
-            throw EnvelopeException.config(what + " holds base64 of " + decodedLength(value)
+            throw EnvelopeErrors.config(what + " holds base64 of " + decodedLength(value)
                     + " bytes; expected base64 of 32 bytes");
         }
         return decoded;
@@ -207,7 +207,7 @@ public final class LocalKmsProvider implements KmsProvider {
             byte[] digest = mac.doFinal(KEY_ID_LABEL);
             return KEY_ID_PREFIX + HexFormat.of().formatHex(digest, 0, 16);
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key("local master key: HMAC-SHA-256 is not available in this JVM", e);
+            throw EnvelopeErrors.key("local master key: HMAC-SHA-256 is not available in this JVM", e);
         }
     }
 
@@ -277,7 +277,7 @@ public final class LocalKmsProvider implements KmsProvider {
                                       EncryptionContext context) throws SQLException {
         checkOwnKey("ReEncrypt", fromKmsKeyId, context);
         if (!masterKeyId.equals(toKmsKeyId)) {
-            throw EnvelopeException.key("ReEncrypt of the data key of table " + context.tableIdentity()
+            throw EnvelopeErrors.key("ReEncrypt of the data key of table " + context.tableIdentity()
                     + " version " + context.keyVersion() + ": cannot re-wrap to '" + toKmsKeyId
                     + "'; the local provider holds only its own master key " + masterKeyId
                     + ", so data keys can be re-wrapped only under it (moving to another local master key needs"
@@ -307,7 +307,7 @@ public final class LocalKmsProvider implements KmsProvider {
 
     private void checkOwnKey(String operation, String kmsKeyId, EncryptionContext context) throws SQLException {
         if (!masterKeyId.equals(kmsKeyId)) {
-            throw EnvelopeException.key(operation + " of the data key of table " + context.tableIdentity()
+            throw EnvelopeErrors.key(operation + " of the data key of table " + context.tableIdentity()
                     + " version " + context.keyVersion() + ": the key row names KMS key '" + kmsKeyId
                     + "' but the local master key is " + masterKeyId);
         }
@@ -330,7 +330,7 @@ public final class LocalKmsProvider implements KmsProvider {
             System.arraycopy(sealed, 0, blob, 1 + NONCE_BYTES, sealed.length);
             return blob;
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key(operation + " of the data key of table " + context.tableIdentity()
+            throw EnvelopeErrors.key(operation + " of the data key of table " + context.tableIdentity()
                     + " version " + context.keyVersion() + " under " + masterKeyId + " failed: "
                     + e.getClass().getSimpleName(), e);
         }
@@ -341,11 +341,11 @@ public final class LocalKmsProvider implements KmsProvider {
         String what = operation + " of the data key of table " + context.tableIdentity() + " version "
                 + context.keyVersion() + " under " + masterKeyId;
         if (wrapped == null || wrapped.length != WRAPPED_BYTES) {
-            throw EnvelopeException.key(what + ": the wrapped key has " + (wrapped == null ? 0 : wrapped.length)
+            throw EnvelopeErrors.key(what + ": the wrapped key has " + (wrapped == null ? 0 : wrapped.length)
                     + " bytes, not the " + WRAPPED_BYTES + " of the local format");
         }
         if (wrapped[0] != FORMAT) {
-            throw EnvelopeException.key(what + ": unknown wrapped key format " + (wrapped[0] & 0xff)
+            throw EnvelopeErrors.key(what + ": unknown wrapped key format " + (wrapped[0] & 0xff)
                     + " (this build reads format " + FORMAT + ")");
         }
         try {
@@ -356,16 +356,16 @@ public final class LocalKmsProvider implements KmsProvider {
             cipher.updateAAD(context.asAad());
             return cipher.doFinal(wrapped, 1 + NONCE_BYTES, wrapped.length - 1 - NONCE_BYTES);
         } catch (AEADBadTagException e) {
-            throw EnvelopeException.key(what + " failed: the wrapped key does not authenticate (it was altered,"
+            throw EnvelopeErrors.key(what + " failed: the wrapped key does not authenticate (it was altered,"
                     + " copied from another table's or version's row, or wrapped under another master key)");
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key(what + " failed: " + e.getClass().getSimpleName(), e);
+            throw EnvelopeErrors.key(what + " failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
     private void checkOpen(String operation, EncryptionContext context) throws SQLException {
         if (closed) {
-            throw EnvelopeException.key(operation + " of the data key of table " + context.tableIdentity()
+            throw EnvelopeErrors.key(operation + " of the data key of table " + context.tableIdentity()
                     + " version " + context.keyVersion() + ": the local KMS provider is closed");
         }
     }

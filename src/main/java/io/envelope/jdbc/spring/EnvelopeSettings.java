@@ -1,6 +1,6 @@
 package io.envelope.jdbc.spring;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
@@ -100,7 +100,7 @@ final class EnvelopeSettings {
         String location = environment.getProperty(CONFIG);
         Map<String, Object> inline = inline(environment);
         if (hasText(location) && !inline.isEmpty()) {
-            throw EnvelopeException.config("both " + CONFIG + " and settings under " + PREFIX + ". ("
+            throw EnvelopeErrors.config("both " + CONFIG + " and settings under " + PREFIX + ". ("
                     + String.join(", ", inline.keySet()) + ") are given; keep one: the file, or the settings");
         }
         if (hasText(location)) {

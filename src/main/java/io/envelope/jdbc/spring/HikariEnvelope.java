@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.envelope.jdbc.EnvelopeDataSource;
 import io.envelope.jdbc.EnvelopeDriver;
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeUrl;
 
@@ -37,7 +37,7 @@ final class HikariEnvelope {
             return; // already a pool of envelope-jdbc connections
         }
         if (hikari.isRunning()) {
-            throw EnvelopeException.config("HikariCP pool " + hikari.getPoolName() + " was started before"
+            throw EnvelopeErrors.config("HikariCP pool " + hikari.getPoolName() + " was started before"
                     + " envelope-jdbc could wrap it; nothing may take a connection from it while the application"
                     + " context starts (or wrap it yourself: new EnvelopeDataSource(pool, configuration))");
         }
@@ -48,7 +48,7 @@ final class HikariEnvelope {
         }
         String url = hikari.getJdbcUrl();
         if (url == null) {
-            throw EnvelopeException.config("HikariCP pool " + hikari.getPoolName() + " has no jdbcUrl (it uses"
+            throw EnvelopeErrors.config("HikariCP pool " + hikari.getPoolName() + " has no jdbcUrl (it uses"
                     + " dataSourceClassName " + hikari.getDataSourceClassName() + "); envelope-jdbc wraps pools"
                     + " configured by URL. Give spring.datasource.url, or wrap it yourself with EnvelopeDataSource");
         }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.sql;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.sql.lexer.LexedSql;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
@@ -147,7 +147,7 @@ public final class SqlAnalyzer {
         } catch (RuntimeException e) {
             // A defect or an environment problem in analysis must not let the statement through (fail closed).
             // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
-            throw EnvelopeException.general("SQL analysis failed for a statement that names configured table "
+            throw EnvelopeErrors.general("SQL analysis failed for a statement that names configured table "
                     + tables + ", so it is refused ("
                     + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
         }

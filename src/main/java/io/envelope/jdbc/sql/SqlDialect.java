@@ -1,6 +1,6 @@
 package io.envelope.jdbc.sql;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.lexer.H2Lexer;
@@ -105,12 +105,12 @@ public final class SqlDialect {
             return H2;
         }
         if (MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
-            throw EnvelopeException.config("the target database is " + name + ": envelope-jdbc's support for "
+            throw EnvelopeErrors.config("the target database is " + name + ": envelope-jdbc's support for "
                     + "MariaDB and MySQL is not finished (their SQL is lexed, but the analysis and storage have not "
                     + "been checked against those servers), so the connection is refused. envelope-jdbc supports "
                     + "PostgreSQL (and H2, for demos and tests).");
         }
-        throw EnvelopeException.config("the target database is " + (product == null ? "unknown" : product)
+        throw EnvelopeErrors.config("the target database is " + (product == null ? "unknown" : product)
                 + ", whose SQL envelope-jdbc does not analyse: it supports PostgreSQL (and H2, for demos and "
                 + "tests). Connect to one of those; other databases' quoting and comment rules could let "
                 + "plaintext past the analysis, so the connection is refused.");
@@ -138,12 +138,12 @@ public final class SqlDialect {
         String name = product == null ? "" : product.trim();
         String charset = clientCharset == null ? "" : clientCharset.trim().toLowerCase(Locale.ROOT);
         if (!SAFE_CLIENT_CHARSETS.contains(charset)) {
-            throw EnvelopeException.config("the session's character_set_client is " + charset + ": in it the server "
+            throw EnvelopeErrors.config("the session's character_set_client is " + charset + ": in it the server "
                     + "may read a quote or backslash byte as part of another character, so strings would not end "
                     + "where envelope-jdbc sees them end, and the connection is refused. Use utf8mb4.");
         }
         if (!MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
-            throw EnvelopeException.config("the target database is " + (product == null ? "unknown" : product)
+            throw EnvelopeErrors.config("the target database is " + (product == null ? "unknown" : product)
                     + ", not MySQL or MariaDB");
         }
         boolean ansiQuotes = false;
@@ -163,7 +163,7 @@ public final class SqlDialect {
             strict |= STRICT_MODES.contains(mode);
         }
         if (unknown.length() > 0) {
-            throw EnvelopeException.config("the session's sql_mode includes " + unknown + ", which change how "
+            throw EnvelopeErrors.config("the session's sql_mode includes " + unknown + ", which change how "
                     + name + " reads SQL in ways envelope-jdbc does not model, so the connection is refused. "
                     + "Remove them from sql_mode for the sessions that go through envelope-jdbc.");
         }
@@ -171,7 +171,7 @@ public final class SqlDialect {
         try {
             identifiers = IdentifierCase.mysql(lowerCaseTableNames);
         } catch (IllegalArgumentException e) {
-            throw EnvelopeException.config("the server reports lower_case_table_names = " + lowerCaseTableNames
+            throw EnvelopeErrors.config("the server reports lower_case_table_names = " + lowerCaseTableNames
                     + ", which MySQL and MariaDB do not have, so the connection is refused");
         }
         return new SqlDialect(Family.MYSQL, name.equalsIgnoreCase("mariadb") ? "MariaDB" : "MySQL",
@@ -189,7 +189,7 @@ public final class SqlDialect {
              ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode, @@lower_case_table_names,"
                      + " @@SESSION.character_set_client")) {
             if (!rs.next()) {
-                throw EnvelopeException.config("cannot read the session's sql_mode from the " + product + " server");
+                throw EnvelopeErrors.config("cannot read the session's sql_mode from the " + product + " server");
             }
             return mysql(product, rs.getString(1), rs.getInt(2), rs.getString(3));
         }

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.sql;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.lexer.LexedSql;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
@@ -137,7 +137,7 @@ final class StatementAnalysis {
                 // a view reading encrypted columns, a table above a configured one in an inheritance tree
                 String refusal = ctx.schema().refusal(schemaName, ctx.normalize(t.getName()));
                 if (refusal != null) {
-                    throw EnvelopeException.refused(io.envelope.jdbc.RefusalReason.VIEW, refusal);
+                    throw EnvelopeErrors.refused(io.envelope.jdbc.RefusalReason.VIEW, refusal);
                 }
                 EncryptedTable configured = ctx.schema().table(schemaName, ctx.normalize(t.getName()));
                 if (configured != null) {

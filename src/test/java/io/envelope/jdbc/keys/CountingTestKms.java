@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.kms.EncryptionContext;
 import io.envelope.jdbc.kms.GeneratedDataKey;
 import io.envelope.jdbc.kms.KmsProvider;
@@ -137,16 +137,16 @@ public final class CountingTestKms implements KmsProvider {
         if (latch != null && holdWhich.test(context)) {
             try {
                 if (!latch.await(30, TimeUnit.SECONDS)) {
-                    throw EnvelopeException.key("test KMS: held decrypt timed out");
+                    throw EnvelopeErrors.key("test KMS: held decrypt timed out");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw EnvelopeException.key("test KMS: interrupted", e);
+                throw EnvelopeErrors.key("test KMS: interrupted", e);
             }
         }
         decryptCalls.incrementAndGet();
         if (failNextDecrypts.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-            throw EnvelopeException.key("test KMS Decrypt under " + kmsKeyId + ": injected failure");
+            throw EnvelopeErrors.key("test KMS Decrypt under " + kmsKeyId + ": injected failure");
         }
         return unwrap(kmsKeyId, wrapped, context);
     }
@@ -156,7 +156,7 @@ public final class CountingTestKms implements KmsProvider {
             throws SQLException {
         reEncryptCalls.incrementAndGet();
         if (!keyId.equals(toKmsKeyId)) {
-            throw EnvelopeException.key("test KMS ReEncrypt: unknown target key " + toKmsKeyId);
+            throw EnvelopeErrors.key("test KMS ReEncrypt: unknown target key " + toKmsKeyId);
         }
         byte[] plaintext = unwrap(fromKmsKeyId, wrapped, context);
         try {
@@ -179,17 +179,17 @@ public final class CountingTestKms implements KmsProvider {
             System.arraycopy(sealed, 0, out, 12, sealed.length);
             return out;
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key("test KMS GenerateDataKey failed", e);
+            throw EnvelopeErrors.key("test KMS GenerateDataKey failed", e);
         }
     }
 
     private byte[] unwrap(String kmsKeyId, byte[] wrapped, EncryptionContext context) throws SQLException {
         byte[] master = keyId.equals(kmsKeyId) ? masterKey : otherMasters.get(kmsKeyId);
         if (master == null) {
-            throw EnvelopeException.key("test KMS Decrypt: unknown master key " + kmsKeyId);
+            throw EnvelopeErrors.key("test KMS Decrypt: unknown master key " + kmsKeyId);
         }
         if (wrapped == null || wrapped.length < 12 + 16) {
-            throw EnvelopeException.key("test KMS Decrypt under " + kmsKeyId + ": malformed wrapped key");
+            throw EnvelopeErrors.key("test KMS Decrypt under " + kmsKeyId + ": malformed wrapped key");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -198,11 +198,11 @@ public final class CountingTestKms implements KmsProvider {
             cipher.updateAAD(context.asAad());
             return cipher.doFinal(wrapped, 12, wrapped.length - 12);
         } catch (AEADBadTagException e) {
-            throw EnvelopeException.key("test KMS Decrypt under " + kmsKeyId + " for table "
+            throw EnvelopeErrors.key("test KMS Decrypt under " + kmsKeyId + " for table "
                     + context.tableIdentity() + " version " + context.keyVersion()
                     + ": the wrapped key does not authenticate (wrong table, version or master key)", e);
         } catch (GeneralSecurityException e) {
-            throw EnvelopeException.key("test KMS Decrypt under " + kmsKeyId + " failed", e);
+            throw EnvelopeErrors.key("test KMS Decrypt under " + kmsKeyId + " failed", e);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.envelope.jdbc.keys;
 
-import io.envelope.jdbc.EnvelopeException;
+import io.envelope.jdbc.EnvelopeErrors;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -46,7 +46,7 @@ class KeyCacheTest {
     void failureIsNotCached() throws SQLException {
         KeyCache<String, String> cache = new KeyCache<>(Duration.ofMinutes(1), clock, "test");
         assertThatThrownBy(() -> cache.get("k", () -> {
-            throw EnvelopeException.key("boom");
+            throw EnvelopeErrors.key("boom");
         })).hasMessageContaining("boom");
         assertThat(cache.get("k", this::load)).isEqualTo("v1");
     }
@@ -66,7 +66,7 @@ class KeyCacheTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    throw EnvelopeException.key("kms down");
+                    throw EnvelopeErrors.key("kms down");
                 });
                 return null;
             } catch (SQLException | RuntimeException e) {

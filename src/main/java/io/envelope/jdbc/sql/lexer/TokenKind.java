@@ -41,7 +41,7 @@ public enum TokenKind {
     CLOSE_PAREN,
     COMMA,
     DOT,
-    /** Any other single character ({@code [}, {@code ]}, {@code {}, a lone {@code $}, ...). */
+    /** Any other single character ({@code [}, {@code ]}, <code>{</code>, a lone {@code $}, ...). */
     OTHER,
     /** {@code -- ...} to the end of the line (on H2 also {@code // ...}). */
     LINE_COMMENT,

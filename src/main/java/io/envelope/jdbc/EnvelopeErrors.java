@@ -15,11 +15,11 @@ import java.sql.SQLSyntaxErrorException;
  * key version, config key, KMS operation). Callers must never pass plaintext values or key material
  * into a message: messages name places, never data.
  */
-public final class EnvelopeException {
+public final class EnvelopeErrors {
 
     public static final String PREFIX = "envelope-jdbc: ";
 
-    private EnvelopeException() {
+    private EnvelopeErrors() {
     }
 
     /**
