@@ -13,13 +13,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -34,7 +32,7 @@ final class Canonical {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final long CANONICAL_NAN = 0x7ff8000000000000L;
-    private static final long MICROS_PER_DAY = 86_400_000_000L;
+    static final long MICROS_PER_DAY = 86_400_000_000L;
 
     private Canonical() {
     }
@@ -69,14 +67,16 @@ final class Canonical {
             case BOOLEAN:
                 return new byte[] {(byte) (bool(value, cfg, place) ? 1 : 0)};
             case DATE:
-                return longBytes(date(value, cfg, place).toEpochDay());
+                return longBytes(CanonicalTimes.date(value, cfg, place).toEpochDay());
             case TIME:
-                return longBytes(timeMicros(value, cfg, place));
+                return longBytes(CanonicalTimes.timeMicros(value, cfg, place));
             case TIMESTAMP:
-                return longBytes(micros(timestamp(value, cfg, place).toInstant(ZoneOffset.UTC),
-                        value instanceof String, cfg, place));
+                return longBytes(CanonicalTimes.micros(
+                        CanonicalTimes.timestamp(value, cfg, place).toInstant(ZoneOffset.UTC), value instanceof String,
+                        cfg, place));
             case TIMESTAMPTZ:
-                return longBytes(micros(instant(value, cfg, place), value instanceof String, cfg, place));
+                return longBytes(CanonicalTimes.micros(CanonicalTimes.instant(value, cfg, place),
+                        value instanceof String, cfg, place));
             case UUID:
                 UUID u = uuid(value, cfg, place);
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
@@ -302,122 +302,6 @@ final class Canonical {
         return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
     }
 
-    private static LocalDate date(Object value, ColumnConfig cfg, String place) throws SQLException {
-        if (value instanceof LocalDate) {
-            return (LocalDate) value;
-        }
-        if (value instanceof java.sql.Date) {
-            return ((java.sql.Date) value).toLocalDate();
-        }
-        if (value instanceof String) {
-            try {
-                return LocalDate.parse(((String) value).trim());
-            } catch (DateTimeException e) {
-                throw unparsable(cfg, place);
-            }
-        }
-        throw wrongClass(value, cfg, place);
-    }
-
-    private static LocalTime time(Object value, ColumnConfig cfg, String place) throws SQLException {
-        if (value instanceof LocalTime) {
-            return (LocalTime) value;
-        }
-        if (value instanceof java.sql.Time) {
-            java.sql.Time t = (java.sql.Time) value;
-            // toLocalTime() drops the milliseconds a java.sql.Time may carry; keep them.
-            return t.toLocalTime().plusNanos(Math.floorMod(t.getTime(), 1000L) * 1_000_000L);
-        }
-        if (value instanceof String) {
-            try {
-                return LocalTime.parse(((String) value).trim());
-            } catch (DateTimeException e) {
-                throw unparsable(cfg, place);
-            }
-        }
-        throw wrongClass(value, cfg, place);
-    }
-
-    private static LocalDateTime timestamp(Object value, ColumnConfig cfg, String place) throws SQLException {
-        if (value instanceof LocalDateTime) {
-            return (LocalDateTime) value;
-        }
-        if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).toLocalDateTime();
-        }
-        if (value instanceof String) {
-            try {
-                return LocalDateTime.parse(isoSeparator(((String) value).trim()));
-            } catch (DateTimeException e) {
-                throw unparsable(cfg, place);
-            }
-        }
-        throw wrongClass(value, cfg, place);
-    }
-
-    private static Instant instant(Object value, ColumnConfig cfg, String place) throws SQLException {
-        if (value instanceof OffsetDateTime) {
-            return ((OffsetDateTime) value).toInstant();
-        }
-        if (value instanceof ZonedDateTime) {
-            return ((ZonedDateTime) value).toInstant();
-        }
-        if (value instanceof Instant) {
-            return (Instant) value;
-        }
-        if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).toInstant();
-        }
-        if (value instanceof String) {
-            try {
-                return OffsetDateTime.parse(isoSeparator(((String) value).trim())).toInstant();
-            } catch (DateTimeException e) {
-                throw unparsable(cfg, place);
-            }
-        }
-        throw wrongClass(value, cfg, place);
-    }
-
-    /** Accepts SQL's "2024-01-02 10:00:00" beside ISO's "2024-01-02T10:00:00". */
-    private static String isoSeparator(String s) {
-        return s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
-    }
-
-    /**
-     * The microseconds of a fraction of a second of {@code nanos} nanoseconds, rounded as the value would be
-     * rounded on its way into a PostgreSQL column, so that values PostgreSQL stores alike encode alike (see
-     * docs/format.md §4): text is PostgreSQL's own input, which computes {@code rint(fraction × 10^6)} in binary64
-     * (half to even on the double product, so {@code .0000025} gives 2 µs and {@code .0009995} 1000 µs); a Java
-     * date/time value is rounded half up at 500 ns by pgJDBC before it is sent. May return 1,000,000 (the next
-     * second).
-     */
-    static long roundedMicros(int nanos, boolean fromText) {
-        if (fromText) {
-            return (long) Math.rint((nanos / 1e9) * 1e6);
-        }
-        return nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
-    }
-
-    private static long timeMicros(Object value, ColumnConfig cfg, String place) throws SQLException {
-        LocalTime t = time(value, cfg, place);
-        long micros = t.toSecondOfDay() * 1_000_000L + roundedMicros(t.getNano(), value instanceof String);
-        if (micros >= MICROS_PER_DAY) {
-            // PostgreSQL would store 24:00:00, which no LocalTime can hold
-            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": it rounds to 24:00:00 at "
-                    + "microsecond precision, which envelope-jdbc does not store for declared type time");
-        }
-        return micros;
-    }
-
-    private static long micros(Instant i, boolean fromText, ColumnConfig cfg, String place) throws SQLException {
-        try {
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L),
-                    roundedMicros(i.getNano(), fromText));
-        } catch (ArithmeticException e) {
-            throw EnvelopeErrors.data("cannot encrypt a value for " + place + ": out of range for declared type "
-                    + cfg.type().configName());
-        }
-    }
 
     private static UUID uuid(Object value, ColumnConfig cfg, String place) throws SQLException {
         if (value instanceof UUID) {
@@ -433,12 +317,12 @@ final class Canonical {
         throw wrongClass(value, cfg, place);
     }
 
-    private static SQLException unparsable(ColumnConfig cfg, String place) {
+    static SQLException unparsable(ColumnConfig cfg, String place) {
         return EnvelopeErrors.data("cannot encrypt a java.lang.String for " + place + " (declared type "
                 + cfg.type().configName() + "): it is not in ISO-8601 / the type's text form");
     }
 
-    private static SQLException wrongClass(Object value, ColumnConfig cfg, String place) {
+    static SQLException wrongClass(Object value, ColumnConfig cfg, String place) {
         return EnvelopeErrors.data("cannot encrypt a value of Java class " + value.getClass().getName()
                 + " for " + place + ": the declared type is " + cfg.type().configName());
     }
@@ -513,9 +397,9 @@ final class Canonical {
                     return LocalTime.ofNanoOfDay(micros * 1000);
                 }
                 case TIMESTAMP:
-                    return LocalDateTime.ofInstant(fromMicros(fixedLong(p)), ZoneOffset.UTC);
+                    return LocalDateTime.ofInstant(CanonicalTimes.fromMicros(fixedLong(p)), ZoneOffset.UTC);
                 case TIMESTAMPTZ:
-                    return OffsetDateTime.ofInstant(fromMicros(fixedLong(p)), ZoneOffset.UTC);
+                    return OffsetDateTime.ofInstant(CanonicalTimes.fromMicros(fixedLong(p)), ZoneOffset.UTC);
                 case UUID: {
                     if (p.length != 16) {
                         throw malformed(place, type);
@@ -534,9 +418,6 @@ final class Canonical {
         }
     }
 
-    private static Instant fromMicros(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-    }
 
     private static long fixedLong(byte[] p) throws MalformedPlaintext {
         if (p.length != 8) {
