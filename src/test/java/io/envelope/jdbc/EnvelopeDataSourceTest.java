@@ -3,20 +3,18 @@ package io.envelope.jdbc;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.driver.EnvelopeConnection;
+import io.envelope.jdbc.kms.LocalMasterKeys;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,10 +35,7 @@ class EnvelopeDataSourceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path masterKey = dir.resolve("master.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+        Path masterKey = LocalMasterKeys.write(dir);
         config = ConfigLoader.loadTree(Map.of(
                 "version", 1,
                 "kms", Map.of("provider", "local", "master-key-file", masterKey.toString()),

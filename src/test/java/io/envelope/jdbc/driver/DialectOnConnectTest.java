@@ -2,6 +2,7 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeDataSource;
 import io.envelope.jdbc.EnvelopeDriver;
+import io.envelope.jdbc.kms.LocalMasterKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,6 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -18,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,10 +41,7 @@ class DialectOnConnectTest {
     @BeforeEach
     void setUp() throws Exception {
         new EnvelopeDriver();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path masterKey = dir.resolve("master.key");
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+        Path masterKey = LocalMasterKeys.write(dir);
         config = dir.resolve("envelope.yaml");
         Files.writeString(config, """
                 version: 1

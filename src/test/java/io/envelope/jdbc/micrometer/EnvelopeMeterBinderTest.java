@@ -3,6 +3,7 @@ package io.envelope.jdbc.micrometer;
 import io.envelope.jdbc.EnvelopeDataSource;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
+import io.envelope.jdbc.kms.LocalMasterKeys;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -13,16 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,10 +43,7 @@ class EnvelopeMeterBinderTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path masterKey = dir.resolve("master.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+        Path masterKey = LocalMasterKeys.write(dir);
         EnvelopeConfig config = ConfigLoader.loadTree(Map.of(
                 "version", 1,
                 "kms", Map.of("provider", "local", "master-key-file", masterKey.toString()),
