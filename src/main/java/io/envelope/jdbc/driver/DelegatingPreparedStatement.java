@@ -16,6 +16,9 @@ abstract class DelegatingPreparedStatement extends EnvelopeStatement implements 
         this.preparedStatementDelegate = delegate;
     }
 
+    /** Who takes the value of parameter {@code parameterIndex}: a setter call goes there. */
+    protected abstract ParameterSetters parameters(int parameterIndex);
+
     @Override
     public void addBatch() throws java.sql.SQLException {
         preparedStatementDelegate.addBatch();
@@ -53,153 +56,253 @@ abstract class DelegatingPreparedStatement extends EnvelopeStatement implements 
     }
 
     @Override
-    public abstract void setArray(int parameterIndex, java.sql.Array x) throws java.sql.SQLException;
+    public void setArray(int parameterIndex, java.sql.Array x) throws java.sql.SQLException {
+        parameters(parameterIndex).setArray(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setAsciiStream(int parameterIndex, java.io.InputStream x) throws java.sql.SQLException;
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws java.sql.SQLException {
+        parameters(parameterIndex).setAsciiStream(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException;
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException {
+        parameters(parameterIndex).setAsciiStream(parameterIndex, x, length);
+    }
 
     @Override
-    public abstract void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws java.sql.SQLException;
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setAsciiStream(parameterIndex, x, length);
+    }
 
     @Override
-    public abstract void setBigDecimal(int parameterIndex, java.math.BigDecimal x) throws java.sql.SQLException;
+    public void setBigDecimal(int parameterIndex, java.math.BigDecimal x) throws java.sql.SQLException {
+        parameters(parameterIndex).setBigDecimal(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setBinaryStream(int parameterIndex, java.io.InputStream x) throws java.sql.SQLException;
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws java.sql.SQLException {
+        parameters(parameterIndex).setBinaryStream(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException;
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException {
+        parameters(parameterIndex).setBinaryStream(parameterIndex, x, length);
+    }
 
     @Override
-    public abstract void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws java.sql.SQLException;
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setBinaryStream(parameterIndex, x, length);
+    }
 
     @Override
-    public abstract void setBlob(int parameterIndex, java.io.InputStream inputStream) throws java.sql.SQLException;
+    public void setBlob(int parameterIndex, java.io.InputStream inputStream) throws java.sql.SQLException {
+        parameters(parameterIndex).setBlob(parameterIndex, inputStream);
+    }
 
     @Override
-    public abstract void setBlob(int parameterIndex, java.io.InputStream inputStream, long length) throws java.sql.SQLException;
+    public void setBlob(int parameterIndex, java.io.InputStream inputStream, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setBlob(parameterIndex, inputStream, length);
+    }
 
     @Override
-    public abstract void setBlob(int parameterIndex, java.sql.Blob x) throws java.sql.SQLException;
+    public void setBlob(int parameterIndex, java.sql.Blob x) throws java.sql.SQLException {
+        parameters(parameterIndex).setBlob(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setBoolean(int parameterIndex, boolean x) throws java.sql.SQLException;
+    public void setBoolean(int parameterIndex, boolean x) throws java.sql.SQLException {
+        parameters(parameterIndex).setBoolean(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setByte(int parameterIndex, byte x) throws java.sql.SQLException;
+    public void setByte(int parameterIndex, byte x) throws java.sql.SQLException {
+        parameters(parameterIndex).setByte(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setBytes(int parameterIndex, byte[] x) throws java.sql.SQLException;
+    public void setBytes(int parameterIndex, byte[] x) throws java.sql.SQLException {
+        parameters(parameterIndex).setBytes(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setCharacterStream(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException;
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException {
+        parameters(parameterIndex).setCharacterStream(parameterIndex, reader);
+    }
 
     @Override
-    public abstract void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws java.sql.SQLException;
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws java.sql.SQLException {
+        parameters(parameterIndex).setCharacterStream(parameterIndex, reader, length);
+    }
 
     @Override
-    public abstract void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException;
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setCharacterStream(parameterIndex, reader, length);
+    }
 
     @Override
-    public abstract void setClob(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException;
+    public void setClob(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException {
+        parameters(parameterIndex).setClob(parameterIndex, reader);
+    }
 
     @Override
-    public abstract void setClob(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException;
+    public void setClob(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setClob(parameterIndex, reader, length);
+    }
 
     @Override
-    public abstract void setClob(int parameterIndex, java.sql.Clob x) throws java.sql.SQLException;
+    public void setClob(int parameterIndex, java.sql.Clob x) throws java.sql.SQLException {
+        parameters(parameterIndex).setClob(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setDate(int parameterIndex, java.sql.Date x) throws java.sql.SQLException;
+    public void setDate(int parameterIndex, java.sql.Date x) throws java.sql.SQLException {
+        parameters(parameterIndex).setDate(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setDate(int parameterIndex, java.sql.Date x, java.util.Calendar cal) throws java.sql.SQLException;
+    public void setDate(int parameterIndex, java.sql.Date x, java.util.Calendar cal) throws java.sql.SQLException {
+        parameters(parameterIndex).setDate(parameterIndex, x, cal);
+    }
 
     @Override
-    public abstract void setDouble(int parameterIndex, double x) throws java.sql.SQLException;
+    public void setDouble(int parameterIndex, double x) throws java.sql.SQLException {
+        parameters(parameterIndex).setDouble(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setFloat(int parameterIndex, float x) throws java.sql.SQLException;
+    public void setFloat(int parameterIndex, float x) throws java.sql.SQLException {
+        parameters(parameterIndex).setFloat(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setInt(int parameterIndex, int x) throws java.sql.SQLException;
+    public void setInt(int parameterIndex, int x) throws java.sql.SQLException {
+        parameters(parameterIndex).setInt(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setLong(int parameterIndex, long x) throws java.sql.SQLException;
+    public void setLong(int parameterIndex, long x) throws java.sql.SQLException {
+        parameters(parameterIndex).setLong(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setNCharacterStream(int parameterIndex, java.io.Reader value) throws java.sql.SQLException;
+    public void setNCharacterStream(int parameterIndex, java.io.Reader value) throws java.sql.SQLException {
+        parameters(parameterIndex).setNCharacterStream(parameterIndex, value);
+    }
 
     @Override
-    public abstract void setNCharacterStream(int parameterIndex, java.io.Reader value, long length) throws java.sql.SQLException;
+    public void setNCharacterStream(int parameterIndex, java.io.Reader value, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setNCharacterStream(parameterIndex, value, length);
+    }
 
     @Override
-    public abstract void setNClob(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException;
+    public void setNClob(int parameterIndex, java.io.Reader reader) throws java.sql.SQLException {
+        parameters(parameterIndex).setNClob(parameterIndex, reader);
+    }
 
     @Override
-    public abstract void setNClob(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException;
+    public void setNClob(int parameterIndex, java.io.Reader reader, long length) throws java.sql.SQLException {
+        parameters(parameterIndex).setNClob(parameterIndex, reader, length);
+    }
 
     @Override
-    public abstract void setNClob(int parameterIndex, java.sql.NClob value) throws java.sql.SQLException;
+    public void setNClob(int parameterIndex, java.sql.NClob value) throws java.sql.SQLException {
+        parameters(parameterIndex).setNClob(parameterIndex, value);
+    }
 
     @Override
-    public abstract void setNString(int parameterIndex, java.lang.String value) throws java.sql.SQLException;
+    public void setNString(int parameterIndex, java.lang.String value) throws java.sql.SQLException {
+        parameters(parameterIndex).setNString(parameterIndex, value);
+    }
 
     @Override
-    public abstract void setNull(int parameterIndex, int sqlType) throws java.sql.SQLException;
+    public void setNull(int parameterIndex, int sqlType) throws java.sql.SQLException {
+        parameters(parameterIndex).setNull(parameterIndex, sqlType);
+    }
 
     @Override
-    public abstract void setNull(int parameterIndex, int sqlType, java.lang.String typeName) throws java.sql.SQLException;
+    public void setNull(int parameterIndex, int sqlType, java.lang.String typeName) throws java.sql.SQLException {
+        parameters(parameterIndex).setNull(parameterIndex, sqlType, typeName);
+    }
 
     @Override
-    public abstract void setObject(int parameterIndex, java.lang.Object x) throws java.sql.SQLException;
+    public void setObject(int parameterIndex, java.lang.Object x) throws java.sql.SQLException {
+        parameters(parameterIndex).setObject(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setObject(int parameterIndex, java.lang.Object x, int targetSqlType) throws java.sql.SQLException;
+    public void setObject(int parameterIndex, java.lang.Object x, int targetSqlType) throws java.sql.SQLException {
+        parameters(parameterIndex).setObject(parameterIndex, x, targetSqlType);
+    }
 
     @Override
-    public abstract void setObject(int parameterIndex, java.lang.Object x, int targetSqlType, int scaleOrLength) throws java.sql.SQLException;
+    public void setObject(int parameterIndex, java.lang.Object x, int targetSqlType, int scaleOrLength) throws java.sql.SQLException {
+        parameters(parameterIndex).setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+    }
 
     @Override
-    public abstract void setObject(int parameterIndex, java.lang.Object x, java.sql.SQLType targetSqlType) throws java.sql.SQLException;
+    public void setObject(int parameterIndex, java.lang.Object x, java.sql.SQLType targetSqlType) throws java.sql.SQLException {
+        parameters(parameterIndex).setObject(parameterIndex, x, targetSqlType);
+    }
 
     @Override
-    public abstract void setObject(int parameterIndex, java.lang.Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws java.sql.SQLException;
+    public void setObject(int parameterIndex, java.lang.Object x, java.sql.SQLType targetSqlType, int scaleOrLength) throws java.sql.SQLException {
+        parameters(parameterIndex).setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+    }
 
     @Override
-    public abstract void setRef(int parameterIndex, java.sql.Ref x) throws java.sql.SQLException;
+    public void setRef(int parameterIndex, java.sql.Ref x) throws java.sql.SQLException {
+        parameters(parameterIndex).setRef(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setRowId(int parameterIndex, java.sql.RowId x) throws java.sql.SQLException;
+    public void setRowId(int parameterIndex, java.sql.RowId x) throws java.sql.SQLException {
+        parameters(parameterIndex).setRowId(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setSQLXML(int parameterIndex, java.sql.SQLXML xmlObject) throws java.sql.SQLException;
+    public void setSQLXML(int parameterIndex, java.sql.SQLXML xmlObject) throws java.sql.SQLException {
+        parameters(parameterIndex).setSQLXML(parameterIndex, xmlObject);
+    }
 
     @Override
-    public abstract void setShort(int parameterIndex, short x) throws java.sql.SQLException;
+    public void setShort(int parameterIndex, short x) throws java.sql.SQLException {
+        parameters(parameterIndex).setShort(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setString(int parameterIndex, java.lang.String x) throws java.sql.SQLException;
+    public void setString(int parameterIndex, java.lang.String x) throws java.sql.SQLException {
+        parameters(parameterIndex).setString(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setTime(int parameterIndex, java.sql.Time x) throws java.sql.SQLException;
+    public void setTime(int parameterIndex, java.sql.Time x) throws java.sql.SQLException {
+        parameters(parameterIndex).setTime(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setTime(int parameterIndex, java.sql.Time x, java.util.Calendar cal) throws java.sql.SQLException;
+    public void setTime(int parameterIndex, java.sql.Time x, java.util.Calendar cal) throws java.sql.SQLException {
+        parameters(parameterIndex).setTime(parameterIndex, x, cal);
+    }
 
     @Override
-    public abstract void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws java.sql.SQLException;
+    public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws java.sql.SQLException {
+        parameters(parameterIndex).setTimestamp(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setTimestamp(int parameterIndex, java.sql.Timestamp x, java.util.Calendar cal) throws java.sql.SQLException;
+    public void setTimestamp(int parameterIndex, java.sql.Timestamp x, java.util.Calendar cal) throws java.sql.SQLException {
+        parameters(parameterIndex).setTimestamp(parameterIndex, x, cal);
+    }
 
     @Override
-    public abstract void setURL(int parameterIndex, java.net.URL x) throws java.sql.SQLException;
+    public void setURL(int parameterIndex, java.net.URL x) throws java.sql.SQLException {
+        parameters(parameterIndex).setURL(parameterIndex, x);
+    }
 
     @Override
-    public abstract void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException;
+    public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws java.sql.SQLException {
+        parameters(parameterIndex).setUnicodeStream(parameterIndex, x, length);
+    }
 
 }
