@@ -52,7 +52,8 @@ import java.util.stream.Collectors;
  *
  * Rules: a method that hands out a Connection, Statement, ResultSet, DatabaseMetaData or ResultSetMetaData is
  * left abstract, so the compiler forces the hand-written wrapper to hand out its own wrapper; ResultSet
- * update* methods first call beforeUpdate(column) so updates of encrypted columns can be refused; DatabaseMetaData
+ * update* methods first call beforeUpdate(column) so updates of encrypted columns can be refused, and its getters
+ * by label answer through the getter by index when answersByIndex() says so; DatabaseMetaData
  * result sets go through wrapMetaDataResult; unwrap/isWrapperFor check this first.
  *
  * PreparedStatement set* methods (by index) go to the ParameterSetters that parameters(index) picks: the
@@ -302,6 +303,9 @@ public class GenerateDelegates {
             out.append("    protected abstract ParameterSetters parameters(int parameterIndex);\n\n");
         }
         if (iface == ResultSet.class) {
+            out.append("    /**\n     * True when a getter by label must answer through the getter by index (after {@code findColumn}), because\n"
+                    + "     * the wrapper answers some columns itself; false sends it to the target as it is.\n     */\n");
+            out.append("    protected abstract boolean answersByIndex();\n\n");
             out.append("    /** Called before every update* method, with the 1-based column it updates. */\n");
             out.append("    protected abstract void beforeUpdate(int column) throws java.sql.SQLException;\n\n");
         }
@@ -359,6 +363,15 @@ public class GenerateDelegates {
             return;
         }
         String call = field + "." + name + "(" + String.join(", ", paramNames) + ")";
+        if (iface == ResultSet.class && name.startsWith("get") && paramNames.length >= 1
+                && m.getParameterTypes()[0] == String.class) {
+            List<String> byIndex = new ArrayList<>(Arrays.asList(paramNames));
+            byIndex.set(0, field + ".findColumn(" + paramNames[0] + ")");
+            out.append("    @Override\n    public ").append(signature).append(" {\n")
+                    .append("        return answersByIndex() ? ").append(name).append("(")
+                    .append(String.join(", ", byIndex)).append(")\n                : ").append(call).append(";\n    }\n\n");
+            return;
+        }
         out.append("    @Override\n    public ").append(signature).append(" {\n");
         if (iface == ResultSet.class && name.startsWith("update") && paramNames.length >= 1) {
             Class<?> first = m.getParameterTypes()[0];

@@ -15,6 +15,12 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
         this.delegate = delegate;
     }
 
+    /**
+     * True when a getter by label must answer through the getter by index (after {@code findColumn}), because
+     * the wrapper answers some columns itself; false sends it to the target as it is.
+     */
+    protected abstract boolean answersByIndex();
+
     /** Called before every update* method, with the 1-based column it updates. */
     protected abstract void beforeUpdate(int column) throws java.sql.SQLException;
 
@@ -70,7 +76,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Array getArray(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getArray(columnLabel);
+        return answersByIndex() ? getArray(delegate.findColumn(columnLabel))
+                : delegate.getArray(columnLabel);
     }
 
     @Override
@@ -80,7 +87,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.io.InputStream getAsciiStream(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getAsciiStream(columnLabel);
+        return answersByIndex() ? getAsciiStream(delegate.findColumn(columnLabel))
+                : delegate.getAsciiStream(columnLabel);
     }
 
     @Override
@@ -95,12 +103,14 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.math.BigDecimal getBigDecimal(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getBigDecimal(columnLabel);
+        return answersByIndex() ? getBigDecimal(delegate.findColumn(columnLabel))
+                : delegate.getBigDecimal(columnLabel);
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(java.lang.String columnLabel, int scale) throws java.sql.SQLException {
-        return delegate.getBigDecimal(columnLabel, scale);
+        return answersByIndex() ? getBigDecimal(delegate.findColumn(columnLabel), scale)
+                : delegate.getBigDecimal(columnLabel, scale);
     }
 
     @Override
@@ -110,7 +120,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.io.InputStream getBinaryStream(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getBinaryStream(columnLabel);
+        return answersByIndex() ? getBinaryStream(delegate.findColumn(columnLabel))
+                : delegate.getBinaryStream(columnLabel);
     }
 
     @Override
@@ -120,7 +131,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Blob getBlob(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getBlob(columnLabel);
+        return answersByIndex() ? getBlob(delegate.findColumn(columnLabel))
+                : delegate.getBlob(columnLabel);
     }
 
     @Override
@@ -130,7 +142,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public boolean getBoolean(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getBoolean(columnLabel);
+        return answersByIndex() ? getBoolean(delegate.findColumn(columnLabel))
+                : delegate.getBoolean(columnLabel);
     }
 
     @Override
@@ -140,7 +153,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public byte getByte(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getByte(columnLabel);
+        return answersByIndex() ? getByte(delegate.findColumn(columnLabel))
+                : delegate.getByte(columnLabel);
     }
 
     @Override
@@ -150,7 +164,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public byte[] getBytes(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getBytes(columnLabel);
+        return answersByIndex() ? getBytes(delegate.findColumn(columnLabel))
+                : delegate.getBytes(columnLabel);
     }
 
     @Override
@@ -160,7 +175,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.io.Reader getCharacterStream(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getCharacterStream(columnLabel);
+        return answersByIndex() ? getCharacterStream(delegate.findColumn(columnLabel))
+                : delegate.getCharacterStream(columnLabel);
     }
 
     @Override
@@ -170,7 +186,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Clob getClob(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getClob(columnLabel);
+        return answersByIndex() ? getClob(delegate.findColumn(columnLabel))
+                : delegate.getClob(columnLabel);
     }
 
     @Override
@@ -195,12 +212,14 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Date getDate(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getDate(columnLabel);
+        return answersByIndex() ? getDate(delegate.findColumn(columnLabel))
+                : delegate.getDate(columnLabel);
     }
 
     @Override
     public java.sql.Date getDate(java.lang.String columnLabel, java.util.Calendar cal) throws java.sql.SQLException {
-        return delegate.getDate(columnLabel, cal);
+        return answersByIndex() ? getDate(delegate.findColumn(columnLabel), cal)
+                : delegate.getDate(columnLabel, cal);
     }
 
     @Override
@@ -210,7 +229,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public double getDouble(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getDouble(columnLabel);
+        return answersByIndex() ? getDouble(delegate.findColumn(columnLabel))
+                : delegate.getDouble(columnLabel);
     }
 
     @Override
@@ -230,7 +250,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public float getFloat(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getFloat(columnLabel);
+        return answersByIndex() ? getFloat(delegate.findColumn(columnLabel))
+                : delegate.getFloat(columnLabel);
     }
 
     @Override
@@ -245,7 +266,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public int getInt(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getInt(columnLabel);
+        return answersByIndex() ? getInt(delegate.findColumn(columnLabel))
+                : delegate.getInt(columnLabel);
     }
 
     @Override
@@ -255,7 +277,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public long getLong(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getLong(columnLabel);
+        return answersByIndex() ? getLong(delegate.findColumn(columnLabel))
+                : delegate.getLong(columnLabel);
     }
 
     @Override
@@ -268,7 +291,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.io.Reader getNCharacterStream(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getNCharacterStream(columnLabel);
+        return answersByIndex() ? getNCharacterStream(delegate.findColumn(columnLabel))
+                : delegate.getNCharacterStream(columnLabel);
     }
 
     @Override
@@ -278,7 +302,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.NClob getNClob(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getNClob(columnLabel);
+        return answersByIndex() ? getNClob(delegate.findColumn(columnLabel))
+                : delegate.getNClob(columnLabel);
     }
 
     @Override
@@ -288,7 +313,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.lang.String getNString(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getNString(columnLabel);
+        return answersByIndex() ? getNString(delegate.findColumn(columnLabel))
+                : delegate.getNString(columnLabel);
     }
 
     @Override
@@ -298,7 +324,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public <T> T getObject(java.lang.String columnLabel, java.lang.Class<T> type) throws java.sql.SQLException {
-        return delegate.getObject(columnLabel, type);
+        return answersByIndex() ? getObject(delegate.findColumn(columnLabel), type)
+                : delegate.getObject(columnLabel, type);
     }
 
     @Override
@@ -313,12 +340,14 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.lang.Object getObject(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getObject(columnLabel);
+        return answersByIndex() ? getObject(delegate.findColumn(columnLabel))
+                : delegate.getObject(columnLabel);
     }
 
     @Override
     public java.lang.Object getObject(java.lang.String columnLabel, java.util.Map<java.lang.String, java.lang.Class<?>> map) throws java.sql.SQLException {
-        return delegate.getObject(columnLabel, map);
+        return answersByIndex() ? getObject(delegate.findColumn(columnLabel), map)
+                : delegate.getObject(columnLabel, map);
     }
 
     @Override
@@ -328,7 +357,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Ref getRef(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getRef(columnLabel);
+        return answersByIndex() ? getRef(delegate.findColumn(columnLabel))
+                : delegate.getRef(columnLabel);
     }
 
     @Override
@@ -343,7 +373,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.RowId getRowId(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getRowId(columnLabel);
+        return answersByIndex() ? getRowId(delegate.findColumn(columnLabel))
+                : delegate.getRowId(columnLabel);
     }
 
     @Override
@@ -353,7 +384,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.SQLXML getSQLXML(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getSQLXML(columnLabel);
+        return answersByIndex() ? getSQLXML(delegate.findColumn(columnLabel))
+                : delegate.getSQLXML(columnLabel);
     }
 
     @Override
@@ -363,7 +395,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public short getShort(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getShort(columnLabel);
+        return answersByIndex() ? getShort(delegate.findColumn(columnLabel))
+                : delegate.getShort(columnLabel);
     }
 
     @Override
@@ -376,7 +409,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.lang.String getString(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getString(columnLabel);
+        return answersByIndex() ? getString(delegate.findColumn(columnLabel))
+                : delegate.getString(columnLabel);
     }
 
     @Override
@@ -391,12 +425,14 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Time getTime(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getTime(columnLabel);
+        return answersByIndex() ? getTime(delegate.findColumn(columnLabel))
+                : delegate.getTime(columnLabel);
     }
 
     @Override
     public java.sql.Time getTime(java.lang.String columnLabel, java.util.Calendar cal) throws java.sql.SQLException {
-        return delegate.getTime(columnLabel, cal);
+        return answersByIndex() ? getTime(delegate.findColumn(columnLabel), cal)
+                : delegate.getTime(columnLabel, cal);
     }
 
     @Override
@@ -411,12 +447,14 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.sql.Timestamp getTimestamp(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getTimestamp(columnLabel);
+        return answersByIndex() ? getTimestamp(delegate.findColumn(columnLabel))
+                : delegate.getTimestamp(columnLabel);
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(java.lang.String columnLabel, java.util.Calendar cal) throws java.sql.SQLException {
-        return delegate.getTimestamp(columnLabel, cal);
+        return answersByIndex() ? getTimestamp(delegate.findColumn(columnLabel), cal)
+                : delegate.getTimestamp(columnLabel, cal);
     }
 
     @Override
@@ -431,7 +469,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.net.URL getURL(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getURL(columnLabel);
+        return answersByIndex() ? getURL(delegate.findColumn(columnLabel))
+                : delegate.getURL(columnLabel);
     }
 
     @Override
@@ -441,7 +480,8 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public java.io.InputStream getUnicodeStream(java.lang.String columnLabel) throws java.sql.SQLException {
-        return delegate.getUnicodeStream(columnLabel);
+        return answersByIndex() ? getUnicodeStream(delegate.findColumn(columnLabel))
+                : delegate.getUnicodeStream(columnLabel);
     }
 
     @Override
