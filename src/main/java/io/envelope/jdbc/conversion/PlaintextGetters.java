@@ -342,7 +342,7 @@ public final class PlaintextGetters {
         if (v == null && valueFirst) {
             return null;
         }
-        if (!supports(target)) {
+        if (!GetObjectTargets.converts(type, target)) {
             // pgJDBC: 42821 (DATA_TYPE_MISMATCH) for a java.time target, a data exception otherwise
             String message = "getObject on " + column.qualifiedName() + ": conversion of a "
                     + type.configName() + " value to " + target.getName() + " is not supported";
@@ -398,56 +398,6 @@ public final class PlaintextGetters {
             result = calendar;
         }
         return target.cast(result);
-    }
-
-    /** pgJDBC's {@code getObject(i, Class)} table: which classes a column of each SQL type converts to. */
-    private boolean supports(Class<?> target) {
-        if (target == String.class) {
-            return type == PlaintextType.TEXT;
-        }
-        if (target == BigDecimal.class) {
-            return type == PlaintextType.DECIMAL;
-        }
-        if (target == Boolean.class) {
-            return type == PlaintextType.BOOLEAN;
-        }
-        if (target == Short.class) {
-            return type == PlaintextType.SMALLINT;
-        }
-        if (target == Integer.class) {
-            return type == PlaintextType.INT || type == PlaintextType.SMALLINT;
-        }
-        if (target == Long.class || target == BigInteger.class) {
-            return type == PlaintextType.BIGINT;
-        }
-        if (target == Float.class) {
-            return type == PlaintextType.REAL;
-        }
-        if (target == Double.class) {
-            return type == PlaintextType.DOUBLE;
-        }
-        if (target == byte[].class) {
-            return type == PlaintextType.BYTES;
-        }
-        if (target == UUID.class) {
-            return type == PlaintextType.UUID;
-        }
-        if (target == Date.class) {
-            return type == PlaintextType.DATE;
-        }
-        if (target == Time.class || target == LocalTime.class) {
-            return type == PlaintextType.TIME;
-        }
-        if (target == Timestamp.class || target == OffsetDateTime.class || target == Calendar.class) {
-            return type == PlaintextType.TIMESTAMP || type == PlaintextType.TIMESTAMPTZ;
-        }
-        if (target == LocalDate.class) {
-            return type == PlaintextType.DATE || type == PlaintextType.TIMESTAMP;
-        }
-        if (target == LocalDateTime.class) {
-            return type == PlaintextType.TIMESTAMP;
-        }
-        return false;
     }
 
     private LocalTime localTime(Object v) throws SQLException {
