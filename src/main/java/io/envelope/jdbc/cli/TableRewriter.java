@@ -62,9 +62,6 @@ final class TableRewriter {
     /** Default width of a shard's stripes of integer keys: wide enough for few jumps, narrow enough to balance. */
     static final long DEFAULT_STRIPE_WIDTH = 1000;
 
-    /** Bind parameters of one joined update, under PostgreSQL's 65,535 (and pgJDBC's 32,767). */
-    private static final int MAX_PARAMETERS = 30_000;
-
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private final Connection connection;
@@ -76,8 +73,8 @@ final class TableRewriter {
     private final List<String> keyColumns;
     /** Whether the shard is striped by an integer first key column (else hashed). */
     private final boolean striped;
-    /** PostgreSQL: every column's declared type, for the casts of a page's joined update; else null. */
-    private final Map<String, String> sqlTypes;
+    /** Writes each page's new values where the rows still hold what was read. */
+    private final RowUpdates updates;
     private long total = -1;
     private Object[] currentRow;
     private Runnable pageStarts = () -> { };
@@ -107,7 +104,7 @@ final class TableRewriter {
         this.keyColumns = primaryKey(metaData, table);
         this.striped = isInteger(metaData, table, keyColumns.get(0));
         boolean postgres = metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-        this.sqlTypes = postgres ? postgresTypes(connection, table) : null;
+        this.updates = new RowUpdates(connection, table, keyColumns, postgres);
         if (!shard.isAll() && !striped && !postgres) {
             throw EnvelopeErrors.config("--shard on " + table.identity() + ": its primary key starts with "
                     + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
@@ -142,7 +139,7 @@ final class TableRewriter {
             return "?";
         }
         return keyColumns.size() == 1 ? String.valueOf(currentRow[0])
-                : java.util.Arrays.toString(java.util.Arrays.copyOf(currentRow, keyColumns.size()));
+                : Arrays.toString(Arrays.copyOf(currentRow, keyColumns.size()));
     }
 
     /** One named pass over this worker's rows with {@code rewrite} applied to the given columns. */
@@ -238,7 +235,7 @@ final class TableRewriter {
                 return;
             }
             Object[] last = page.get(page.size() - 1);
-            after = new ArrayList<>(java.util.Arrays.asList(last).subList(0, keyColumns.size()));
+            after = new ArrayList<>(Arrays.asList(last).subList(0, keyColumns.size()));
         }
     }
 
@@ -267,10 +264,6 @@ final class TableRewriter {
         return stripe + Math.floorMod(shard.index() - stripe, (long) shard.count());
     }
 
-    /** One row's new values: per column, the stored form to write, or null to leave the cell alone. */
-    private record RowChange(Object[] row, Object[] replacement, BitSet columns) {
-    }
-
     /**
      * Rewrites one page; returns {cells rewritten, cells skipped because the application changed them}. A row's
      * cells are rewritten by one UPDATE (one new row version in the database, one statement to run), which holds
@@ -281,7 +274,7 @@ final class TableRewriter {
                                CellRewrite rewrite) throws SQLException {
         int keys = keyColumns.size();
         long started = System.nanoTime();
-        Map<BitSet, List<RowChange>> byColumns = new LinkedHashMap<>();
+        Map<BitSet, List<RowUpdates.Change>> byColumns = new LinkedHashMap<>();
         for (Object[] row : page) {
             currentRow = row;
             Object[] replacement = new Object[columns.size()];
@@ -306,7 +299,7 @@ final class TableRewriter {
                 }
             }
             if (!changed.isEmpty()) {
-                byColumns.computeIfAbsent(changed, k -> new ArrayList<>()).add(new RowChange(row, replacement,
+                byColumns.computeIfAbsent(changed, k -> new ArrayList<>()).add(new RowUpdates.Change(row, replacement,
                         changed));
             }
         }
@@ -314,11 +307,11 @@ final class TableRewriter {
         long skipped = 0;
         long cryptoDone = System.nanoTime();
         time[1] += cryptoDone - started;
-        List<RowChange> retry = new ArrayList<>();
-        for (Map.Entry<BitSet, List<RowChange>> group : byColumns.entrySet()) {
-            int[] counts = update(columns, group.getKey(), group.getValue());
+        List<RowUpdates.Change> retry = new ArrayList<>();
+        for (Map.Entry<BitSet, List<RowUpdates.Change>> group : byColumns.entrySet()) {
+            int[] counts = updates.apply(columns, group.getKey(), group.getValue());
             for (int i = 0; i < counts.length; i++) {
-                RowChange change = group.getValue().get(i);
+                RowUpdates.Change change = group.getValue().get(i);
                 if (counts[i] > 0) {
                     rewritten += change.columns().cardinality();
                 } else if (change.columns().cardinality() == 1) {
@@ -331,14 +324,14 @@ final class TableRewriter {
         for (int c = 0; c < columns.size(); c++) {
             BitSet one = new BitSet();
             one.set(c);
-            List<RowChange> cells = new ArrayList<>();
-            for (RowChange change : retry) {
+            List<RowUpdates.Change> cells = new ArrayList<>();
+            for (RowUpdates.Change change : retry) {
                 if (change.columns().get(c)) {
                     cells.add(change);
                 }
             }
             if (!cells.isEmpty()) {
-                for (int count : update(columns, one, cells)) {
+                for (int count : updates.apply(columns, one, cells)) {
                     if (count > 0) {
                         rewritten++;
                     } else {
@@ -349,132 +342,6 @@ final class TableRewriter {
         }
         time[2] += System.nanoTime() - cryptoDone;
         return new long[] {rewritten, skipped};
-    }
-
-    /** Updates the given columns of each row if they still hold what was read; per row, 1 if it did, else 0. */
-    private int[] update(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes) throws SQLException {
-        if (sqlTypes != null && changes.size() > 1) {
-            int perRow = keyColumns.size() + 2 * which.cardinality();
-            int rowsPerStatement = Math.max(1, MAX_PARAMETERS / perRow);
-            int[] counts = new int[changes.size()];
-            for (int from = 0; from < changes.size(); from += rowsPerStatement) {
-                int to = Math.min(changes.size(), from + rowsPerStatement);
-                int[] part = updateJoined(columns, which, changes.subList(from, to));
-                System.arraycopy(part, 0, counts, from, part.length);
-            }
-            return counts;
-        }
-        return updateBatch(columns, which, changes);
-    }
-
-    /**
-     * PostgreSQL: a page's updates as one statement, {@code UPDATE t SET c = v.new FROM (VALUES ...) v WHERE t.pk =
-     * v.pk AND t.c = v.old RETURNING pk}. The database's work per row is the same as one UPDATE per row, but a
-     * thousand statements' round trips, binds and executor start-ups become one (the command's time went there, not
-     * into the row updates themselves); the returned keys tell which rows still held what was read.
-     */
-    private int[] updateJoined(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes)
-            throws SQLException {
-        int keys = keyColumns.size();
-        List<String> names = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        for (int k = 0; k < keys; k++) {
-            names.add("k" + k);
-            types.add(sqlTypes.get(keyColumns.get(k)));
-        }
-        which.stream().forEach(c -> {
-            names.add("n" + c);
-            types.add(sqlTypes.get(columns.get(c).name()));
-        });
-        which.stream().forEach(c -> {
-            names.add("o" + c);
-            types.add(sqlTypes.get(columns.get(c).name()));
-        });
-        StringBuilder row = new StringBuilder("(");
-        for (int i = 0; i < types.size(); i++) {
-            row.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(types.get(i)).append(')');
-        }
-        row.append(')');
-        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" AS envelope_t SET ");
-        List<String> sets = new ArrayList<>();
-        List<String> conditions = new ArrayList<>();
-        for (int k = 0; k < keys; k++) {
-            conditions.add("envelope_t." + SqlText.quote(keyColumns.get(k)) + " = envelope_v.k" + k);
-        }
-        which.stream().forEach(c -> {
-            String name = SqlText.quote(columns.get(c).name());
-            sets.add(name + " = envelope_v.n" + c);
-            conditions.add("envelope_t." + name + " = envelope_v.o" + c);
-        });
-        sql.append(String.join(", ", sets)).append(" FROM (VALUES ");
-        for (int i = 0; i < changes.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(row);
-        }
-        sql.append(") AS envelope_v(").append(String.join(", ", names)).append(") WHERE ")
-                .append(String.join(" AND ", conditions)).append(" RETURNING ")
-                .append(String.join(", ", keyColumns.stream().map(k -> "envelope_t." + SqlText.quote(k)).toList()));
-        java.util.Set<List<Object>> updated = new java.util.HashSet<>();
-        try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
-            int at = 1;
-            for (RowChange change : changes) {
-                for (int k = 0; k < keys; k++) {
-                    update.setObject(at++, change.row()[k]);
-                }
-                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
-                    update.setObject(at++, change.replacement()[c]);
-                }
-                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
-                    update.setObject(at++, change.row()[keys + c]);
-                }
-            }
-            try (ResultSet rs = update.executeQuery()) {
-                while (rs.next()) {
-                    Object[] key = new Object[keys];
-                    for (int k = 0; k < keys; k++) {
-                        key[k] = rs.getObject(k + 1);
-                    }
-                    updated.add(java.util.Arrays.asList(key));
-                }
-            }
-        }
-        int[] counts = new int[changes.size()];
-        for (int i = 0; i < counts.length; i++) {
-            Object[] key = java.util.Arrays.copyOf(changes.get(i).row(), keys);
-            counts[i] = updated.contains(java.util.Arrays.asList(key)) ? 1 : 0;
-        }
-        return counts;
-    }
-
-    /** One JDBC batch: {@code UPDATE t SET c = new ... WHERE pk = ? AND c = old ...} for each row. */
-    private int[] updateBatch(List<EncryptedColumn> columns, BitSet which, List<RowChange> changes)
-            throws SQLException {
-        int keys = keyColumns.size();
-        StringBuilder sql = new StringBuilder("UPDATE ").append(SqlText.qualified(table)).append(" SET ");
-        List<String> sets = new ArrayList<>();
-        List<String> conditions = new ArrayList<>();
-        keyColumns.forEach(k -> conditions.add(SqlText.quote(k) + " = ?"));
-        which.stream().forEach(c -> {
-            String name = SqlText.quote(columns.get(c).name());
-            sets.add(name + " = ?");
-            conditions.add(name + " = ?");
-        });
-        sql.append(String.join(", ", sets)).append(" WHERE ").append(String.join(" AND ", conditions));
-        try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
-            for (RowChange change : changes) {
-                int at = 1;
-                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
-                    update.setObject(at++, change.replacement()[c]);
-                }
-                for (int k = 0; k < keys; k++) {
-                    update.setObject(at++, change.row()[k]);
-                }
-                for (int c = which.nextSetBit(0); c >= 0; c = which.nextSetBit(c + 1)) {
-                    update.setObject(at++, change.row()[keys + c]);
-                }
-                update.addBatch();
-            }
-            return update.executeBatch();
-        }
     }
 
     private String pageSql(List<EncryptedColumn> columns, boolean after, boolean inStripe) {
@@ -529,24 +396,6 @@ final class TableRewriter {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static Map<String, String> postgresTypes(Connection connection, EncryptedTable table)
-            throws SQLException {
-        Map<String, String> types = new java.util.HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT attname, format_type(atttypid, atttypmod)"
-                + " FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped")) {
-            ps.setString(1, SqlText.qualified(table));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        if (!connection.getAutoCommit()) {
-            connection.commit();
-        }
-        return types;
     }
 
     private static boolean isInteger(DatabaseMetaData metaData, EncryptedTable table, String column)
