@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -89,7 +90,7 @@ public final class EnvelopeDriver implements Driver {
         DriverPropertyInfo config = new DriverPropertyInfo(ConfigLoader.CONFIG_PROPERTY,
                 info == null ? null : info.getProperty(ConfigLoader.CONFIG_PROPERTY));
         config.description = "envelope-jdbc configuration: a file path or classpath:NAME";
-        DriverPropertyInfo[] all = java.util.Arrays.copyOf(targetInfo, targetInfo.length + 1);
+        DriverPropertyInfo[] all = Arrays.copyOf(targetInfo, targetInfo.length + 1);
         all[targetInfo.length] = config;
         return all;
     }

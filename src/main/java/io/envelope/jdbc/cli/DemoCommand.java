@@ -3,6 +3,7 @@ package io.envelope.jdbc.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -109,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
             }
 
             String envelopeUrl = "jdbc:envelope:" + targetUrl.substring("jdbc:".length());
-            java.util.Properties properties = new java.util.Properties();
+            Properties properties = new Properties();
             properties.setProperty("envelope.config", config.toString());
             if (user != null) {
                 properties.setProperty("user", user);
@@ -313,7 +315,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // deleteOnExit tries again when the JVM ends
         }
     }

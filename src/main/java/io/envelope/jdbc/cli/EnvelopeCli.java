@@ -3,6 +3,10 @@ package io.envelope.jdbc.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
 /**
  * The command-line tool: {@code java -jar envelope-jdbc-<version>-cli.jar <command>}.
  * Errors are printed on one line and the exit code is non-zero.
@@ -57,9 +61,9 @@ public final class EnvelopeCli {
         }
 
         static String version() {
-            try (java.io.InputStream in = EnvelopeCli.class.getResourceAsStream(RESOURCE)) {
+            try (InputStream in = EnvelopeCli.class.getResourceAsStream(RESOURCE)) {
                 if (in != null) {
-                    java.util.Properties properties = new java.util.Properties();
+                    Properties properties = new Properties();
                     properties.load(in);
                     String version = properties.getProperty("version");
                     // an unfiltered copy (an IDE that skipped the build's filtering) still says ${...}
@@ -67,7 +71,7 @@ public final class EnvelopeCli {
                         return version.trim();
                     }
                 }
-            } catch (java.io.IOException unreadable) {
+            } catch (IOException unreadable) {
                 // fall through: reported as unknown rather than failing -V
             }
             return "(version unknown: built without the build's resource filtering)";

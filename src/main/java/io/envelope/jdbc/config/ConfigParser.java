@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns the text of a version 1 file (see docs/configuration.md) into an {@link EnvelopeConfig}, strictly: composes the YAML
@@ -40,7 +41,7 @@ final class ConfigParser {
     static final List<String> AWS_KEYS = List.of(
             "provider", "key-id", "region", "endpoint", "profile", "allowed-key-ids");
     static final List<String> LOCAL_KEYS = List.of("provider", "master-key-file", "master-key-env");
-    private static final List<String> ANY_PROVIDER_KEYS = java.util.stream.Stream.concat(AWS_KEYS.stream(),
+    private static final List<String> ANY_PROVIDER_KEYS = Stream.concat(AWS_KEYS.stream(),
             LOCAL_KEYS.stream()).distinct().toList();
     static final List<String> KEY_CACHE_KEYS = List.of("ttl");
     static final List<String> TABLE_KEYS = List.of("columns");

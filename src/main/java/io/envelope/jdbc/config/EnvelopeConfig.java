@@ -1,6 +1,8 @@
 package io.envelope.jdbc.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,7 +35,7 @@ public record EnvelopeConfig(
     public static final Duration DEFAULT_KEY_CACHE_TTL = Duration.ofMinutes(10);
 
     public EnvelopeConfig {
-        tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+        tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
     }
 
     /** A configuration without {@code key-table-owner}. */

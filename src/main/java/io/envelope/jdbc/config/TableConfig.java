@@ -1,5 +1,7 @@
 package io.envelope.jdbc.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +12,6 @@ import java.util.Map;
  */
 public record TableConfig(String name, Map<String, ColumnConfig> columns) {
     public TableConfig {
-        columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+        columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     }
 }

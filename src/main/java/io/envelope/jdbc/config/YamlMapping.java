@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +111,7 @@ final class YamlMapping {
      *
      * @param shown the keys listed in the message when no accepted key is close to the unknown one
      */
-    void rejectUnknownKeys(java.util.Collection<String> accepted, List<String> shown) throws SQLException {
+    void rejectUnknownKeys(Collection<String> accepted, List<String> shown) throws SQLException {
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             if (!accepted.contains(entry.getKey())) {
                 String closest = Spelling.closest(entry.getKey(), accepted);

@@ -16,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoField;
 import java.util.HexFormat;
@@ -138,7 +139,7 @@ public final class AssignmentCasts {
                     // pgJDBC sends the date with the JVM zone's offset ("2024-02-29 +01"): midnight at that offset
                     PgJdbcCalendar.Sent sent = PgJdbcCalendar.sent(d, null);
                     return OffsetDateTime.of(sent.date(), LocalTime.MIDNIGHT,
-                            java.time.ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
+                            ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
                 }
                 if (value instanceof java.sql.Timestamp ts) {
                     return PgJdbcCalendar.timestamptzOf(ts, null);

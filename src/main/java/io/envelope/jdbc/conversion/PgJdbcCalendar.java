@@ -1,13 +1,19 @@
 package io.envelope.jdbc.conversion;
 
 import java.sql.Date;
+import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
+import java.util.SimpleTimeZone;
 import java.util.TimeZone;
 
 /**
@@ -152,13 +158,13 @@ public final class PgJdbcCalendar {
      * and time in the session zone, and that offset) with a GregorianCalendar, so before 1582 the proleptic
      * Gregorian fields the server prints are taken as Julian ones. After that it is the instant itself.
      */
-    public static long timestamptzMillis(java.time.Instant instant, SessionZone session) throws java.sql.SQLException {
+    public static long timestamptzMillis(Instant instant, SessionZone session) throws SQLException {
         long millis = instant.toEpochMilli();
         if (millis > GREGORIAN_SAFE_MILLIS) {
             return millis;
         }
-        java.time.ZonedDateTime local = instant.atZone(session.zone());
-        TimeZone fixed = new java.util.SimpleTimeZone(local.getOffset().getTotalSeconds() * 1000, "text offset");
+        ZonedDateTime local = instant.atZone(session.zone());
+        TimeZone fixed = new SimpleTimeZone(local.getOffset().getTotalSeconds() * 1000, "text offset");
         return millis(local.toLocalDate(), local.toLocalTime(), fixed) + local.getNano() / 1_000_000;
     }
 
@@ -166,12 +172,12 @@ public final class PgJdbcCalendar {
      * What the server stores for a Timestamp sent to a timestamptz column: pgJDBC's fields in {@code zone} at their
      * offset, read as proleptic Gregorian (before 1582 this is not the Timestamp's own instant).
      */
-    public static java.time.OffsetDateTime timestamptzOf(Timestamp value, TimeZone zone) {
+    public static OffsetDateTime timestamptzOf(Timestamp value, TimeZone zone) {
         if (value.getTime() > GREGORIAN_SAFE_MILLIS) {
-            return value.toInstant().atOffset(java.time.ZoneOffset.UTC);
+            return value.toInstant().atOffset(ZoneOffset.UTC);
         }
         Sent sent = sent(value, zone);
-        return java.time.OffsetDateTime.of(sent.date(), sent.time(), java.time.ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
+        return OffsetDateTime.of(sent.date(), sent.time(), ZoneOffset.ofTotalSeconds(sent.offsetSeconds()));
     }
 
     /**

@@ -3,6 +3,10 @@ package io.envelope.jdbc.conversion;
 import io.envelope.jdbc.config.ColumnConfig;
 import io.envelope.jdbc.config.PlaintextType;
 
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.sql.Types;
 
 /**
@@ -34,13 +38,13 @@ public final class PlaintextDescriptions {
             case BYTES -> byte[].class.getName();
             case SMALLINT, INT -> Integer.class.getName();
             case BIGINT -> Long.class.getName();
-            case DECIMAL -> java.math.BigDecimal.class.getName();
+            case DECIMAL -> BigDecimal.class.getName();
             case DOUBLE -> Double.class.getName();
             case REAL -> Float.class.getName();
             case BOOLEAN -> Boolean.class.getName();
-            case DATE -> java.sql.Date.class.getName();
-            case TIME -> java.sql.Time.class.getName();
-            case TIMESTAMP, TIMESTAMPTZ -> java.sql.Timestamp.class.getName();
+            case DATE -> Date.class.getName();
+            case TIME -> Time.class.getName();
+            case TIMESTAMP, TIMESTAMPTZ -> Timestamp.class.getName();
             case UUID -> java.util.UUID.class.getName();
         };
     }

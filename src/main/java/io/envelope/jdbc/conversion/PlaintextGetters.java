@@ -25,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.util.Calendar;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.TimeZone;
 import java.util.UUID;
 
 /**
@@ -230,7 +231,7 @@ public final class PlaintextGetters {
     // ---- dates and times ---------------------------------------------------------------------------------------
 
     /** The zone pgJDBC converts in: the Calendar's, else (null) the JVM's. */
-    private static java.util.TimeZone zoneOf(Calendar calendar) {
+    private static TimeZone zoneOf(Calendar calendar) {
         return calendar == null ? null : calendar.getTimeZone();
     }
 

@@ -3,7 +3,10 @@ package io.envelope.jdbc.crypto;
 import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.ColumnConfig;
 
+import java.sql.Date;
 import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,8 +29,8 @@ final class CanonicalTimes {
         if (value instanceof LocalDate) {
             return (LocalDate) value;
         }
-        if (value instanceof java.sql.Date) {
-            return ((java.sql.Date) value).toLocalDate();
+        if (value instanceof Date) {
+            return ((Date) value).toLocalDate();
         }
         if (value instanceof String) {
             try {
@@ -43,8 +46,8 @@ final class CanonicalTimes {
         if (value instanceof LocalTime) {
             return (LocalTime) value;
         }
-        if (value instanceof java.sql.Time) {
-            java.sql.Time t = (java.sql.Time) value;
+        if (value instanceof Time) {
+            Time t = (Time) value;
             // toLocalTime() drops the milliseconds a java.sql.Time may carry; keep them.
             return t.toLocalTime().plusNanos(Math.floorMod(t.getTime(), 1000L) * 1_000_000L);
         }
@@ -62,8 +65,8 @@ final class CanonicalTimes {
         if (value instanceof LocalDateTime) {
             return (LocalDateTime) value;
         }
-        if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).toLocalDateTime();
+        if (value instanceof Timestamp) {
+            return ((Timestamp) value).toLocalDateTime();
         }
         if (value instanceof String) {
             try {
@@ -85,8 +88,8 @@ final class CanonicalTimes {
         if (value instanceof Instant) {
             return (Instant) value;
         }
-        if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).toInstant();
+        if (value instanceof Timestamp) {
+            return ((Timestamp) value).toInstant();
         }
         if (value instanceof String) {
             try {

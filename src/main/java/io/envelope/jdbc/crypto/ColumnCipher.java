@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Encrypts and decrypts the values of one configured column (see docs/format.md). Thread-safe; one per column,
@@ -167,7 +168,7 @@ public final class ColumnCipher {
         int storedFamily = stored[ValueFormat.OFF_FAMILY] & ~ValueFormat.PADDED_FLAG & 0xff;
         if (storedFamily != family.code) {
             throw EnvelopeErrors.data("cannot decrypt " + place + " (key version " + version + "): the value holds a "
-                    + TypeFamily.fromCode(storedFamily).name().toLowerCase(java.util.Locale.ROOT)
+                    + TypeFamily.fromCode(storedFamily).name().toLowerCase(Locale.ROOT)
                     + " but the column's declared type is " + effective.type().configName());
         }
         byte[] plaintext;

@@ -4,6 +4,7 @@ import javax.crypto.Mac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 
 /** HKDF-SHA-256 (RFC 5869) on the JCE's HmacSHA256, plus the unambiguous info encoding the format uses. */
 final class Hkdf {
@@ -48,7 +49,7 @@ final class Hkdf {
             System.arraycopy(t, 0, out, done, n);
             done += n;
         }
-        java.util.Arrays.fill(t, (byte) 0);
+        Arrays.fill(t, (byte) 0);
         return out;
     }
 

@@ -1,5 +1,7 @@
 package io.envelope.jdbc.crypto;
 
+import java.util.Arrays;
+
 /**
  * Length-hiding padding for {@code pad: N} (ISO/IEC 7816-4 style): one 0x80 byte, then zero bytes up to the
  * next multiple of N. Always adds at least one byte, so it is unambiguous for every plaintext.
@@ -26,6 +28,6 @@ final class Padding {
         if (i < 0 || padded[i] != (byte) 0x80) {
             return null;
         }
-        return java.util.Arrays.copyOf(padded, i);
+        return Arrays.copyOf(padded, i);
     }
 }

@@ -22,6 +22,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.ZoneId;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -275,7 +277,7 @@ final class ColumnValues implements StatementPlan.Candidates {
             return value;
         }
         // only java.time values meet a conversion in the session zone; others skip reading it
-        java.time.ZoneId zone = value instanceof java.time.temporal.Temporal ? sessionZone.zone() : null;
+        ZoneId zone = value instanceof Temporal ? sessionZone.zone() : null;
         return AssignmentCasts.cast(value, column.config(), column.qualifiedName(), zone);
     }
 

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -394,7 +395,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     /** Aborts the target connection (JDBC 4.1); the keys and the runtime are released as by {@link #close()}. */
     @Override
-    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+    public void abort(Executor executor) throws SQLException {
         try {
             delegate.abort(executor);
             transactionEnded();

@@ -6,6 +6,7 @@ import io.envelope.jdbc.sql.ParameterTarget;
 import io.envelope.jdbc.sql.StatementPlan;
 
 import java.sql.ParameterMetaData;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 
 /**
@@ -38,7 +39,7 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
             return param;
         }
         if (param < 1 || param > plan.parameterCount()) {
-            throw new java.sql.SQLDataException(io.envelope.jdbc.EnvelopeErrors.PREFIX + "parameter index "
+            throw new SQLDataException(io.envelope.jdbc.EnvelopeErrors.PREFIX + "parameter index "
                     + param + " is out of range: the statement has " + plan.parameterCount() + " parameters",
                     "22023");
         }

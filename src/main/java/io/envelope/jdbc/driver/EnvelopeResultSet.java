@@ -7,12 +7,16 @@ import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ResultShape;
 
+import javax.sql.rowset.serial.SerialBlob;
+import javax.sql.rowset.serial.SerialClob;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -28,6 +32,7 @@ import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.Calendar;
 import java.util.Map;
 
@@ -78,7 +83,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             getters = new PlaintextGetters[Math.max(shape.columnCount(), columnIndex)];
         }
         if (columnIndex > getters.length) {
-            getters = java.util.Arrays.copyOf(getters, columnIndex);
+            getters = Arrays.copyOf(getters, columnIndex);
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
@@ -258,7 +263,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
         String text = g.getString(plaintext(columnIndex));
         return text == null ? null
-                : new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_16BE));
+                : new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_16BE));
     }
 
     @Override
@@ -306,7 +311,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             return delegate.getBlob(columnIndex);
         }
         byte[] bytes = g.getBytes(plaintext(columnIndex));
-        return bytes == null ? null : new javax.sql.rowset.serial.SerialBlob(bytes);
+        return bytes == null ? null : new SerialBlob(bytes);
     }
 
     @Override
@@ -316,7 +321,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             return delegate.getClob(columnIndex);
         }
         String text = g.getString(plaintext(columnIndex));
-        return text == null ? null : new javax.sql.rowset.serial.SerialClob(text.toCharArray());
+        return text == null ? null : new SerialClob(text.toCharArray());
     }
 
     @Override

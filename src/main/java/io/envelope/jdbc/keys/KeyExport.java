@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -116,7 +117,7 @@ public final class KeyExport {
                     seq == null ? null : ((Number) seq).longValue(),
                     mac == null ? null : Base64.getDecoder().decode((String) mac));
         } catch (ClassCastException | IllegalArgumentException | NullPointerException
-                 | java.time.format.DateTimeParseException e) {
+                 | DateTimeParseException e) {
             throw EnvelopeErrors.key(where + " is malformed (" + e.getClass().getSimpleName() + ")", e);
         }
     }

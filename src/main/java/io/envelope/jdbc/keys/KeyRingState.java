@@ -6,6 +6,7 @@ import io.envelope.jdbc.kms.EncryptionContext;
 import io.envelope.jdbc.kms.GeneratedDataKey;
 import io.envelope.jdbc.kms.KmsProvider;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,10 +39,10 @@ final class KeyRingState {
 
     KeyRingState(KeyTableLocation location, KmsProvider kms, KeyConnections own, StoredValueProbe probe,
                  Duration ttl, Clock clock) {
-        this.kms = java.util.Objects.requireNonNull(kms, "kms");
-        this.own = java.util.Objects.requireNonNull(own, "own");
+        this.kms = Objects.requireNonNull(kms, "kms");
+        this.own = Objects.requireNonNull(own, "own");
         this.probe = probe == null ? StoredValueProbe.NONE : probe;
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         if (ttl == null || ttl.isNegative()) {
             throw new IllegalArgumentException("key-cache.ttl must not be negative");
         }
@@ -74,7 +76,7 @@ final class KeyRingState {
     }
 
     private RowSnapshot readOwnInBackground(String tableIdentity) throws SQLException {
-        try (java.sql.Connection c = own.open(table.name(), "refreshing the keys of table " + tableIdentity)) {
+        try (Connection c = own.open(table.name(), "refreshing the keys of table " + tableIdentity)) {
             return new RowSnapshot(tableIdentity, table.rowsOf(c, tableIdentity));
         }
     }

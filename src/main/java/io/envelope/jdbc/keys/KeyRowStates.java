@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -62,7 +63,7 @@ public final class KeyRowStates {
 
     /** The highest sequence number the rows carry, or null when none carries one (0.1.0 rows). */
     static Long sequence(List<KeyRow> rows) {
-        return rows.stream().map(KeyRow::stateSeq).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null);
+        return rows.stream().map(KeyRow::stateSeq).filter(Objects::nonNull).max(Long::compare).orElse(null);
     }
 
     /** The rows with {@code seq} and each one's MAC under {@code newestKey}, lowest version first. */

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,7 +223,7 @@ final class KeyTable {
 
     private static void setSeq(PreparedStatement ps, int index, Long seq) throws SQLException {
         if (seq == null) {
-            ps.setNull(index, java.sql.Types.BIGINT);
+            ps.setNull(index, Types.BIGINT);
         } else {
             ps.setLong(index, seq);
         }

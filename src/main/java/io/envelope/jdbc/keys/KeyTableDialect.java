@@ -4,6 +4,7 @@ import io.envelope.jdbc.EnvelopeErrors;
 
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -135,8 +136,8 @@ enum KeyTableDialect {
     }
 
     /** The statements that add the state columns to a key table of the 0.1.0 layout. */
-    java.util.List<String> addStateColumnsSql(String table) {
-        return java.util.List.of("ALTER TABLE " + table + " ADD COLUMN state_seq bigint",
+    List<String> addStateColumnsSql(String table) {
+        return List.of("ALTER TABLE " + table + " ADD COLUMN state_seq bigint",
                 "ALTER TABLE " + table + " ADD COLUMN state_mac " + binaryType);
     }
 

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.keys;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A table's key rows as read at one moment (lowest version first), and whether their state MAC was verified
@@ -12,7 +13,7 @@ final class RowSnapshot {
     final List<KeyRow> rows;
     volatile boolean verified;
     /** After verification: the versions refused (failed MAC, stale, no MAC), with why. */
-    volatile java.util.Map<Integer, String> refused = java.util.Map.of();
+    volatile Map<Integer, String> refused = Map.of();
     private volatile long verifiedSeq = -1;
 
     RowSnapshot(String table, List<KeyRow> rows) {
@@ -35,7 +36,7 @@ final class RowSnapshot {
 
     void verified(KeyRowStates.Verdict verdict) {
         verifiedSeq = verdict == null ? -1 : verdict.seq();
-        refused = verdict == null ? java.util.Map.of() : java.util.Map.copyOf(verdict.refused());
+        refused = verdict == null ? Map.of() : Map.copyOf(verdict.refused());
         verified = true;
     }
 

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -120,7 +121,7 @@ final class EnvelopeSettings {
         Map<String, Object> tree = new LinkedHashMap<>(binder(environment)
                 .bind(PREFIX, Bindable.mapOf(String.class, Object.class))
                 .orElse(Map.of()));
-        tree.keySet().removeIf(key -> OWN_KEYS.contains(key.toLowerCase(java.util.Locale.ROOT)));
+        tree.keySet().removeIf(key -> OWN_KEYS.contains(key.toLowerCase(Locale.ROOT)));
         return tree;
     }
 

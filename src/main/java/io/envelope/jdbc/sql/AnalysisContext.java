@@ -8,9 +8,12 @@ import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.schema.Column;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -25,15 +28,15 @@ final class AnalysisContext {
     private final Catalog catalog;
     private final TreeMap<Integer, ParameterTarget> targets = new TreeMap<>();
     private final TreeMap<Integer, MatchShape> shapes = new TreeMap<>();
-    private final java.util.List<EncryptedLiteral> literals = new java.util.ArrayList<>();
+    private final List<EncryptedLiteral> literals = new ArrayList<>();
     private Literals literalFinder;
     private LexedSql lexed;
     private SqlLexer lexer;
     private final Set<Column> examined = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean carriesEncryptedLiteral;
     private StatementPlan.ColumnList columnList;
-    private final java.util.Map<String, EncryptedColumn> encryptedAliases = new java.util.HashMap<>();
-    private final java.util.Map<Object, SelectList.Result> queries = new IdentityHashMap<>();
+    private final Map<String, EncryptedColumn> encryptedAliases = new HashMap<>();
+    private final Map<Object, SelectList.Result> queries = new IdentityHashMap<>();
 
     AnalysisContext(EncryptionSchema schema, Catalog catalog) {
         this.schema = schema;
@@ -58,12 +61,12 @@ final class AnalysisContext {
         encryptedAliases.putIfAbsent(name, column);
     }
 
-    java.util.Map<String, EncryptedColumn> encryptedAliases() {
+    Map<String, EncryptedColumn> encryptedAliases() {
         return encryptedAliases;
     }
 
     /** Each query node is analysed once (a scalar subquery is seen by several rules); its result is kept. */
-    java.util.Map<Object, SelectList.Result> queries() {
+    Map<Object, SelectList.Result> queries() {
         return queries;
     }
 
@@ -138,7 +141,7 @@ final class AnalysisContext {
         return true;
     }
 
-    java.util.List<EncryptedLiteral> literals() {
+    List<EncryptedLiteral> literals() {
         return literals;
     }
 
@@ -151,7 +154,7 @@ final class AnalysisContext {
      *
      * @return false when the position of {@code source} in the text cannot be found (the caller refuses)
      */
-    boolean columnList(net.sf.jsqlparser.parser.ASTNodeAccess source, java.util.List<String> columns) {
+    boolean columnList(net.sf.jsqlparser.parser.ASTNodeAccess source, List<String> columns) {
         if (literalFinder == null) {
             literalFinder = new Literals(lexed, lexer);
         }

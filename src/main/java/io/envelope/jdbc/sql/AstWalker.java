@@ -2,8 +2,10 @@ package io.envelope.jdbc.sql;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
@@ -26,7 +28,7 @@ final class AstWalker {
     /** Called for every node; the ancestors run from the root (first) to the direct parent (last). */
     interface Visitor {
         /** @return false to skip the node's children */
-        boolean enter(Object node, List<Object> ancestors) throws java.sql.SQLException;
+        boolean enter(Object node, List<Object> ancestors) throws SQLException;
     }
 
     private static final String AST_PACKAGE = "net.sf.jsqlparser.";
@@ -59,14 +61,14 @@ final class AstWalker {
     private AstWalker() {
     }
 
-    static void walk(Object root, Visitor visitor) throws java.sql.SQLException {
+    static void walk(Object root, Visitor visitor) throws SQLException {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object> path = new ArrayDeque<>();
         visit(root, visitor, seen, path);
     }
 
     private static void visit(Object node, Visitor visitor, Set<Object> seen, Deque<Object> path)
-            throws java.sql.SQLException {
+            throws SQLException {
         if (node == null || !seen.add(node)) {
             return;
         }
@@ -98,7 +100,7 @@ final class AstWalker {
     }
 
     private static void visitFields(Object node, Visitor visitor, Set<Object> seen, Deque<Object> path)
-            throws java.sql.SQLException {
+            throws SQLException {
         path.addLast(node);
         try {
             for (Field f : FIELDS.get(node.getClass())) {
@@ -132,7 +134,7 @@ final class AstWalker {
             return both;
         }
         if (container instanceof Object[] array) {
-            return java.util.Arrays.stream(array).filter(x -> x != null).toList();
+            return Arrays.stream(array).filter(x -> x != null).toList();
         }
         return List.of(); // primitive arrays
     }

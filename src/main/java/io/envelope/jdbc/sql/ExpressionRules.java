@@ -52,6 +52,8 @@ import net.sf.jsqlparser.statement.select.WithItem;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The rules for expressions: which predicates on encrypted columns can run on ciphertext (equality and IN
@@ -240,8 +242,8 @@ final class ExpressionRules {
         }
     }
 
-    private static final java.util.Set<String> CHARACTER_TYPES =
-            java.util.Set.of("varchar", "character varying", "text");
+    private static final Set<String> CHARACTER_TYPES =
+            Set.of("varchar", "character varying", "text");
 
     /**
      * The ? of {@code cast(? as varchar)} / {@code ?::text} compared with a column whose plaintext type is text:
@@ -259,7 +261,7 @@ final class ExpressionRules {
                 || cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty()) {
             return null;
         }
-        String type = cast.getColDataType().getDataType().toLowerCase(java.util.Locale.ROOT).trim()
+        String type = cast.getColDataType().getDataType().toLowerCase(Locale.ROOT).trim()
                 .replaceAll("\\s+", " ");
         return CHARACTER_TYPES.contains(type) ? p : null;
     }

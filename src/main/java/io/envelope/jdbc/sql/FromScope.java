@@ -8,7 +8,10 @@ import net.sf.jsqlparser.schema.Table;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -93,7 +96,7 @@ final class FromScope {
     /** The CTEs visible at one query level: WITH names, innermost first, then the enclosing levels'. */
     static final class Ctes {
         final Ctes parent;
-        final java.util.Map<String, Entry> named = new java.util.HashMap<>();
+        final Map<String, Entry> named = new HashMap<>();
 
         Ctes(Ctes parent) {
             this.parent = parent;
@@ -173,7 +176,7 @@ final class FromScope {
     /** Adds a derived table or CTE reference whose output columns (names and encrypted columns) are known. */
     Entry addDerived(String alias, List<String> names, List<EncryptedColumn> positions) {
         Entry entry = new Entry(alias, null, null, null, List.copyOf(names),
-                java.util.Collections.unmodifiableList(new ArrayList<>(positions)));
+                Collections.unmodifiableList(new ArrayList<>(positions)));
         entries.add(entry);
         for (int i = 0; i < names.size(); i++) {
             if (positions.get(i) != null) {

@@ -6,6 +6,7 @@ import io.envelope.jdbc.sql.lexer.TokenKind;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,7 +74,7 @@ final class ParserAgreement {
                     t.kind == CCJSqlParserConstants.S_IDENTIFIER));
         }
 
-        parsed.sort(java.util.Comparator.comparingInt(Span::start));
+        parsed.sort(Comparator.comparingInt(Span::start));
         Set<Long> lexedOpaque = new HashSet<>();
         Set<Long> lexedIdentifiers = new HashSet<>();
         for (Token t : lexed.tokens()) {

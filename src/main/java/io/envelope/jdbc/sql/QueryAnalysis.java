@@ -25,7 +25,9 @@ import net.sf.jsqlparser.statement.select.WithItem;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -93,13 +95,13 @@ final class QueryAnalysis {
         String comparing = null;
         for (var op : set.getOperations()) {
             if (!(op instanceof net.sf.jsqlparser.statement.select.UnionOp u && u.isAll())) {
-                comparing = op.toString().trim().toUpperCase(java.util.Locale.ROOT);
+                comparing = op.toString().trim().toUpperCase(Locale.ROOT);
                 break;
             }
         }
         String name = comparing != null ? comparing
                 : set.getOperations().isEmpty() ? "UNION ALL" : set.getOperations().get(0).toString().trim()
-                .toUpperCase(java.util.Locale.ROOT);
+                .toUpperCase(Locale.ROOT);
         SelectList.Result first = branches.get(0);
         boolean known = branches.stream().allMatch(SelectList.Result::widthKnown)
                 && branches.stream().allMatch(b -> b.positions().size() == first.positions().size());
@@ -278,7 +280,7 @@ final class QueryAnalysis {
             }
         }
         return new FromScope.Entry(alias, null, null, null, List.copyOf(names),
-                java.util.Collections.unmodifiableList(new ArrayList<>(r.positions())));
+                Collections.unmodifiableList(new ArrayList<>(r.positions())));
     }
 
     void from(FromItem item, List<Join> joins, FromScope scope, List<Join> allJoins) throws SQLException {

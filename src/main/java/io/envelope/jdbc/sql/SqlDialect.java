@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The SQL dialect of a target database, decided once per connection from the database's own product name:
@@ -60,8 +61,8 @@ public final class SqlDialect {
     private static final Set<String> SAFE_CLIENT_CHARSETS = Set.of("utf8mb4", "utf8mb3", "utf8", "latin1", "ascii");
 
     /** Text that may change the session's sql_mode or client character set, written any way (see mayChangeSession). */
-    private static final java.util.regex.Pattern SESSION_CHANGE = java.util.regex.Pattern.compile(
-            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern SESSION_CHANGE = Pattern.compile(
+            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b", Pattern.CASE_INSENSITIVE);
 
     /** Modes without which MySQL silently truncates an over-long value instead of failing the statement. */
     private static final Set<String> STRICT_MODES = Set.of("STRICT_TRANS_TABLES", "STRICT_ALL_TABLES");

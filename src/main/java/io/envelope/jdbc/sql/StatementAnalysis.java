@@ -18,6 +18,7 @@ import net.sf.jsqlparser.statement.update.Update;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class StatementAnalysis {
         }
         safetyNet();
         ParameterTarget[] targets = numberParameters();
-        boolean anyTarget = java.util.Arrays.stream(targets).anyMatch(t -> t != null);
+        boolean anyTarget = Arrays.stream(targets).anyMatch(t -> t != null);
         // Documented choice: a statement on configured tables with nothing to encrypt or decrypt and no
         // configured write target passes through; one with a write target keeps it for getGeneratedKeys().
         MatchShape[] shapes = new MatchShape[targets.length];

@@ -2,6 +2,7 @@ package io.envelope.jdbc.sql;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The cheap gate in front of the parser: does this SQL text possibly name a configured table?
@@ -22,10 +23,10 @@ final class TableNameScanner {
         // A name containing a double quote is written with the quote doubled inside a quoted identifier; on MySQL
         // one containing a backtick is written with the backtick doubled inside backticks.
         this.lowerNames = bareTableNames.stream()
-                .flatMap(n -> n.indexOf('"') < 0 ? java.util.stream.Stream.of(n)
-                        : java.util.stream.Stream.of(n, n.replace("\"", "\"\""), n.substring(0, n.indexOf('"'))))
-                .flatMap(n -> n.indexOf('`') < 0 ? java.util.stream.Stream.of(n)
-                        : java.util.stream.Stream.of(n, n.replace("`", "``"), n.substring(0, n.indexOf('`'))))
+                .flatMap(n -> n.indexOf('"') < 0 ? Stream.of(n)
+                        : Stream.of(n, n.replace("\"", "\"\""), n.substring(0, n.indexOf('"'))))
+                .flatMap(n -> n.indexOf('`') < 0 ? Stream.of(n)
+                        : Stream.of(n, n.replace("`", "``"), n.substring(0, n.indexOf('`'))))
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .filter(n -> !n.isEmpty())
                 .distinct()
