@@ -161,10 +161,9 @@ final class ColumnValues implements StatementPlan.Candidates {
         return storage == ColumnStorage.BINARY ? text.getBytes(StandardCharsets.UTF_8) : text;
     }
 
-    /** PostgreSQL's name for how the column stores values, for typing a widened lookup's array. */
     @Override
-    public String storedType(EncryptedColumn column) throws SQLException {
-        return catalog.storage(column) == ColumnStorage.BINARY ? "bytea" : "text";
+    public String storedArray(EncryptedColumn column, int width) throws SQLException {
+        return dialect.storedArray(catalog.storage(column), width);
     }
 
     /** How many ciphertexts a lookup on {@code column} must match right now (for preparing its SQL). */

@@ -13,6 +13,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -242,6 +243,22 @@ public final class SqlDialect {
             case POSTGRESQL -> "'\\x" + HexFormat.of().formatHex(bytes) + "'::bytea";
             // X'…' is a binary string in H2, MySQL and MariaDB whatever the session's modes.
             case H2, MYSQL -> "X'" + HexFormat.of().formatHex(bytes) + "'";
+        };
+    }
+
+    /**
+     * An array of {@code width} placeholders for a widened lookup, typed as the column's stored values so that the
+     * server can type the parameters before they are bound (a describe, as {@code getParameterMetaData()} asks
+     * for; H2 cannot prepare an untyped one at all); null where the dialect has no arrays (MySQL, MariaDB).
+     */
+    public String storedArray(ColumnStorage storage, int width) {
+        boolean binary = storage == ColumnStorage.BINARY;
+        return switch (family) {
+            case POSTGRESQL -> "ARRAY[" + String.join(", ", Collections.nCopies(width, "?")) + "]::"
+                    + (binary ? "bytea[]" : "text[]");
+            case H2 -> "ARRAY[" + String.join(", ", Collections.nCopies(width,
+                    binary ? "CAST(? AS VARBINARY)" : "CAST(? AS VARCHAR)")) + "]";
+            case MYSQL -> null;
         };
     }
 

@@ -5,6 +5,7 @@ import io.envelope.jdbc.schema.EncryptedTable;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -26,12 +27,12 @@ public final class StatementPlan {
         List<String> literals(EncryptedLiteral literal) throws SQLException;
 
         /**
-         * The SQL type of the column's stored values ({@code bytea}, {@code text}), written on a widened
-         * {@code ARRAY[?, ?]} so the server can type its parameters before they are bound (a describe, e.g.
-         * {@code getParameterMetaData()}); null to leave the array untyped.
+         * An array of {@code width} placeholders for a widened lookup, in the dialect's syntax, typed as the column's stored values so the server can type its parameters before they are bound (a
+         * describe, e.g. {@code getParameterMetaData()}): {@code ARRAY[?, ?]::bytea[]} on PostgreSQL; null where
+         * the database has no arrays (such a lookup is refused unless it is written as {@code IN (?)}).
          */
-        default String storedType(EncryptedColumn column) throws SQLException {
-            return null;
+        default String storedArray(EncryptedColumn column, int width) throws SQLException {
+            return "ARRAY[" + String.join(", ", Collections.nCopies(width, "?")) + "]";
         }
     }
 
@@ -296,7 +297,7 @@ public final class StatementPlan {
                         }
                         slots.add(new LiteralSlot(l, next, w));
                         next += w;
-                        out.append(widen(l.shape(), w, "?", w > 1 ? candidates.storedType(l.column()) : null));
+                        out.append(widen(l.shape(), w, l.column(), candidates));
                     } else {
                         out.append(renderLiteral(l, candidates.literals(l)));
                     }
@@ -312,8 +313,7 @@ public final class StatementPlan {
             copied = positions[p] + 1;
             first[p] = next;
             next += widths[p];
-            out.append(widen(shapes[p], widths[p], "?",
-                    widths[p] > 1 ? candidates.storedType(parameters[p].column()) : null));
+            out.append(widen(shapes[p], widths[p], widths[p] > 1 ? parameters[p].column() : null, candidates));
         }
         out.append(sql, copied, sql.length());
         return new Rendered(out.toString(), first, widths, literalsAsParameters ? List.copyOf(slots) : List.of());
@@ -338,26 +338,31 @@ public final class StatementPlan {
         if (l.shape() == MatchShape.FIXED) {
             throw Refusals.notWidenable(l.column(), texts.size());
         }
-        return widenItems(l.shape(), texts, null); // each literal carries its own type
+        String list = String.join(", ", texts);
+        return widenItems(l.shape(), list, "ARRAY[" + list + "]"); // each literal carries its own type
     }
 
-    private static String widen(MatchShape shape, int width, String item, String storedType) {
+    /** {@code width} placeholders for a lookup on {@code column}, in the lookup's shape. */
+    private static String widen(MatchShape shape, int width, EncryptedColumn column, Candidates candidates)
+            throws SQLException {
         if (width <= 1) {
-            return item;
+            return "?";
         }
-        List<String> items = new ArrayList<>(width);
-        for (int i = 0; i < width; i++) {
-            items.add(item);
+        String list = String.join(", ", Collections.nCopies(width, "?"));
+        if (shape == MatchShape.LIST_ITEM) {
+            return list;
         }
-        return widenItems(shape, items, storedType);
+        String array = candidates.storedArray(column, width);
+        if (array == null) {
+            throw Refusals.notWidenable(column, width);
+        }
+        return widenItems(shape, list, array);
     }
 
-    private static String widenItems(MatchShape shape, List<String> items, String storedType) {
-        String list = String.join(", ", items);
-        String cast = storedType == null ? "" : "::" + storedType + "[]";
+    private static String widenItems(MatchShape shape, String list, String array) {
         return switch (shape) {
-            case EQUALS -> "ANY (ARRAY[" + list + "]" + cast + ")";
-            case NOT_EQUALS -> "ALL (ARRAY[" + list + "]" + cast + ")";
+            case EQUALS -> "ANY (" + array + ")";
+            case NOT_EQUALS -> "ALL (" + array + ")";
             case LIST_ITEM -> list;
             case FIXED -> throw new IllegalStateException("FIXED cannot be widened");
         };
