@@ -83,7 +83,7 @@ public class EnvelopeDataSource implements DataSource {
         if (target != null) {
             EnvelopeConfig loaded = config != null ? config : ConfigLoader.load(configProperties(), Map.of());
             // Key work that must commit on its own borrows from the same pool, briefly (see KeyConnections).
-            return EnvelopeConnector.connect(loaded, target, ConnectionSource.pooled(
+            return EnvelopeConnector.connect(loaded, target, ConnectionSource.ofPool(
                     () -> username == null ? target.getConnection() : target.getConnection(username, pass)));
         }
         if (url == null) {

@@ -55,6 +55,7 @@ final class Progress {
      * Whether standard input and output are a terminal. {@code System.console()} is null when either is redirected;
      * from Java 22 on it may be a console that is no terminal, which {@code Console.isTerminal()} tells.
      */
+    @SuppressWarnings("SystemConsoleNull") // checked for null (Java 17-21) and for isTerminal (22 on)
     static boolean isTerminal() {
         Console console = System.console();
         if (console == null) {

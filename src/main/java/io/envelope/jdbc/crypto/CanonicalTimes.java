@@ -118,7 +118,7 @@ final class CanonicalTimes {
         if (fromText) {
             return (long) Math.rint((nanos / 1e9) * 1e6);
         }
-        return nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0);
+        return nanos / 1000L + (nanos % 1000 >= 500 ? 1 : 0);
     }
 
     static long timeMicros(Object value, ColumnConfig cfg, String place) throws SQLException {

@@ -118,7 +118,8 @@ final class EnvelopeRuntime implements AutoCloseable {
 
     /** One connection fewer; returns how many remain. */
     int released() {
-        return users = Math.max(0, users - 1);
+        users = Math.max(0, users - 1);
+        return users;
     }
 
     int users() {

@@ -60,7 +60,7 @@ final class ResolvedSchemas {
         }
     }
 
-    private final class Opened {
+    private static final class Opened {
         volatile Snapshot snapshot;
         /** System.nanoTime() after which the facts are due for a re-read. */
         volatile long dueAt;

@@ -21,7 +21,7 @@ public interface ConnectionSource {
     }
 
     /** A source whose connections come from the application's pool. */
-    static ConnectionSource pooled(ConnectionSource pool) {
+    static ConnectionSource ofPool(ConnectionSource pool) {
         return new ConnectionSource() {
             @Override
             public Connection open() throws SQLException {

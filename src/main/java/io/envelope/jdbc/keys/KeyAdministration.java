@@ -268,10 +268,11 @@ public final class KeyAdministration {
                     continue;
                 }
                 DataKey newest = null;
+                int newestVersion = KeyRowStates.newest(rows).keyVersion();
                 for (KeyRow row : rows) {
                     s.unwrapper.checkAllowed(row);
                     DataKey key = s.unwrapper.unwrap(row);
-                    if (row == KeyRowStates.newest(rows)) {
+                    if (row.keyVersion() == newestVersion) {
                         newest = key;
                     } else {
                         key.destroy();

@@ -93,12 +93,12 @@ public final class KeyConnections {
         try {
             connection = opening.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            opening.thenAccept(KeyConnections::closeQuietly);
+            var unused = opening.thenAccept(KeyConnections::closeQuietly); // closed when it opens after all
             throw EnvelopeErrors.key("key table " + keyTable + ": no connection for " + purpose + " within "
                     + limit.toMillis() + " ms" + (pooled ? " (every connection of the application's pool is in use)"
                     : ""), e);
         } catch (InterruptedException e) {
-            opening.thenAccept(KeyConnections::closeQuietly);
+            var unused = opening.thenAccept(KeyConnections::closeQuietly); // closed when it opens after all
             Thread.currentThread().interrupt();
             throw EnvelopeErrors.key("key table " + keyTable + ": interrupted while opening a connection for "
                     + purpose, e);

@@ -106,6 +106,7 @@ final class KeyRefresher {
         DataKey predecessor = attempt == 0 ? predecessors.remove(key) : null;
         // In use: asked for through the cache since it was stored, or used by readers that keep their key for its
         // whole life (leases): this key, or the one it replaced, which such readers keep using until it expires.
+        @SuppressWarnings("ShortCircuitBoolean") // every takeUsed() must run: each clears its flag
         boolean inUse = keys.usedSinceStored(id, key) | key.takeUsed()
                 | (predecessor != null && predecessor.takeUsed());
         if (closed || (attempt == 0 && !inUse)) {
@@ -179,7 +180,7 @@ final class KeyRefresher {
         }
         long delay = Math.max(0, Duration.between(clock.instant(), at).toNanos());
         try {
-            executor.schedule(() -> {
+            var unused = executor.schedule(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException | Error ignored) {

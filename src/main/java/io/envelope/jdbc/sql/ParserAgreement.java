@@ -34,9 +34,9 @@ import java.util.Set;
  */
 final class ParserAgreement {
 
-    private enum Class { STRING, QUOTED, COMMENT, OTHER }
+    private enum TextClass { STRING, QUOTED, COMMENT, OTHER }
 
-    private record Span(int start, int end, Class kind, boolean operator, boolean identifier) {
+    private record Span(int start, int end, TextClass kind, boolean operator, boolean identifier) {
     }
 
     private ParserAgreement() {
@@ -60,7 +60,7 @@ final class ParserAgreement {
                 if (start < 0 || s.image == null || !sql.startsWith(s.image, start)) {
                     return "the SQL parser placed a comment where the text has none";
                 }
-                parsed.add(new Span(start, start + s.image.length(), Class.COMMENT, false, false));
+                parsed.add(new Span(start, start + s.image.length(), TextClass.COMMENT, false, false));
             }
             if (t.kind == CCJSqlParserConstants.EOF) {
                 break;
@@ -78,18 +78,18 @@ final class ParserAgreement {
         Set<Long> lexedOpaque = new HashSet<>();
         Set<Long> lexedIdentifiers = new HashSet<>();
         for (Token t : lexed.tokens()) {
-            Class c = classOf(t.kind());
-            if (c != Class.OTHER) {
+            TextClass c = classOf(t.kind());
+            if (c != TextClass.OTHER) {
                 lexedOpaque.add(key(t.start(), t.end(), c));
             } else if (t.kind() == TokenKind.IDENTIFIER) {
-                lexedIdentifiers.add(key(t.start(), t.end(), Class.OTHER));
+                lexedIdentifiers.add(key(t.start(), t.end(), TextClass.OTHER));
             }
         }
         Set<Long> parsedOpaque = new HashSet<>();
         for (Span p : parsed) {
-            if (p.kind() != Class.OTHER) {
+            if (p.kind() != TextClass.OTHER) {
                 parsedOpaque.add(key(p.start(), p.end(), p.kind()));
-            } else if (p.identifier() && !lexedIdentifiers.contains(key(p.start(), p.end(), Class.OTHER))) {
+            } else if (p.identifier() && !lexedIdentifiers.contains(key(p.start(), p.end(), TextClass.OTHER))) {
                 return "the SQL parser and the database disagree on where an identifier begins or ends";
             }
         }
@@ -121,32 +121,32 @@ final class ParserAgreement {
         return null;
     }
 
-    private static long key(int start, int end, Class c) {
+    private static long key(int start, int end, TextClass c) {
         return ((long) start << 33) | ((long) end << 2) | c.ordinal();
     }
 
-    private static Class classOf(TokenKind kind) {
+    private static TextClass classOf(TokenKind kind) {
         if (kind.isString()) {
-            return Class.STRING;
+            return TextClass.STRING;
         }
         if (kind == TokenKind.QUOTED_IDENTIFIER || kind == TokenKind.UNICODE_IDENTIFIER) {
-            return Class.QUOTED;
+            return TextClass.QUOTED;
         }
         if (kind.isComment()) {
-            return Class.COMMENT;
+            return TextClass.COMMENT;
         }
-        return Class.OTHER;
+        return TextClass.OTHER;
     }
 
-    private static Class classOf(int kind, String image) {
+    private static TextClass classOf(int kind, String image) {
         if (kind == CCJSqlParserConstants.S_CHAR_LITERAL || kind == CCJSqlParserConstants.S_HEX
                 && image.indexOf('\'') >= 0) {
-            return Class.STRING;
+            return TextClass.STRING;
         }
         if (kind == CCJSqlParserConstants.S_QUOTED_IDENTIFIER) {
-            return Class.QUOTED;
+            return TextClass.QUOTED;
         }
-        return Class.OTHER;
+        return TextClass.OTHER;
     }
 
     private static boolean isOperator(String image) {
