@@ -100,12 +100,22 @@ final class InsertAnalysis {
         }
         InsertConflictAction action = insert.getConflictAction();
         if (action != null && action.getConflictActionType() == ConflictActionType.DO_UPDATE) {
-            FromScope.Entry excluded = scope.addAlias(target, ctx.normalize("excluded"));
-            assignments.updateSets(action.getUpdateSets(), target, scope, excluded, "ON CONFLICT DO UPDATE SET");
+            scope.addAlias(target, ctx.normalize("excluded"));
+            // EXCLUDED.c is resolved through the scope; VALUES(c) means nothing here (null: no new-row function).
+            assignments.updateSets(action.getUpdateSets(), target, scope, null, "ON CONFLICT DO UPDATE SET");
             rules.predicate(action.getWhereExpression(), scope, "ON CONFLICT DO UPDATE WHERE");
         }
         if (insert.getDuplicateUpdateSets() != null) {
-            assignments.updateSets(insert.getDuplicateUpdateSets(), target, scope, null, "ON DUPLICATE KEY UPDATE");
+            if (ctx.mySqlFamily() && source != null && !(source instanceof Values)
+                    && queries.namesConfiguredTable(source)) {
+                // MySQL lets these assignments name the SELECT's columns too, which this scope does not hold.
+                throw Refusals.notYet("INSERT ... SELECT with ON DUPLICATE KEY UPDATE (whose assignments may read "
+                        + "the SELECT's tables)", table != null ? table.identity() : first());
+            }
+            // On MySQL and MariaDB, VALUES(c) is the value this statement was inserting into c. Elsewhere (H2's
+            // MySQL mode) it stays an expression, refused for an encrypted column as before.
+            assignments.updateSets(insert.getDuplicateUpdateSets(), target, scope,
+                    ctx.mySqlFamily() ? target : null, "ON DUPLICATE KEY UPDATE");
         }
         // RETURNING sees the inserted row only (not EXCLUDED), so * expands over the target alone.
         FromScope returningScope = new FromScope(ctx, null, scope.ctes());

@@ -341,4 +341,12 @@ final class Refusals {
                 + "the table from the query's values, unencrypted. Create the table first, then fill it with "
                 + "INSERT statements through envelope-jdbc.");
     }
+
+    static SQLException rowAlias(String tables) {
+        return EnvelopeErrors.refused(RefusalReason.UNPARSABLE,
+                "INSERT ... AS alias ... ON DUPLICATE KEY UPDATE (MySQL 8's row alias) on configured table " + tables
+                + " is refused: the SQL parser envelope-jdbc uses (JSqlParser 5.3) cannot read the row alias, and a "
+                + "statement that cannot be analysed is not sent. Write the assignments as c = VALUES(c), which "
+                + "MySQL and MariaDB both accept, or bind the new value as a ? parameter.");
+    }
 }

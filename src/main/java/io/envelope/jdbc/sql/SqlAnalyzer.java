@@ -127,7 +127,15 @@ public final class SqlAnalyzer {
             return plan;
         }
         net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
-        Statements statements = parse(sql, schema, head);
+        Statements statements;
+        try {
+            statements = parse(sql, schema, head);
+        } catch (SQLException unparsable) {
+            if (dialect.isMySqlFamily() && hasRowAlias(lexed)) {
+                throw Refusals.rowAlias(tables); // say why, rather than only where the parser stopped
+            }
+            throw unparsable;
+        }
         if (statements == null) {
             throw Refusals.unparsable(tables, -1, -1);
         }
@@ -141,9 +149,15 @@ public final class SqlAnalyzer {
             throw Refusals.parserDisagrees(tables, disagreement);
         }
         Statement statement = statements.get(0);
+        if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement && writesOrReads(lexed)) {
+            // JSqlParser keeps a statement it has no rule for (REPLACE LOW_PRIORITY, REPLACE DELAYED) as opaque
+            // tokens, in which no table is seen: without this it would pass through as naming none.
+            throw Refusals.unparsable(tables, -1, -1);
+        }
         StatementAnalysis.Outcome outcome;
         try {
-            outcome = new StatementAnalysis(lexed, lexer, statement, new AnalysisContext(schema, catalog)).analyse();
+            outcome = new StatementAnalysis(lexed, lexer, statement, new AnalysisContext(schema, catalog, dialect))
+                    .analyse();
         } catch (RuntimeException e) {
             // A defect or an environment problem in analysis must not let the statement through (fail closed).
             // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
@@ -200,6 +214,62 @@ public final class SqlAnalyzer {
             }
             throw Refusals.unparsable(namedTables(sql, schema), line, column);
         }
+    }
+
+    /** The statement verbs that read or write table rows (as opposed to administration a table name may be in). */
+    private static final java.util.Set<String> ROW_VERBS = java.util.Set.of("insert", "replace", "update", "delete",
+            "merge", "upsert", "select", "with", "values", "table", "do", "handler", "load", "copy");
+
+    /** Whether the text's first word is a verb of {@link #ROW_VERBS}. */
+    private static boolean writesOrReads(LexedSql lexed) {
+        for (Token t : lexed.tokens()) {
+            if (!t.kind().isComment()) {
+                return t.kind() == io.envelope.jdbc.sql.lexer.TokenKind.IDENTIFIER
+                        && ROW_VERBS.contains(lexed.text(t).toLowerCase(Locale.ROOT));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the lexed text is MySQL 8's {@code INSERT … VALUES (…) AS alias [(…)] ON DUPLICATE KEY UPDATE} (or
+     * {@code INSERT … SET … AS alias …}): outside parentheses, an {@code AS} after VALUES or SET and before ON
+     * DUPLICATE. Only used to explain a statement the parser has already failed on.
+     */
+    static boolean hasRowAlias(LexedSql lexed) {
+        int depth = 0;
+        boolean first = true;
+        boolean rows = false;
+        boolean alias = false;
+        String previous = null;
+        for (Token t : lexed.tokens()) {
+            if (t.kind().isComment()) {
+                continue;
+            }
+            String word = t.kind() == io.envelope.jdbc.sql.lexer.TokenKind.IDENTIFIER
+                    ? lexed.text(t).toLowerCase(Locale.ROOT) : null;
+            if (first) {
+                if (!"insert".equals(word)) {
+                    return false;
+                }
+                first = false;
+            }
+            switch (t.kind()) {
+                case OPEN_PAREN -> depth++;
+                case CLOSE_PAREN -> depth--;
+                default -> {
+                }
+            }
+            if (depth == 0 && word != null) {
+                rows |= word.equals("values") || word.equals("value") || word.equals("set");
+                alias |= rows && word.equals("as");
+                if (alias && "on".equals(previous) && word.equals("duplicate")) {
+                    return true;
+                }
+            }
+            previous = depth == 0 ? word : null;
+        }
+        return false;
     }
 
     /** The configured bare table names that appear in the text, for the refusal message. */
