@@ -54,8 +54,8 @@ final class AssignmentRules {
             return;
         } else if (x instanceof Column c && isDefault(c)) {
             ctx.examined(c);
-        } else if (newRow != null && newRowColumn(x) != null) {
-            Column c = newRowColumn(x);
+        } else if (newRow != null && newRowColumn(x, scope, newRow) != null) {
+            Column c = newRowColumn(x, scope, newRow);
             ctx.examined(c);
             EncryptedColumn source = newRow.encrypted(ctx.normalize(c.getColumnName()));
             if (source != column) {
@@ -65,6 +65,14 @@ final class AssignmentRules {
                 throw Refusals.store(column, operation);
             }
             // VALUES(email) into email: the ciphertext this statement is inserting there, already encrypted for it.
+        } else if (newRow != null && choice(x) != null) {
+            // Hibernate's versioned upsert on MySQL: email = IF(customers.version = ?, VALUES(email), customers.email).
+            // Either branch is checked as a value stored into the column itself, the condition as a predicate: the
+            // result is one of the two, so it is the column's ciphertext (or a parameter encrypted for it).
+            Function f = choice(x);
+            rules.predicate(f.getParameters().get(0), scope, operation);
+            store(f.getParameters().get(1), column, operation, scope, newRow);
+            store(f.getParameters().get(2), column, operation, scope, newRow);
         } else if (x instanceof Column c) {
             EncryptedColumn source = scope.resolve(c);
             if (source != column) {
@@ -79,26 +87,36 @@ final class AssignmentRules {
         }
     }
 
+    /** MySQL's built-in {@code IF(condition, a, b)}, plainly written; else null. */
+    private static Function choice(Expression x) {
+        return x instanceof Function f && plainCall(f, "if") && f.getParameters().size() == 3 ? f : null;
+    }
+
+    /** A call of the unqualified built-in {@code name} with plain positional arguments and no modifiers. */
+    private static boolean plainCall(Function f, String name) {
+        return f.getMultipartName() != null && f.getMultipartName().size() == 1 && name.equalsIgnoreCase(f.getName())
+                && !f.isDistinct() && !f.isUnique() && !f.isAllColumns() && f.getAttribute() == null
+                && f.getKeep() == null && f.getNamedParameters() == null && f.getOrderByElements() == null
+                && f.getLimit() == null && f.getHavingClause() == null && f.getNullHandling() == null
+                && !f.isEscaped() && f.getExtraKeyword() == null && f.getParameters() != null;
+    }
+
     /**
      * The column of {@code VALUES(c)} (MariaDB also spells it {@code VALUE(c)}): an unqualified built-in call with
-     * one bare, unqualified column argument. Null for anything else, which is then refused or checked as an
-     * expression.
+     * one bare column argument, unqualified or qualified with the inserted table (jOOQ writes
+     * {@code values(`t`.`c`)}). Null for anything else, which is then refused or checked as an expression.
      */
-    private static Column newRowColumn(Expression x) {
-        if (!(x instanceof Function f) || f.getMultipartName() == null || f.getMultipartName().size() != 1
-                || !("values".equalsIgnoreCase(f.getName()) || "value".equalsIgnoreCase(f.getName()))
-                || f.isDistinct() || f.isUnique() || f.isAllColumns() || f.getAttribute() != null
-                || f.getKeep() != null || f.getNamedParameters() != null || f.getOrderByElements() != null
-                || f.getLimit() != null || f.getHavingClause() != null || f.getNullHandling() != null
-                || f.isEscaped() || f.getExtraKeyword() != null || f.getParameters() == null
+    private static Column newRowColumn(Expression x, FromScope scope, FromScope.Entry newRow) {
+        if (!(x instanceof Function f) || !(plainCall(f, "values") || plainCall(f, "value"))
                 || f.getParameters().size() != 1) {
             return null;
         }
         Expression argument = ExpressionRules.unwrap(f.getParameters().get(0));
-        if (argument instanceof Column c && (c.getTable() == null || c.getTable().getName() == null)) {
-            return c;
+        if (!(argument instanceof Column c)) {
+            return null;
         }
-        return null;
+        return c.getTable() == null || c.getTable().getName() == null || scope.entryFor(c.getTable()) == newRow
+                ? c : null;
     }
 
     private static boolean isDefault(Column c) {

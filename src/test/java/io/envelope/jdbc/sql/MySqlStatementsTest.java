@@ -78,6 +78,19 @@ class MySqlStatementsTest {
                         + "ON DUPLICATE KEY UPDATE email = VALUES(email), note = ?", "2=email/STORE 3=note/STORE 4=note/STORE", 4),
                 Arguments.of("INSERT INTO `customers` (`id`, `email`) VALUES (?, ?) "
                         + "ON DUPLICATE KEY UPDATE `email` = VALUES(`email`)", "2=email/STORE", 2),
+                // jOOQ qualifies the column with the inserted table
+                Arguments.of("insert into `customers` (`id`, `email`, `ssn`) values (?, ?, ?) on duplicate key update "
+                        + "`customers`.`email` = values(`customers`.`email`), `customers`.`ssn` = values(`ssn`)",
+                        "2=email/STORE 3=ssn/STORE", 3),
+                // Hibernate 7's versioned upsert (MySQL/MariaDB): IF(version matches, new value, old value)
+                Arguments.of("insert into customers (id,email,name,version) values (?,?,?,?) on duplicate key update "
+                        + "email = if(customers.version=@oldversion:=?,values(email),customers.email),"
+                        + "name = if(customers.version=@oldversion,values(name),customers.name),"
+                        + "version = if(customers.version=@oldversion,values(version),customers.version)",
+                        "2=email/STORE", 5),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+                        + "email = IF(id = ?, ?, email), ssn = IF(email = 'zq-secret', NULL, ssn)",
+                        "2=email/STORE 4=email/STORE 1L=email/MATCH", 4),
                 // ... SELECT from unconfigured tables: its columns cannot be encrypted ones
                 Arguments.of("INSERT INTO customers (id, name) SELECT id, total FROM orders WHERE id = ? "
                         + "ON DUPLICATE KEY UPDATE name = VALUES(name), note = ?", "2=note/STORE", 2),
@@ -164,8 +177,17 @@ class MySqlStatementsTest {
                         RefusalReason.NOT_A_PARAMETER, "public.customers.email"),
                 Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) "
                         + "ON DUPLICATE KEY UPDATE email = IF(VALUES(email) IS NULL, email, VALUES(email))",
+                        RefusalReason.EXPRESSION, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email, ssn) VALUES (?, ?, ?) "
+                        + "ON DUPLICATE KEY UPDATE ssn = IF(id = ?, VALUES(email), ssn)",
+                        RefusalReason.DIFFERENT_COLUMNS, "public.customers.ssn"),
+                Arguments.of("INSERT INTO customers (id, note) VALUES (?, ?) "
+                        + "ON DUPLICATE KEY UPDATE note = IF(note = 'zq-secret', VALUES(note), note)",
+                        RefusalReason.RANDOMIZED_COMPARISON, "public.customers.note"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) "
+                        + "ON DUPLICATE KEY UPDATE email = IF(id = ?, UPPER(?), email)",
                         RefusalReason.NOT_A_PARAMETER, "public.customers.email"),
-                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = VALUES(customers.email)",
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = VALUES(orders.email)",
                         RefusalReason.NOT_A_PARAMETER, "public.customers.email"),
                 Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = mydb.values(email)",
                         RefusalReason.NOT_A_PARAMETER, "public.customers.email"),
