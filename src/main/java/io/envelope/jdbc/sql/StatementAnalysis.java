@@ -108,7 +108,9 @@ final class StatementAnalysis {
                 ? StatementPlan.passThrough(sql)
                 : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget)
-                        .withColumnList(ctx.columnList());
+                        .withColumnList(ctx.columnList())
+                        .withErrorsIgnored(ctx.mySqlFamily() && (statement instanceof Insert i && i.isModifierIgnore()
+                                || statement instanceof Update u && u.isModifierIgnore()));
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
     }
 

@@ -319,6 +319,28 @@ class MySqlStatementsTest {
     }
 
     @Test
+    void aWriteWithIgnoreIsMarkedAsOneTheServerMayTruncate() throws SQLException {
+        // IGNORE turns "data too long" into a warning and a truncated value, whatever sql_mode says.
+        for (String sql : new String[] {"INSERT IGNORE INTO customers (id, email) VALUES (?, ?)",
+                "insert low_priority ignore into customers (email) select email from customers where id = ?",
+                "UPDATE IGNORE customers SET note = ? WHERE id = ?"}) {
+            assertThat(analyzer.plan(sql, catalog, mariaDb()).errorsIgnored()).as(sql).isTrue();
+            assertThat(analyzer.plan(sql, catalog, mySql()).errorsIgnored()).as(sql).isTrue();
+        }
+        for (String sql : new String[] {"INSERT INTO customers (id, email) VALUES (?, ?)",
+                "INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = VALUES(email)",
+                "REPLACE INTO customers (id, email) VALUES (?, ?)", "UPDATE customers SET note = ? WHERE id = ?"}) {
+            assertThat(analyzer.plan(sql, catalog, mariaDb()).errorsIgnored()).as(sql).isFalse();
+        }
+        // The positional form keeps the mark with its column list.
+        assertThat(analyzer.plan("INSERT IGNORE INTO customers VALUES (?, ?, ?, ?, ?, ?)", catalog, mariaDb())
+                .errorsIgnored()).isTrue();
+        // H2 fails an over-long value with or without IGNORE: nothing to mark there.
+        assertThat(analyzer.plan("INSERT IGNORE INTO customers (id, email) VALUES (?, ?)",
+                TestCatalogs.standardCatalog(TestCatalogs.standardSchema()), SqlDialect.H2).errorsIgnored()).isFalse();
+    }
+
+    @Test
     void theMultiTableSetTargetOfAJoinedTableIsNeverLeftUnencrypted() throws SQLException {
         // The first table (orders) has no email: the target must still be found as customers.email.
         StatementPlan plan = analyzer.plan("UPDATE orders o JOIN customers c ON c.id = o.customer_id "
