@@ -5,14 +5,17 @@ import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.sql.lexer.LexedSql;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 import io.envelope.jdbc.sql.lexer.Token;
+import io.envelope.jdbc.sql.lexer.TokenKind;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
 
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -149,7 +152,7 @@ public final class SqlAnalyzer {
             throw Refusals.parserDisagrees(tables, disagreement);
         }
         Statement statement = statements.get(0);
-        if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement && writesOrReads(lexed)) {
+        if (statement instanceof UnsupportedStatement && writesOrReads(lexed)) {
             // JSqlParser keeps a statement it has no rule for (REPLACE LOW_PRIORITY, REPLACE DELAYED) as opaque
             // tokens, in which no table is seen: without this it would pass through as naming none.
             throw Refusals.unparsable(tables, -1, -1);
@@ -217,14 +220,14 @@ public final class SqlAnalyzer {
     }
 
     /** The statement verbs that read or write table rows (as opposed to administration a table name may be in). */
-    private static final java.util.Set<String> ROW_VERBS = java.util.Set.of("insert", "replace", "update", "delete",
+    private static final Set<String> ROW_VERBS = Set.of("insert", "replace", "update", "delete",
             "merge", "upsert", "select", "with", "values", "table", "do", "handler", "load", "copy");
 
     /** Whether the text's first word is a verb of {@link #ROW_VERBS}. */
     private static boolean writesOrReads(LexedSql lexed) {
         for (Token t : lexed.tokens()) {
             if (!t.kind().isComment()) {
-                return t.kind() == io.envelope.jdbc.sql.lexer.TokenKind.IDENTIFIER
+                return t.kind() == TokenKind.IDENTIFIER
                         && ROW_VERBS.contains(lexed.text(t).toLowerCase(Locale.ROOT));
             }
         }
@@ -246,7 +249,7 @@ public final class SqlAnalyzer {
             if (t.kind().isComment()) {
                 continue;
             }
-            String word = t.kind() == io.envelope.jdbc.sql.lexer.TokenKind.IDENTIFIER
+            String word = t.kind() == TokenKind.IDENTIFIER
                     ? lexed.text(t).toLowerCase(Locale.ROOT) : null;
             if (first) {
                 if (!"insert".equals(word)) {

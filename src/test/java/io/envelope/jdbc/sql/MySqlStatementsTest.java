@@ -218,6 +218,8 @@ class MySqlStatementsTest {
                 // a REPLACE form JSqlParser does not model is no statement it can analyse
                 Arguments.of("REPLACE LOW_PRIORITY INTO customers (id, email) VALUES (1, 'zq-secret')",
                         RefusalReason.UNPARSABLE, "customers"),
+                Arguments.of("replace delayed into customers (email) values ('zq-secret')",
+                        RefusalReason.UNPARSABLE, "customers"),
                 // multi-table UPDATE: copies between tables and ambiguous targets
                 Arguments.of("UPDATE customers c JOIN customers d ON d.id = c.id + 1 SET c.email = d.ssn",
                         RefusalReason.DIFFERENT_COLUMNS, "public.customers.ssn"),
