@@ -24,6 +24,7 @@ final class AnalysisContext {
     private final EncryptionSchema schema;
     private final Catalog catalog;
     private final SqlDialect dialect;
+    private RowAlias rowAlias;
     private final TreeMap<Integer, ParameterTarget> targets = new TreeMap<>();
     private final TreeMap<Integer, MatchShape> shapes = new TreeMap<>();
     private final java.util.List<EncryptedLiteral> literals = new java.util.ArrayList<>();
@@ -49,6 +50,15 @@ final class AnalysisContext {
      */
     boolean mySqlFamily() {
         return dialect.isMySqlFamily();
+    }
+
+    /** MySQL 8's row alias of the INSERT being analysed, which the parser did not see; or null. */
+    void rowAlias(RowAlias alias) {
+        this.rowAlias = alias;
+    }
+
+    RowAlias rowAlias() {
+        return rowAlias;
     }
 
     EncryptionSchema schema() {

@@ -105,6 +105,9 @@ final class InsertAnalysis {
             assignments.updateSets(action.getUpdateSets(), target, scope, null, "ON CONFLICT DO UPDATE SET");
             rules.predicate(action.getWhereExpression(), scope, "ON CONFLICT DO UPDATE WHERE");
         }
+        if (ctx.rowAlias() != null) {
+            rowAlias(ctx.rowAlias(), insert, target, columns, scope);
+        }
         if (insert.getDuplicateUpdateSets() != null) {
             if (ctx.mySqlFamily() && source != null && !(source instanceof Values)
                     && queries.namesConfiguredTable(source)) {
@@ -121,6 +124,46 @@ final class InsertAnalysis {
         FromScope returningScope = new FromScope(ctx, null, scope.ctes());
         returningScope.add(insert.getTable());
         return assignments.returning(insert.getReturningClause(), returningScope);
+    }
+
+    /**
+     * MySQL 8's row alias ({@code VALUES (…) AS new [(a, b)]}, see {@link RowAlias}) joins the scope of ON DUPLICATE
+     * KEY UPDATE as the inserted row: {@code new.c} is the value inserted into {@code c}, so it resolves to
+     * {@code c}'s encrypted column; with a column list, its names stand for the inserted columns in order.
+     */
+    private void rowAlias(RowAlias alias, Insert insert, FromScope.Entry target, List<String> columns,
+                          FromScope scope) throws SQLException {
+        EncryptedTable table = target.configured;
+        String name = ctx.normalize(alias.name());
+        if (insert.getDuplicateUpdateSets() == null
+                || !(insert.getSelect() instanceof Values) && insert.getSetUpdateSets() == null) {
+            throw Refusals.notYet("a row alias without VALUES or SET and ON DUPLICATE KEY UPDATE",
+                    table != null ? table.identity() : first());
+        }
+        if (alias.columns().isEmpty()) {
+            scope.addAlias(target, name);
+            return;
+        }
+        List<String> inserted = new ArrayList<>();
+        if (insert.getSetUpdateSets() != null) {
+            for (var set : insert.getSetUpdateSets()) {
+                for (Column c : set.getColumns()) {
+                    inserted.add(ctx.normalize(c.getColumnName()));
+                }
+            }
+        } else {
+            inserted.addAll(columns);
+        }
+        if (inserted.size() != alias.columns().size()) {
+            throw Refusals.aliasColumns(name);
+        }
+        List<String> names = new ArrayList<>();
+        List<EncryptedColumn> positions = new ArrayList<>();
+        for (int i = 0; i < inserted.size(); i++) {
+            names.add(ctx.normalize(alias.columns().get(i)));
+            positions.add(table == null ? null : table.column(inserted.get(i)));
+        }
+        scope.addDerived(name, names, positions);
     }
 
     /**

@@ -131,13 +131,27 @@ public final class SqlAnalyzer {
         }
         net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
         Statements statements;
+        RowAlias rowAlias = null;
         try {
             statements = parse(sql, schema, head);
         } catch (SQLException unparsable) {
-            if (dialect.isMySqlFamily() && hasRowAlias(lexed)) {
-                throw Refusals.rowAlias(tables); // say why, rather than only where the parser stopped
+            if (!dialect.isMySqlFamily() || !RowAlias.present(lexed)) {
+                throw unparsable;
             }
-            throw unparsable;
+            // MySQL 8's INSERT … AS new ON DUPLICATE KEY UPDATE: parsed without the alias, which the analysis
+            // then models; refused, saying why, when it is not written plainly enough for that.
+            rowAlias = RowAlias.find(lexed);
+            LexedSql blanked = rowAlias == null ? null : lexer.lex(rowAlias.blank(sql));
+            if (blanked == null || !blanked.tokens().equals(rowAlias.tokensOutside(lexed))) {
+                throw Refusals.rowAlias(tables);
+            }
+            try {
+                statements = parse(blanked.sql(), schema, head);
+            } catch (SQLException stillUnparsable) {
+                throw Refusals.rowAlias(tables);
+            }
+            // The plan keeps the application's text; its tokens are those the parser saw (the alias left out).
+            lexed = new LexedSql(sql, blanked.tokens(), lexed.ambiguity(), lexed.hazard());
         }
         if (statements == null) {
             throw Refusals.unparsable(tables, -1, -1);
@@ -159,8 +173,9 @@ public final class SqlAnalyzer {
         }
         StatementAnalysis.Outcome outcome;
         try {
-            outcome = new StatementAnalysis(lexed, lexer, statement, new AnalysisContext(schema, catalog, dialect))
-                    .analyse();
+            AnalysisContext ctx = new AnalysisContext(schema, catalog, dialect);
+            ctx.rowAlias(rowAlias);
+            outcome = new StatementAnalysis(lexed, lexer, statement, ctx).analyse();
         } catch (RuntimeException e) {
             // A defect or an environment problem in analysis must not let the statement through (fail closed).
             // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
@@ -230,47 +245,6 @@ public final class SqlAnalyzer {
                 return t.kind() == TokenKind.IDENTIFIER
                         && ROW_VERBS.contains(lexed.text(t).toLowerCase(Locale.ROOT));
             }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the lexed text is MySQL 8's {@code INSERT … VALUES (…) AS alias [(…)] ON DUPLICATE KEY UPDATE} (or
-     * {@code INSERT … SET … AS alias …}): outside parentheses, an {@code AS} after VALUES or SET and before ON
-     * DUPLICATE. Only used to explain a statement the parser has already failed on.
-     */
-    static boolean hasRowAlias(LexedSql lexed) {
-        int depth = 0;
-        boolean first = true;
-        boolean rows = false;
-        boolean alias = false;
-        String previous = null;
-        for (Token t : lexed.tokens()) {
-            if (t.kind().isComment()) {
-                continue;
-            }
-            String word = t.kind() == TokenKind.IDENTIFIER
-                    ? lexed.text(t).toLowerCase(Locale.ROOT) : null;
-            if (first) {
-                if (!"insert".equals(word)) {
-                    return false;
-                }
-                first = false;
-            }
-            switch (t.kind()) {
-                case OPEN_PAREN -> depth++;
-                case CLOSE_PAREN -> depth--;
-                default -> {
-                }
-            }
-            if (depth == 0 && word != null) {
-                rows |= word.equals("values") || word.equals("value") || word.equals("set");
-                alias |= rows && word.equals("as");
-                if (alias && "on".equals(previous) && word.equals("duplicate")) {
-                    return true;
-                }
-            }
-            previous = depth == 0 ? word : null;
         }
         return false;
     }

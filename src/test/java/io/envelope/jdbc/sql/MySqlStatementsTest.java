@@ -71,6 +71,21 @@ class MySqlStatementsTest {
                         "2=email/STORE 3=note/STORE", 4),
                 Arguments.of("INSERT INTO customers (id, email) VALUES (?, 'zq-secret') "
                         + "ON DUPLICATE KEY UPDATE ssn = 'zq-secret', name = 'n'", "1L=email/STORE 2L=ssn/STORE", 1),
+                // MySQL 8's row alias: new.c is the value inserted into c
+                Arguments.of("INSERT INTO customers (id, email, note) VALUES (?, ?, 'zq-secret') AS new "
+                        + "ON DUPLICATE KEY UPDATE email = new.email, note = new.note, name = new.name",
+                        "2=email/STORE 1L=note/STORE", 2),
+                Arguments.of("insert into customers (id,email) values (?,?) as excluded(id,email) "
+                        + "on duplicate key update email=excluded.email", "2=email/STORE", 2),
+                Arguments.of("INSERT INTO customers (id, email, ssn) VALUES (?, ?, ?) AS n(i, e, s) "
+                        + "ON DUPLICATE KEY UPDATE email = e, ssn = n.s, note = ?", "2=email/STORE 3=ssn/STORE 4=note/STORE", 4),
+                Arguments.of("INSERT INTO customers SET id = ?, email = ? AS n ON DUPLICATE KEY UPDATE email = n.email",
+                        "2=email/STORE", 2),
+                Arguments.of("INSERT INTO customers SET email = ?, id = ? AS n(e, i) ON DUPLICATE KEY UPDATE email = n.e",
+                        "1=email/STORE", 2),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) AS `new` "
+                        + "ON DUPLICATE KEY UPDATE email = IF(customers.id = ?, `new`.email, customers.email)",
+                        "2=email/STORE", 3),
                 // the column's own current value, NULL, and the target table's name as qualifier
                 Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) "
                         + "ON DUPLICATE KEY UPDATE email = email, note = NULL, name = customers.name", "2=email/STORE", 2),
@@ -198,13 +213,24 @@ class MySqlStatementsTest {
                 // ... SELECT from a configured table: the assignments may read the SELECT's columns
                 Arguments.of("INSERT INTO customers (id, email) SELECT id, email FROM customers c WHERE c.id = ? "
                         + "ON DUPLICATE KEY UPDATE name = c.email", RefusalReason.NOT_SUPPORTED, "public.customers"),
-                // MySQL 8's row alias: JSqlParser 5.3 cannot parse it; said so
-                Arguments.of("INSERT INTO customers (id, email) VALUES (?, 'zq-secret') AS new ON DUPLICATE KEY UPDATE email = new.email",
-                        RefusalReason.UNPARSABLE, "row alias"),
-                Arguments.of("insert into customers (id,email) values (?,?) as excluded(id,email) "
-                        + "on duplicate key update email=excluded.email", RefusalReason.UNPARSABLE, "row alias"),
-                Arguments.of("INSERT INTO customers SET id = ?, email = 'zq-secret' AS n ON DUPLICATE KEY UPDATE email = n.email",
-                        RefusalReason.UNPARSABLE, "row alias"),
+                // MySQL 8's row alias: the same rules as VALUES(c)
+                Arguments.of("INSERT INTO customers (id, email, ssn) VALUES (?, ?, 'zq-secret') AS new "
+                        + "ON DUPLICATE KEY UPDATE ssn = new.email", RefusalReason.DIFFERENT_COLUMNS, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) AS n(i, e) ON DUPLICATE KEY UPDATE ssn = n.e",
+                        RefusalReason.DIFFERENT_COLUMNS, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) AS n(i, e) ON DUPLICATE KEY UPDATE ssn = e",
+                        RefusalReason.DIFFERENT_COLUMNS, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) AS new ON DUPLICATE KEY UPDATE name = new.email",
+                        RefusalReason.EXPRESSION, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, ?) AS new "
+                        + "ON DUPLICATE KEY UPDATE email = CONCAT(new.email, 'zq-secret')", RefusalReason.LITERAL, "public.customers.email"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, 'zq-secret') AS n(i) ON DUPLICATE KEY UPDATE email = n.i",
+                        RefusalReason.UNRESOLVED_COLUMN, "n"),
+                // ... written in a way the analysis does not model: refused, saying why
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, 'zq-secret') AS /* c */ new "
+                        + "ON DUPLICATE KEY UPDATE email = new.email", RefusalReason.UNPARSABLE, "row alias"),
+                Arguments.of("INSERT INTO customers (id, email) VALUES (?, 'zq-secret') AS new(i, e,) "
+                        + "ON DUPLICATE KEY UPDATE email = new.e", RefusalReason.UNPARSABLE, "row alias"),
                 // REPLACE keeps every INSERT rule
                 Arguments.of("REPLACE INTO customers (id, email) SELECT id, ssn FROM customers",
                         RefusalReason.DIFFERENT_COLUMNS, "public.customers.ssn"),
@@ -255,19 +281,39 @@ class MySqlStatementsTest {
     }
 
     @Test
-    void theRowAliasRefusalSaysWhatToWriteInstead() throws SQLException {
-        Throwable thrown = catchThrowable(() -> analyzer.plan("INSERT INTO customers (id, email) VALUES (?, ?) AS new "
-                + "ON DUPLICATE KEY UPDATE email = new.email", catalog, mySql()));
+    void aRowAliasTheAnalysisCannotModelIsRefusedSayingWhatToWriteInstead() throws SQLException {
+        Throwable thrown = catchThrowable(() -> analyzer.plan("INSERT INTO customers (id, email) VALUES (?, ?) AS "
+                + "/* c */ new ON DUPLICATE KEY UPDATE email = new.email", catalog, mySql()));
         assertThat(thrown).hasMessageContaining("JSqlParser").hasMessageContaining("VALUES(c)");
         // Not mistaken for one: an AS inside the values, or an INSERT ... SELECT's column alias.
-        assertThat(SqlAnalyzer.hasRowAlias(mySql().lexer().lex(
+        assertThat(RowAlias.present(mySql().lexer().lex(
                 "INSERT INTO customers (id, email) VALUES (?, CAST(? AS CHAR)) ON DUPLICATE KEY UPDATE email = ?")))
                 .isFalse();
-        assertThat(SqlAnalyzer.hasRowAlias(mySql().lexer().lex(
+        assertThat(RowAlias.present(mySql().lexer().lex(
                 "INSERT INTO customers (id) SELECT id AS x FROM orders ON DUPLICATE KEY UPDATE id = 1"))).isFalse();
-        assertThat(SqlAnalyzer.hasRowAlias(mySql().lexer().lex(
+        assertThat(RowAlias.present(mySql().lexer().lex(
                 "INSERT INTO t (a) VALUES (1) AS /* c */ `new` (`a`) ON /* c */ DUPLICATE KEY UPDATE a = new.a")))
                 .isTrue();
+        RowAlias alias = RowAlias.find(mySql().lexer().lex(
+                "INSERT INTO t (a, b) VALUES (1, 2) AS `new` (`a`, b) ON /* c */ DUPLICATE KEY UPDATE a = new.a"));
+        assertThat(alias).isNotNull();
+        assertThat(alias.name()).isEqualTo("`new`");
+        assertThat(alias.columns()).containsExactly("`a`", "b");
+        assertThat(alias.blank("INSERT INTO t (a, b) VALUES (1, 2) AS `new` (`a`, b) ON /* c */ DUPLICATE KEY "
+                + "UPDATE a = new.a")).isEqualTo("INSERT INTO t (a, b) VALUES (1, 2)                   ON /* c */ "
+                + "DUPLICATE KEY UPDATE a = new.a");
+    }
+
+    @Test
+    void aStatementWithARowAliasIsSentAsWrittenWithItsLiteralsEncrypted() throws SQLException {
+        String sql = "INSERT INTO customers VALUES (?, 'zq-secret', ?, ?, ?, ?) AS new ON DUPLICATE KEY UPDATE "
+                + "email = new.email";
+        StatementPlan plan = analyzer.plan(sql, catalog, mariaDb());
+        assertThat(plan.sql()).isSameAs(sql);
+        assertThat(SqlAnalyzerTest.targets(plan)).isEqualTo("2=ssn/STORE 3=note/STORE 4=birth_date/STORE");
+        assertThat(plan.render(LiteralRewriteTest.candidates(1)).sql()).isEqualTo(
+                "INSERT INTO customers (`id`, `email`, `ssn`, `note`, `birth_date`, `name`) VALUES "
+                + "(?, <email:STORE:zq-secret:1>, ?, ?, ?, ?) AS new ON DUPLICATE KEY UPDATE email = new.email");
     }
 
     // ------------------------------------------------------------------ the same text on PostgreSQL and H2
