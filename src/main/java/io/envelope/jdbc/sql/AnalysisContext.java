@@ -26,6 +26,8 @@ final class AnalysisContext {
 
     private final EncryptionSchema schema;
     private final Catalog catalog;
+    private final SqlDialect dialect;
+    private RowAlias rowAlias;
     private final TreeMap<Integer, ParameterTarget> targets = new TreeMap<>();
     private final TreeMap<Integer, MatchShape> shapes = new TreeMap<>();
     private final List<EncryptedLiteral> literals = new ArrayList<>();
@@ -38,9 +40,28 @@ final class AnalysisContext {
     private final Map<String, EncryptedColumn> encryptedAliases = new HashMap<>();
     private final Map<Object, SelectList.Result> queries = new IdentityHashMap<>();
 
-    AnalysisContext(EncryptionSchema schema, Catalog catalog) {
+    AnalysisContext(EncryptionSchema schema, Catalog catalog, SqlDialect dialect) {
         this.schema = schema;
         this.catalog = catalog;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Whether the statement is for MySQL or MariaDB: their own statement forms (REPLACE, ON DUPLICATE KEY UPDATE's
+     * {@code VALUES(c)}, multi-table UPDATE) are analysed only there; on the other databases they keep the
+     * rules they had (refused, or read as those databases read them).
+     */
+    boolean mySqlFamily() {
+        return dialect.isMySqlFamily();
+    }
+
+    /** MySQL 8's row alias of the INSERT being analysed, which the parser did not see; or null. */
+    void rowAlias(RowAlias alias) {
+        this.rowAlias = alias;
+    }
+
+    RowAlias rowAlias() {
+        return rowAlias;
     }
 
     EncryptionSchema schema() {
@@ -162,9 +183,12 @@ final class AnalysisContext {
         if (at < 0) {
             return false;
         }
+        // MySQL reads "name" as a string unless the session has ANSI_QUOTES; a backtick is a name in every mode.
+        String quote = dialect.isMySqlFamily() ? "`" : "\"";
         StringBuilder list = new StringBuilder("(");
         for (String column : columns) {
-            list.append(list.length() == 1 ? "" : ", ").append('"').append(column.replace("\"", "\"\"")).append('"');
+            list.append(list.length() == 1 ? "" : ", ").append(quote).append(column.replace(quote, quote + quote))
+                    .append(quote);
         }
         columnList = new StatementPlan.ColumnList(at, list.append(") ").toString());
         return true;

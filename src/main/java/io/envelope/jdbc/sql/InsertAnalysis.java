@@ -100,17 +100,70 @@ final class InsertAnalysis {
         }
         InsertConflictAction action = insert.getConflictAction();
         if (action != null && action.getConflictActionType() == ConflictActionType.DO_UPDATE) {
-            FromScope.Entry excluded = scope.addAlias(target, ctx.normalize("excluded"));
-            assignments.updateSets(action.getUpdateSets(), target, scope, excluded, "ON CONFLICT DO UPDATE SET");
+            scope.addAlias(target, ctx.normalize("excluded"));
+            // EXCLUDED.c is resolved through the scope; VALUES(c) means nothing here (null: no new-row function).
+            assignments.updateSets(action.getUpdateSets(), target, scope, null, "ON CONFLICT DO UPDATE SET");
             rules.predicate(action.getWhereExpression(), scope, "ON CONFLICT DO UPDATE WHERE");
         }
+        if (ctx.rowAlias() != null) {
+            rowAlias(ctx.rowAlias(), insert, target, columns, scope);
+        }
         if (insert.getDuplicateUpdateSets() != null) {
-            assignments.updateSets(insert.getDuplicateUpdateSets(), target, scope, null, "ON DUPLICATE KEY UPDATE");
+            if (ctx.mySqlFamily() && source != null && !(source instanceof Values)
+                    && queries.namesConfiguredTable(source)) {
+                // MySQL lets these assignments name the SELECT's columns too, which this scope does not hold.
+                throw Refusals.notYet("INSERT ... SELECT with ON DUPLICATE KEY UPDATE (whose assignments may read "
+                        + "the SELECT's tables)", table != null ? table.identity() : first());
+            }
+            // On MySQL and MariaDB, VALUES(c) is the value this statement was inserting into c. Elsewhere (H2's
+            // MySQL mode) it stays an expression, refused for an encrypted column as before.
+            assignments.updateSets(insert.getDuplicateUpdateSets(), target, scope,
+                    ctx.mySqlFamily() ? target : null, "ON DUPLICATE KEY UPDATE");
         }
         // RETURNING sees the inserted row only (not EXCLUDED), so * expands over the target alone.
         FromScope returningScope = new FromScope(ctx, null, scope.ctes());
         returningScope.add(insert.getTable());
         return assignments.returning(insert.getReturningClause(), returningScope);
+    }
+
+    /**
+     * MySQL 8's row alias ({@code VALUES (…) AS new [(a, b)]}, see {@link RowAlias}) joins the scope of ON DUPLICATE
+     * KEY UPDATE as the inserted row: {@code new.c} is the value inserted into {@code c}, so it resolves to
+     * {@code c}'s encrypted column; with a column list, its names stand for the inserted columns in order.
+     */
+    private void rowAlias(RowAlias alias, Insert insert, FromScope.Entry target, List<String> columns,
+                          FromScope scope) throws SQLException {
+        EncryptedTable table = target.configured;
+        String name = ctx.normalize(alias.name());
+        if (insert.getDuplicateUpdateSets() == null
+                || !(insert.getSelect() instanceof Values) && insert.getSetUpdateSets() == null) {
+            throw Refusals.notYet("a row alias without VALUES or SET and ON DUPLICATE KEY UPDATE",
+                    table != null ? table.identity() : first());
+        }
+        if (alias.columns().isEmpty()) {
+            scope.addAlias(target, name);
+            return;
+        }
+        List<String> inserted = new ArrayList<>();
+        if (insert.getSetUpdateSets() != null) {
+            for (var set : insert.getSetUpdateSets()) {
+                for (Column c : set.getColumns()) {
+                    inserted.add(ctx.normalize(c.getColumnName()));
+                }
+            }
+        } else {
+            inserted.addAll(columns);
+        }
+        if (inserted.size() != alias.columns().size()) {
+            throw Refusals.aliasColumns(name);
+        }
+        List<String> names = new ArrayList<>();
+        List<EncryptedColumn> positions = new ArrayList<>();
+        for (int i = 0; i < inserted.size(); i++) {
+            names.add(ctx.normalize(alias.columns().get(i)));
+            positions.add(table == null ? null : table.column(inserted.get(i)));
+        }
+        scope.addDerived(name, names, positions);
     }
 
     /**

@@ -341,4 +341,13 @@ final class Refusals {
                 + "the table from the query's values, unencrypted. Create the table first, then fill it with "
                 + "INSERT statements through envelope-jdbc.");
     }
+
+    static SQLException rowAlias(String tables) {
+        return EnvelopeErrors.refused(RefusalReason.UNPARSABLE,
+                "INSERT ... AS alias ... ON DUPLICATE KEY UPDATE (MySQL 8's row alias) on configured table " + tables
+                + " is refused: the SQL parser envelope-jdbc uses (JSqlParser 5.3) cannot read row aliases, and "
+                + "envelope-jdbc models only the plain form (AS name or AS name (column, ...), no comment inside, "
+                + "right before ON DUPLICATE KEY UPDATE); a statement that cannot be analysed is not sent. Write "
+                + "the alias that way, or the assignments as c = VALUES(c), which MySQL and MariaDB both accept.");
+    }
 }

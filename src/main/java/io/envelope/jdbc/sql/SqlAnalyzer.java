@@ -5,14 +5,17 @@ import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.sql.lexer.LexedSql;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 import io.envelope.jdbc.sql.lexer.Token;
+import io.envelope.jdbc.sql.lexer.TokenKind;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
 
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -127,7 +130,29 @@ public final class SqlAnalyzer {
             return plan;
         }
         net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
-        Statements statements = parse(sql, schema, head);
+        Statements statements;
+        RowAlias rowAlias = null;
+        try {
+            statements = parse(sql, schema, head);
+        } catch (SQLException unparsable) {
+            if (!dialect.isMySqlFamily() || !RowAlias.present(lexed)) {
+                throw unparsable;
+            }
+            // MySQL 8's INSERT … AS new ON DUPLICATE KEY UPDATE: parsed without the alias, which the analysis
+            // then models; refused, saying why, when it is not written plainly enough for that.
+            rowAlias = RowAlias.find(lexed);
+            LexedSql blanked = rowAlias == null ? null : lexer.lex(rowAlias.blank(sql));
+            if (blanked == null || !blanked.tokens().equals(rowAlias.tokensOutside(lexed))) {
+                throw Refusals.rowAlias(tables);
+            }
+            try {
+                statements = parse(blanked.sql(), schema, head);
+            } catch (SQLException stillUnparsable) {
+                throw Refusals.rowAlias(tables);
+            }
+            // The plan keeps the application's text; its tokens are those the parser saw (the alias left out).
+            lexed = new LexedSql(sql, blanked.tokens(), lexed.ambiguity(), lexed.hazard());
+        }
         if (statements == null) {
             throw Refusals.unparsable(tables, -1, -1);
         }
@@ -141,9 +166,16 @@ public final class SqlAnalyzer {
             throw Refusals.parserDisagrees(tables, disagreement);
         }
         Statement statement = statements.get(0);
+        if (statement instanceof UnsupportedStatement && writesOrReads(lexed)) {
+            // JSqlParser keeps a statement it has no rule for (REPLACE LOW_PRIORITY, REPLACE DELAYED) as opaque
+            // tokens, in which no table is seen: without this it would pass through as naming none.
+            throw Refusals.unparsable(tables, -1, -1);
+        }
         StatementAnalysis.Outcome outcome;
         try {
-            outcome = new StatementAnalysis(lexed, lexer, statement, new AnalysisContext(schema, catalog)).analyse();
+            AnalysisContext ctx = new AnalysisContext(schema, catalog, dialect);
+            ctx.rowAlias(rowAlias);
+            outcome = new StatementAnalysis(lexed, lexer, statement, ctx).analyse();
         } catch (RuntimeException e) {
             // A defect or an environment problem in analysis must not let the statement through (fail closed).
             // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
@@ -200,6 +232,21 @@ public final class SqlAnalyzer {
             }
             throw Refusals.unparsable(namedTables(sql, schema), line, column);
         }
+    }
+
+    /** The statement verbs that read or write table rows (as opposed to administration a table name may be in). */
+    private static final Set<String> ROW_VERBS = Set.of("insert", "replace", "update", "delete",
+            "merge", "upsert", "select", "with", "values", "table", "do", "handler", "load", "copy");
+
+    /** Whether the text's first word is a verb of {@link #ROW_VERBS}. */
+    private static boolean writesOrReads(LexedSql lexed) {
+        for (Token t : lexed.tokens()) {
+            if (!t.kind().isComment()) {
+                return t.kind() == TokenKind.IDENTIFIER
+                        && ROW_VERBS.contains(lexed.text(t).toLowerCase(Locale.ROOT));
+            }
+        }
+        return false;
     }
 
     /** The configured bare table names that appear in the text, for the refusal message. */

@@ -15,6 +15,8 @@ import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+import net.sf.jsqlparser.statement.upsert.UpsertType;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -75,9 +77,10 @@ final class StatementAnalysis {
         AssignmentRules assignments = new AssignmentRules(ctx, rules);
         SelectList.Result results;
         EncryptedTable writeTarget = null;
+        Insert insert = statement instanceof Insert i ? i : replace(statement);
         if (statement instanceof Select select) {
             results = queries.query(select, null);
-        } else if (statement instanceof Insert insert) {
+        } else if (insert != null) {
             FromScope scope = new FromScope(ctx, null, queries.withItems(insert.getWithItemsList(), null, null));
             results = new InsertAnalysis(ctx, rules, queries, assignments, lexed, lexer, first()).insert(insert, scope);
             writeTarget = scope.entries().get(0).configured;
@@ -106,8 +109,37 @@ final class StatementAnalysis {
                 ? StatementPlan.passThrough(sql)
                 : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget)
-                        .withColumnList(ctx.columnList());
+                        .withColumnList(ctx.columnList())
+                        .withErrorsIgnored(ctx.mySqlFamily() && (statement instanceof Insert i && i.isModifierIgnore()
+                                || statement instanceof Update u && u.isModifierIgnore()));
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
+    }
+
+    /**
+     * MySQL's {@code REPLACE [INTO] t (…) VALUES …}, {@code REPLACE … SELECT} and {@code REPLACE t SET …} as the
+     * INSERT it is for the rules (it deletes the old row first, which changes nothing about what is stored):
+     * the same parts, the same AST nodes, so targets and literal positions are those of the text. Null for any
+     * other statement, and for REPLACE on other databases (JSqlParser's Upsert also covers UPSERT and SQLite's
+     * INSERT OR …, which keep being refused as a statement kind).
+     *
+     * @throws SQLException a refusal for REPLACE with ON DUPLICATE KEY UPDATE, which MySQL does not have
+     */
+    private Insert replace(Statement s) throws SQLException {
+        if (!(s instanceof Upsert upsert) || !ctx.mySqlFamily() || upsert.getUpsertType() == null) {
+            return null;
+        }
+        if (upsert.getUpsertType() != UpsertType.REPLACE && upsert.getUpsertType() != UpsertType.REPLACE_SET) {
+            return null;
+        }
+        if (upsert.getDuplicateUpdateSets() != null) {
+            throw Refusals.notYet("REPLACE with ON DUPLICATE KEY UPDATE", first());
+        }
+        Insert insert = new Insert();
+        insert.setTable(upsert.getTable());
+        insert.setColumns(upsert.getColumns());
+        insert.setSelect(upsert.getSelect());
+        insert.withSetUpdateSets(upsert.getUpdateSets()); // REPLACE t SET …: JSqlParser 5.3 types it REPLACE too
+        return insert;
     }
 
     private static boolean isDdl(Statement statement) {

@@ -125,10 +125,18 @@ public final class StatementPlan {
     private final List<EncryptedLiteral> literals;
     private final ResultShape results;
     private final EncryptedTable writeTarget;
+    private final boolean errorsIgnored;
 
     private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
                           MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
                           EncryptedTable writeTarget, ColumnList columnList) {
+        this(sql, placeholders, passThrough, parameters, shapes, literals, results, writeTarget, columnList, false);
+    }
+
+    private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
+                          MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
+                          EncryptedTable writeTarget, ColumnList columnList, boolean errorsIgnored) {
+        this.errorsIgnored = errorsIgnored;
         this.columnList = columnList;
         this.sql = sql;
         this.placeholders = placeholders;
@@ -167,7 +175,26 @@ public final class StatementPlan {
      */
     StatementPlan withColumnList(ColumnList list) {
         return list == null ? this : new StatementPlan(sql, placeholders, passThrough, parameters, shapes, literals,
-                results, writeTarget, list);
+                results, writeTarget, list, errorsIgnored);
+    }
+
+    /**
+     * This plan marked as a MySQL write with the IGNORE modifier ({@code INSERT IGNORE}, {@code UPDATE IGNORE}),
+     * see {@link #errorsIgnored()}.
+     */
+    StatementPlan withErrorsIgnored(boolean ignored) {
+        return ignored == errorsIgnored ? this : new StatementPlan(sql, placeholders, passThrough, parameters, shapes,
+                literals, results, writeTarget, columnList, ignored);
+    }
+
+    /**
+     * True for a MySQL or MariaDB write with the IGNORE modifier: the server turns its errors into warnings, a
+     * value too long for its column included, which it then truncates even under a strict {@code sql_mode}. A
+     * ciphertext stored by such a statement is not protected by the session's strictness
+     * ({@link SqlDialect#failsOverlongValues()}): its width has to be checked before it is sent.
+     */
+    public boolean errorsIgnored() {
+        return errorsIgnored;
     }
 
     /** The SQL as the application wrote it (send {@link #render}'s SQL: it may differ). */

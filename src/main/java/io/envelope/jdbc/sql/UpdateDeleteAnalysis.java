@@ -39,10 +39,38 @@ final class UpdateDeleteAnalysis {
         }
         queries.from(update.getFromItem(), update.getJoins(), scope, joins);
         queries.joinConditions(joins, scope);
-        assignments.updateSets(update.getUpdateSets(), target, scope, null, "UPDATE SET");
+        if (ctx.mySqlFamily()) {
+            // MySQL's SET may name a column of any table of a multi-table UPDATE (a.x = ?, b.y = ?, or an
+            // unqualified name only one table has): each target is resolved like a column reference, so an
+            // encrypted column of a joined table is found, and an ambiguous one refused.
+            assignments.updateSets(update.getUpdateSets(), scope::resolve, scope, null, "UPDATE SET");
+        } else {
+            // PostgreSQL and H2 update one table: a SET target qualified with another table of the statement
+            // (MySQL's multi-table syntax, which they reject) must not be read as the updated table's column.
+            assignments.updateSets(update.getUpdateSets(), c -> {
+                ctx.examined(c);
+                FromScope.Entry named = c.getTable() == null || c.getTable().getName() == null ? null
+                        : scope.entryFor(c.getTable());
+                if (named != null && named != target) {
+                    throw Refusals.notYet("a SET target of another table than the one updated",
+                            named.configured != null ? named.configured.identity() : firstTable(scope));
+                }
+                return target.encrypted(ctx.normalize(c.getColumnName()));
+            }, scope, null, "UPDATE SET");
+        }
         rules.predicate(update.getWhere(), scope, "WHERE");
         queries.orderBy(update.getOrderByElements(), SelectList.EMPTY, scope);
         return assignments.returning(update.getReturningClause(), scope);
+    }
+
+    /** A configured table of the statement, for a refusal that concerns the statement as a whole. */
+    private static String firstTable(FromScope scope) {
+        for (FromScope.Entry e : scope.entries()) {
+            if (e.configured != null) {
+                return e.configured.identity();
+            }
+        }
+        return "(unknown)";
     }
 
     SelectList.Result delete(Delete delete, FromScope.Ctes ctes) throws SQLException {
