@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +73,9 @@ public final class KeyRing implements AutoCloseable {
     private final AtomicLong statement = new AtomicLong();
     private final Map<String, RowSnapshot> statementRows = new ConcurrentHashMap<>();
     private final Map<DataKeyId, DataKey> statementKeys = new ConcurrentHashMap<>();
+    /** Ids of recently used rows, by row identity (see {@link #idOf}); a power of two long. */
+    private final AtomicReferenceArray<DataKeyId> recentIds =
+            new AtomicReferenceArray<>(8);
 
     /** A ring that reads and writes on new connections from {@code connections} (the command line, tests). */
     public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
@@ -442,7 +446,7 @@ public final class KeyRing implements AutoCloseable {
     /** The unwrapped key of a row: cached per TTL (or per statement); refused rows are refused on every call. */
     DataKey dataKey(KeyRow row) throws SQLException {
         s.unwrapper.checkAllowed(row);
-        DataKeyId id = DataKeyId.of(row);
+        DataKeyId id = idOf(row);
         if (!s.caching()) {
             DataKey mine = statementKeys.get(id);
             if (mine == null) {
@@ -458,6 +462,20 @@ public final class KeyRing implements AutoCloseable {
         return s.keyCache.get(id, () -> s.unwrapper.unwrap(row));
     }
 
+    /**
+     * The cache key of a row. Rows come from cached snapshots, so the same row object is asked for on every value
+     * written: its id is kept by row identity rather than hashing the wrapped key again each time.
+     */
+    private DataKeyId idOf(KeyRow row) {
+        int slot = System.identityHashCode(row) & (recentIds.length() - 1);
+        DataKeyId id = recentIds.get(slot);
+        if (id == null || id.row != row) {
+            id = DataKeyId.of(row);
+            recentIds.set(slot, id);
+        }
+        return id;
+    }
+
     /** Keeps a freshly generated key as the unwrapped key of its row (no Decrypt for the process that made it). */
     void keep(KeyRow row, DataKey key) {
         if (s.caching()) {
@@ -467,16 +485,14 @@ public final class KeyRing implements AutoCloseable {
         }
     }
 
-    /** The verified active rows, lowest version first. */
+    /** The verified active rows, lowest version first (worked out once per snapshot: this is on every write). */
     private static List<KeyRow> active(RowSnapshot snapshot) {
-        return snapshot.rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE && !snapshot.refused(r))
-                .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
+        return snapshot.active();
     }
 
     /** The rows lookups match: verified non-retired rows and every refused row, lowest version first. */
     private static List<KeyRow> matching(RowSnapshot snapshot) {
-        return snapshot.rows.stream().filter(r -> r.status() != KeyStatus.RETIRED || snapshot.refused(r))
-                .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
+        return snapshot.matching();
     }
 
     static String describe(List<KeyRow> rows) {
