@@ -42,14 +42,15 @@ import java.util.SplittableRandom;
  *   <li>{@code aa}: plain pgJDBC again, an A/A control: its ratio to {@code plain} shows the run's noise.</li>
  * </ul>
  * For each configuration (storage {@code text}/{@code bytea} × {@code pad}), rounds run every phase on every
- * variant, the variants' order rotated each round; warm-up rounds are discarded and the medians of the timed
+ * variant, the variants' order rotated each round; warm-up rounds (at least {@code --warmup} of them and
+ * {@code --warmup-seconds}, so the JIT has compiled the hot paths) are discarded and the medians of the timed
  * rounds reported: rows (or statements) per second of wall time, and client CPU per row — the CPU time of the one
  * thread that issues the JDBC calls (pgJDBC's own work included), which is steadier than wall time on a busy
  * machine.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.envelope.jdbc.benchmarks.Throughput \
- *     [--rounds 5] [--warmup 2] [--scale 1.0] [--phases insert,batch,point,lookup,read100,update]
+ *     [--rounds 5] [--warmup 2] [--warmup-seconds 15] [--scale 1.0] [--phases insert,batch,point,lookup,read100,update]
  *     [--storage text,bytea] [--pad 0,64] [--variants plain,sized,envelope,aa]
  *     [--url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--keep false]
  * </pre>
@@ -87,6 +88,8 @@ public final class Throughput {
     private final String schema;
     private final int rounds;
     private final int warmup;
+    /** Warm-up goes on for at least this long (the JIT compiles pgJDBC's and the driver's hot paths meanwhile). */
+    private final double warmupSeconds;
     private final double scale;
     private final List<Phase> phases = new ArrayList<>();
     private final List<String> storages;
@@ -102,6 +105,7 @@ public final class Throughput {
         this.schema = "envelope_tp_" + ProcessHandle.current().pid();
         this.rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         this.warmup = Integer.parseInt(options.getOrDefault("warmup", "2"));
+        this.warmupSeconds = Double.parseDouble(options.getOrDefault("warmup-seconds", "15"));
         this.scale = Double.parseDouble(options.getOrDefault("scale", "1.0"));
         for (String key : list("phases", "insert,batch,point,lookup,read100,update")) {
             phases.add(Arrays.stream(Phase.values()).filter(p -> p.key.equals(key)).findFirst()
@@ -140,9 +144,9 @@ public final class Throughput {
     }
 
     private void run() throws Exception {
-        System.out.printf("throughput: java %s, %d timed rounds after %d warm-up, scale %.2f, phases %s, storage %s,"
-                        + " pad %s, variants %s, schema %s%n", System.getProperty("java.version"), rounds, warmup,
-                scale, phases.stream().map(p -> p.key).toList(), storages, pads, variants, schema);
+        System.out.printf("throughput: java %s, %d timed rounds after at least %d warm-up rounds and %.0f s, scale %.2f,"
+                        + " phases %s, storage %s, pad %s, variants %s, schema %s%n", System.getProperty("java.version"),
+                rounds, warmup, warmupSeconds, scale, phases.stream().map(p -> p.key).toList(), storages, pads, variants, schema);
         System.out.println("load average at start: " + loadAverage());
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure thread CPU time");
@@ -336,8 +340,13 @@ public final class Throughput {
                 for (Target t : targets.values()) {
                     t.preload();
                 }
-                for (int round = 0; round < warmup + rounds; round++) {
-                    boolean timed = round >= warmup;
+                long warmupEnds = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                int timedRounds = 0;
+                for (int round = 0; timedRounds < rounds; round++) {
+                    boolean timed = round >= warmup && System.nanoTime() >= warmupEnds;
+                    if (timed) {
+                        timedRounds++;
+                    }
                     for (Phase phase : phases) {
                         List<String> order = new ArrayList<>(variants);
                         java.util.Collections.rotate(order, round);
@@ -349,8 +358,8 @@ public final class Throughput {
                             }
                         }
                     }
-                    System.out.printf("  round %d/%d %s done (load %s)%n", round + 1, warmup + rounds,
-                            timed ? "timed" : "warm-up", loadAverage());
+                    System.out.printf("  round %d %s done (load %s)%n", round + 1,
+                            timed ? "timed " + timedRounds + "/" + rounds : "warm-up", loadAverage());
                 }
                 checkSizes();
                 report();
