@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -143,7 +144,7 @@ public final class KeyRing implements AutoCloseable {
         RowSnapshot snapshot = writable(tableIdentity);
         List<KeyRow> active = active(snapshot);
         KeyRow row = active.get(active.size() - 1);
-        for (int version : snapshot.refused.keySet()) {
+        for (int version : refusedVersions(snapshot)) {
             if (version > row.keyVersion()) {
                 throw s.refusal(tableIdentity, version, "it may be the highest active version, so randomized writes"
                         + " are refused rather than written under version " + row.keyVersion());
@@ -160,7 +161,7 @@ public final class KeyRing implements AutoCloseable {
     public DataKey deterministicWriteKey(String tableIdentity) throws SQLException {
         RowSnapshot snapshot = writable(tableIdentity);
         KeyRow row = active(snapshot).get(0);
-        for (int version : snapshot.refused.keySet()) {
+        for (int version : refusedVersions(snapshot)) {
             if (version < row.keyVersion()) {
                 throw s.refusal(tableIdentity, version, "it may be the lowest active version, so deterministic writes"
                         + " are refused rather than written under version " + row.keyVersion());
@@ -483,6 +484,12 @@ public final class KeyRing implements AutoCloseable {
         } else if (statementKeys.putIfAbsent(DataKeyId.of(row), key) != null) {
             key.destroy();
         }
+    }
+
+    /** The refused versions of a snapshot; none, the usual case, without building a key set view per value. */
+    private static Iterable<Integer> refusedVersions(RowSnapshot snapshot) {
+        Map<Integer, String> refused = snapshot.refused;
+        return refused.isEmpty() ? Collections.emptySet() : refused.keySet();
     }
 
     /** The verified active rows, lowest version first (worked out once per snapshot: this is on every write). */
