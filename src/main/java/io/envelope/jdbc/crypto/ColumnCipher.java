@@ -12,7 +12,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -230,8 +229,7 @@ public final class ColumnCipher {
         Cipher c = Jce.gcm();
         c.init(Cipher.ENCRYPT_MODE, w.key,
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, out, nonceAt, ValueFormat.NONCE_BYTES));
-        c.updateAAD(out, 0, ValueFormat.RANDOMIZED_HEADER);
-        c.updateAAD(placeAad);
+        c.updateAAD(randomizedAad(out));
         c.doFinal(plaintext, 0, plaintext.length, out, ValueFormat.RANDOMIZED_HEADER);
         return out;
     }
@@ -241,9 +239,19 @@ public final class ColumnCipher {
         c.init(Cipher.DECRYPT_MODE, m.randomizedKey(stored, ValueFormat.FIXED_HEADER),
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, stored,
                         ValueFormat.FIXED_HEADER + ValueFormat.SALT_BYTES, ValueFormat.NONCE_BYTES));
-        c.updateAAD(stored, 0, ValueFormat.RANDOMIZED_HEADER);
-        c.updateAAD(placeAad);
+        c.updateAAD(randomizedAad(stored));
         return c.doFinal(stored, ValueFormat.RANDOMIZED_HEADER, stored.length - ValueFormat.RANDOMIZED_HEADER);
+    }
+
+    /**
+     * The AAD of a randomized value, header ‖ place, in one array: given in one call, the JCE's GCM buffers it
+     * once instead of growing its buffer for a second part (the bytes authenticated are the same).
+     */
+    private byte[] randomizedAad(byte[] value) {
+        byte[] aad = new byte[ValueFormat.RANDOMIZED_HEADER + placeAad.length];
+        System.arraycopy(value, 0, aad, 0, ValueFormat.RANDOMIZED_HEADER);
+        System.arraycopy(placeAad, 0, aad, ValueFormat.RANDOMIZED_HEADER, placeAad.length);
+        return aad;
     }
 
     // ------------------------------------------------------------------ deterministic: AES-256-CBC + HMAC
@@ -256,8 +264,7 @@ public final class ColumnCipher {
         byte[] out = new byte[ctAt + ctLen + ValueFormat.HMAC_TAG_BYTES];
         writeFixedHeader(out, ValueFormat.MODE_DETERMINISTIC, keyVersion);
 
-        Mac mac = Jce.hmac();
-        mac.init(k.iv);
+        Mac mac = Jce.sivMac(k.iv);
         mac.update(out, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(plaintext);
@@ -271,7 +278,7 @@ public final class ColumnCipher {
             throw new IllegalStateException("unexpected CBC output length");
         }
 
-        mac.init(k.mac);
+        mac = Jce.tagMac(k.mac);
         mac.update(out, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(out, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES + ctLen);
@@ -284,19 +291,32 @@ public final class ColumnCipher {
         KeyMaterial.Deterministic k = m.deterministic();
         int tagAt = stored.length - ValueFormat.HMAC_TAG_BYTES;
         int ctAt = ValueFormat.FIXED_HEADER + ValueFormat.IV_BYTES;
-        Mac mac = Jce.hmac();
-        mac.init(k.mac);
+        Mac mac = Jce.tagMac(k.mac);
         mac.update(stored, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(stored, ValueFormat.FIXED_HEADER, tagAt - ValueFormat.FIXED_HEADER);
         byte[] expected = mac.doFinal();
-        byte[] actual = Arrays.copyOfRange(stored, tagAt, stored.length);
-        if (!MessageDigest.isEqual(expected, actual)) {
+        if (!tagEquals(expected, stored, tagAt)) {
             return null;
         }
         Cipher c = Jce.cbc();
         c.init(Cipher.DECRYPT_MODE, k.enc, new IvParameterSpec(stored, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES));
         return c.doFinal(stored, ctAt, tagAt - ctAt);
+    }
+
+    /**
+     * Whether {@code stored} holds {@code expected} at {@code at} (to its end), in time independent of where they
+     * differ, as MessageDigest.isEqual but without copying the stored tag out first.
+     */
+    static boolean tagEquals(byte[] expected, byte[] stored, int at) {
+        if (stored.length - at != expected.length) {
+            return false;
+        }
+        int diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff |= expected[i] ^ stored[at + i];
+        }
+        return diff == 0;
     }
 
     // ------------------------------------------------------------------ shared

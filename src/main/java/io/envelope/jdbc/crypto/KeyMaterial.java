@@ -29,6 +29,16 @@ final class KeyMaterial {
     private final AtomicReference<Writer> writer = new AtomicReference<>();
     private final ConcurrentHashMap<SaltId, WipeableKey> readKeys = new ConcurrentHashMap<>();
 
+    /** The salt last looked up for reading and its sub-key (see {@link #randomizedKey}). */
+    private volatile LastRead lastRead;
+
+    private record LastRead(long hi, long lo, WipeableKey key) {
+        @Override
+        public String toString() {
+            return "LastRead[<key hidden>]";
+        }
+    }
+
     // deterministic, built on first use
     private volatile Deterministic deterministic;
 
@@ -68,9 +78,6 @@ final class KeyMaterial {
     }
 
     private record SaltId(long hi, long lo) {
-        static SaltId of(byte[] b, int off) {
-            return new SaltId(longAt(b, off), longAt(b, off + 8));
-        }
     }
 
     KeyMaterial(DataKey dataKey, byte[] placeInfo, ColumnCipher.SaltSource saltSource, long firstCounter)
@@ -109,7 +116,15 @@ final class KeyMaterial {
 
     /** The randomized sub-key for the salt at {@code off}; derived once per salt, then cached. */
     WipeableKey randomizedKey(byte[] b, int off) throws GeneralSecurityException {
-        SaltId id = SaltId.of(b, off);
+        long hi = longAt(b, off);
+        long lo = longAt(b, off + 8);
+        // Values read together were mostly written by one writer generation: the last salt answers without a map
+        // lookup (and without building its map key).
+        LastRead last = lastRead;
+        if (last != null && last.hi == hi && last.lo == lo && !last.key.isDestroyed()) {
+            return last.key;
+        }
+        SaltId id = new SaltId(hi, lo);
         WipeableKey k = readKeys.get(id);
         if (k == null) {
             byte[] salt = Arrays.copyOfRange(b, off, off + ValueFormat.SALT_BYTES);
@@ -124,6 +139,7 @@ final class KeyMaterial {
             }
             readKeys.put(id, k);
         }
+        lastRead = new LastRead(hi, lo, k);
         return k;
     }
 
@@ -152,6 +168,7 @@ final class KeyMaterial {
         Arrays.fill(prk, (byte) 0);
         readKeys.values().forEach(WipeableKey::destroy);
         readKeys.clear();
+        lastRead = null;
         Writer w = writer.getAndSet(null);
         if (w != null) {
             w.key.destroy();

@@ -11,11 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +74,9 @@ public final class KeyRing implements AutoCloseable {
     private final AtomicLong statement = new AtomicLong();
     private final Map<String, RowSnapshot> statementRows = new ConcurrentHashMap<>();
     private final Map<DataKeyId, DataKey> statementKeys = new ConcurrentHashMap<>();
+    /** Ids of recently used rows, by row identity (see {@link #idOf}); a power of two long. */
+    private final AtomicReferenceArray<DataKeyId> recentIds =
+            new AtomicReferenceArray<>(8);
 
     /** A ring that reads and writes on new connections from {@code connections} (the command line, tests). */
     public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
@@ -139,7 +144,7 @@ public final class KeyRing implements AutoCloseable {
         RowSnapshot snapshot = writable(tableIdentity);
         List<KeyRow> active = active(snapshot);
         KeyRow row = active.get(active.size() - 1);
-        for (int version : snapshot.refused.keySet()) {
+        for (int version : refusedVersions(snapshot)) {
             if (version > row.keyVersion()) {
                 throw s.refusal(tableIdentity, version, "it may be the highest active version, so randomized writes"
                         + " are refused rather than written under version " + row.keyVersion());
@@ -156,7 +161,7 @@ public final class KeyRing implements AutoCloseable {
     public DataKey deterministicWriteKey(String tableIdentity) throws SQLException {
         RowSnapshot snapshot = writable(tableIdentity);
         KeyRow row = active(snapshot).get(0);
-        for (int version : snapshot.refused.keySet()) {
+        for (int version : refusedVersions(snapshot)) {
             if (version < row.keyVersion()) {
                 throw s.refusal(tableIdentity, version, "it may be the lowest active version, so deterministic writes"
                         + " are refused rather than written under version " + row.keyVersion());
@@ -442,7 +447,7 @@ public final class KeyRing implements AutoCloseable {
     /** The unwrapped key of a row: cached per TTL (or per statement); refused rows are refused on every call. */
     DataKey dataKey(KeyRow row) throws SQLException {
         s.unwrapper.checkAllowed(row);
-        DataKeyId id = DataKeyId.of(row);
+        DataKeyId id = idOf(row);
         if (!s.caching()) {
             DataKey mine = statementKeys.get(id);
             if (mine == null) {
@@ -458,6 +463,20 @@ public final class KeyRing implements AutoCloseable {
         return s.keyCache.get(id, () -> s.unwrapper.unwrap(row));
     }
 
+    /**
+     * The cache key of a row. Rows come from cached snapshots, so the same row object is asked for on every value
+     * written: its id is kept by row identity rather than hashing the wrapped key again each time.
+     */
+    private DataKeyId idOf(KeyRow row) {
+        int slot = System.identityHashCode(row) & (recentIds.length() - 1);
+        DataKeyId id = recentIds.get(slot);
+        if (id == null || id.row != row) {
+            id = DataKeyId.of(row);
+            recentIds.set(slot, id);
+        }
+        return id;
+    }
+
     /** Keeps a freshly generated key as the unwrapped key of its row (no Decrypt for the process that made it). */
     void keep(KeyRow row, DataKey key) {
         if (s.caching()) {
@@ -467,16 +486,20 @@ public final class KeyRing implements AutoCloseable {
         }
     }
 
-    /** The verified active rows, lowest version first. */
+    /** The refused versions of a snapshot; none, the usual case, without building a key set view per value. */
+    private static Iterable<Integer> refusedVersions(RowSnapshot snapshot) {
+        Map<Integer, String> refused = snapshot.refused;
+        return refused.isEmpty() ? Collections.emptySet() : refused.keySet();
+    }
+
+    /** The verified active rows, lowest version first (worked out once per snapshot: this is on every write). */
     private static List<KeyRow> active(RowSnapshot snapshot) {
-        return snapshot.rows.stream().filter(r -> r.status() == KeyStatus.ACTIVE && !snapshot.refused(r))
-                .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
+        return snapshot.active();
     }
 
     /** The rows lookups match: verified non-retired rows and every refused row, lowest version first. */
     private static List<KeyRow> matching(RowSnapshot snapshot) {
-        return snapshot.rows.stream().filter(r -> r.status() != KeyStatus.RETIRED || snapshot.refused(r))
-                .sorted((a, b) -> Integer.compare(a.keyVersion(), b.keyVersion())).toList();
+        return snapshot.matching();
     }
 
     static String describe(List<KeyRow> rows) {
