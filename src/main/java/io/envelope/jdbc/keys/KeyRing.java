@@ -467,6 +467,7 @@ public final class KeyRing implements AutoCloseable {
      * The cache key of a row. Rows come from cached snapshots, so the same row object is asked for on every value
      * written: its id is kept by row identity rather than hashing the wrapped key again each time.
      */
+    @SuppressWarnings("ReferenceEquality") // by identity on purpose: a row object seen before, not an equal one
     private DataKeyId idOf(KeyRow row) {
         int slot = System.identityHashCode(row) & (recentIds.length() - 1);
         DataKeyId id = recentIds.get(slot);
