@@ -1,6 +1,7 @@
 package io.envelope.jdbc.sql;
 
 import io.envelope.jdbc.config.EncryptionMode;
+import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
@@ -252,7 +253,7 @@ final class ExpressionRules {
      */
     static JdbcParameter castParameter(Expression e, EncryptedColumn column) {
         if (!(e instanceof CastExpression cast)
-                || column.config().type() != io.envelope.jdbc.config.PlaintextType.TEXT
+                || column.config().type() != PlaintextType.TEXT
                 || !(unwrap(cast.getLeftExpression()) instanceof JdbcParameter p)
                 || cast.getColDataType() == null || cast.getColDataType().getDataType() == null
                 || cast.getColDataType().getArrayData() != null && !cast.getColDataType().getArrayData().isEmpty()
