@@ -50,6 +50,7 @@ public final class SqlAnalyzer {
 
     private final PlanCache cache;
     private final AtomicLong parses = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
     private volatile ScannerFor scanner;
 
     private record ScannerFor(EncryptionSchema schema, TableNameScanner scanner) {
@@ -57,6 +58,9 @@ public final class SqlAnalyzer {
 
     /** The default byte bound of the plan cache (an estimate of what its entries keep alive, see PlanCache). */
     public static final long DEFAULT_CACHE_BYTES = 4L << 20;
+
+    /** Whether the simplest statements skip JSqlParser ({@link SimpleStatements}); off only to compare the two. */
+    private boolean simpleStatements = true;
 
     /** @param cacheSize the most plans kept (least recently used go first), within {@link #DEFAULT_CACHE_BYTES} */
     public SqlAnalyzer(int cacheSize) {
@@ -129,6 +133,45 @@ public final class SqlAnalyzer {
             cache.put(schema, dialect, sql, plan);
             return plan;
         }
+        reads.incrementAndGet();
+        Parsed parsed = simpleStatements ? Parsed.simple(lexed) : null;
+        if (parsed == null) {
+            parsed = parseFully(sql, lexed, lexer, dialect, schema, tables);
+        }
+        lexed = parsed.lexed();
+        StatementAnalysis.Outcome outcome;
+        try {
+            AnalysisContext ctx = new AnalysisContext(schema, catalog, dialect);
+            ctx.rowAlias(parsed.rowAlias());
+            outcome = new StatementAnalysis(lexed, lexer, parsed.statement(), ctx).analyse();
+        } catch (RuntimeException e) {
+            // A defect or an environment problem in analysis must not let the statement through (fail closed).
+            // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
+            throw EnvelopeErrors.general("SQL analysis failed for a statement that names configured table "
+                    + tables + ", so it is refused ("
+                    + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
+        }
+        if (outcome.cacheable()) {
+            cache.put(schema, dialect, sql, outcome.plan());
+        }
+        return outcome.plan();
+    }
+
+    /** The tree the analysis runs on, the tokens it was read from, and MySQL 8's row alias when one was left out. */
+    private record Parsed(Statement statement, LexedSql lexed, RowAlias rowAlias) {
+        /** The simplest statements, read straight from the tokens ({@link SimpleStatements}); else null. */
+        static Parsed simple(LexedSql lexed) {
+            Statement statement = SimpleStatements.read(lexed);
+            return statement == null ? null : new Parsed(statement, lexed, null);
+        }
+    }
+
+    /**
+     * JSqlParser's tree of the statement, checked against the lexer (the same statement count, every string,
+     * comment and identifier where the lexer found it).
+     */
+    private Parsed parseFully(String sql, LexedSql lexed, SqlLexer lexer, SqlDialect dialect,
+                              EncryptionSchema schema, String tables) throws SQLException {
         net.sf.jsqlparser.parser.Token[] head = new net.sf.jsqlparser.parser.Token[1];
         Statements statements;
         RowAlias rowAlias = null;
@@ -171,22 +214,7 @@ public final class SqlAnalyzer {
             // tokens, in which no table is seen: without this it would pass through as naming none.
             throw Refusals.unparsable(tables, -1, -1);
         }
-        StatementAnalysis.Outcome outcome;
-        try {
-            AnalysisContext ctx = new AnalysisContext(schema, catalog, dialect);
-            ctx.rowAlias(rowAlias);
-            outcome = new StatementAnalysis(lexed, lexer, statement, ctx).analyse();
-        } catch (RuntimeException e) {
-            // A defect or an environment problem in analysis must not let the statement through (fail closed).
-            // Only our own IllegalStateException is chained: other exceptions might quote the SQL.
-            throw EnvelopeErrors.general("SQL analysis failed for a statement that names configured table "
-                    + tables + ", so it is refused ("
-                    + e.getClass().getSimpleName() + ")", e instanceof IllegalStateException ? e : null);
-        }
-        if (outcome.cacheable()) {
-            cache.put(schema, dialect, sql, outcome.plan());
-        }
-        return outcome.plan();
+        return new Parsed(statement, lexed, rowAlias);
     }
 
     /**
@@ -261,7 +289,21 @@ public final class SqlAnalyzer {
         return names.length() == 0 ? "(escaped name)" : names.toString();
     }
 
-    /** How many statements were parsed: lets tests prove the gate skipped the parser. */
+    /** This analyzer with every statement read by JSqlParser: the reference the simple reader is held to. */
+    SqlAnalyzer parserOnly() {
+        simpleStatements = false;
+        return this;
+    }
+
+    /**
+     * How many statements were read into a tree to be analysed (by JSqlParser or the simple reader): lets tests
+     * prove the gate skipped the analysis.
+     */
+    long readCount() {
+        return reads.get();
+    }
+
+    /** How many statements JSqlParser parsed. */
     long parseCount() {
         return parses.get();
     }

@@ -161,7 +161,7 @@ class LiteralRewriteTest {
         StatementPlan plan = analyzer.plan(sql, catalog);
         analyzer.plan(sql, catalog);
         assertThat(analyzer.cachedPlans()).isZero();
-        assertThat(analyzer.parseCount()).isEqualTo(2);
+        assertThat(analyzer.readCount()).isEqualTo(2);
         assertThat(plan.toString()).doesNotContain("secret");
         assertThat(plan.literals()).hasSize(1);
         assertThat(plan.literals().get(0).toString()).doesNotContain("secret");
