@@ -16,15 +16,36 @@ public final class EncryptedLiteral {
     private final ParameterTarget.Use use;
     private final MatchShape shape;
     private final String value;
+    private final int operatorAt;
 
     EncryptedLiteral(int start, int end, EncryptedColumn column, ParameterTarget.Use use, MatchShape shape,
                      String value) {
+        this(start, end, column, use, shape, value, -1);
+    }
+
+    private EncryptedLiteral(int start, int end, EncryptedColumn column, ParameterTarget.Use use, MatchShape shape,
+                             String value, int operatorAt) {
         this.start = start;
         this.end = end;
         this.column = column;
         this.use = use;
         this.shape = shape;
         this.value = value;
+        this.operatorAt = operatorAt;
+    }
+
+    /** This literal, knowing where the comparison operator before it starts (see {@link #operatorAt()}). */
+    EncryptedLiteral withOperatorAt(int offset) {
+        return new EncryptedLiteral(start, end, column, use, shape, value, offset);
+    }
+
+    /**
+     * For a lookup of {@link MatchShape#EQUALS} or {@link MatchShape#NOT_EQUALS} shape, the offset of the
+     * {@code =} or {@code <>} right before the literal, which a database without arrays widens to
+     * {@code IN (…)}; else -1.
+     */
+    int operatorAt() {
+        return operatorAt;
     }
 
     /** First character of the literal (including any cast written around it). */

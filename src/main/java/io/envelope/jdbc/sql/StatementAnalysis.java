@@ -4,6 +4,8 @@ import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.sql.lexer.LexedSql;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
+import io.envelope.jdbc.sql.lexer.Token;
+import io.envelope.jdbc.sql.lexer.TokenKind;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NumericBind;
@@ -105,14 +107,45 @@ final class StatementAnalysis {
                 shapes[s.getKey() - 1] = s.getValue();
             }
         }
+        List<EncryptedLiteral> literals = new ArrayList<>();
+        for (EncryptedLiteral l : ctx.literals()) {
+            literals.add(l.withOperatorAt(operatorBefore(l.start(), l.shape())));
+        }
+        int[] placeholders = lexed.placeholders();
+        int[] operators = new int[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            operators[i] = operatorBefore(placeholders[i], shapes[i]);
+        }
         StatementPlan plan = !anyTarget && !results.hasEncrypted() && writeTarget == null && ctx.literals().isEmpty()
                 ? StatementPlan.passThrough(sql)
-                : StatementPlan.encrypted(sql, lexed.placeholders(), targets, shapes, ctx.literals(),
+                : StatementPlan.encrypted(sql, placeholders, targets, shapes, literals,
                         results.positions().isEmpty() ? ResultShape.NONE : results.shape(), writeTarget)
+                        .withOperators(operators)
                         .withColumnList(ctx.columnList())
                         .withErrorsIgnored(ctx.mySqlFamily() && (statement instanceof Insert i && i.isModifierIgnore()
                                 || statement instanceof Update u && u.isModifierIgnore()));
         return new Outcome(plan, !ctx.carriesEncryptedLiteral());
+    }
+
+    /**
+     * For a lookup value of {@link MatchShape#EQUALS} or {@link MatchShape#NOT_EQUALS} shape at {@code offset},
+     * where the {@code =}, {@code <>} or {@code !=} right before it (comments aside) starts; else -1.
+     */
+    private int operatorBefore(int offset, MatchShape shape) {
+        if (shape != MatchShape.EQUALS && shape != MatchShape.NOT_EQUALS) {
+            return -1;
+        }
+        List<Token> tokens = lexed.tokens();
+        int i = lexed.indexStartingAt(offset) - 1;
+        while (i >= 0 && tokens.get(i).kind().isComment()) {
+            i--;
+        }
+        if (i < 0 || tokens.get(i).kind() != TokenKind.OPERATOR) {
+            return -1;
+        }
+        String op = lexed.text(tokens.get(i));
+        boolean fits = shape == MatchShape.EQUALS ? op.equals("=") : op.equals("<>") || op.equals("!=");
+        return fits ? tokens.get(i).start() : -1;
     }
 
     /**

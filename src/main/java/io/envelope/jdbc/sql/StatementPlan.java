@@ -34,6 +34,11 @@ public final class StatementPlan {
         default String storedArray(EncryptedColumn column, int width) throws SQLException {
             return "ARRAY[" + String.join(", ", Collections.nCopies(width, "?")) + "]";
         }
+
+        /** Whether the database has arrays ({@code = ANY (…)}); without, a lookup is widened to {@code IN (…)}. */
+        default boolean hasArrays() {
+            return true;
+        }
     }
 
     /**
@@ -126,17 +131,26 @@ public final class StatementPlan {
     private final ResultShape results;
     private final EncryptedTable writeTarget;
     private final boolean errorsIgnored;
+    /**
+     * Per parameter of {@link MatchShape#EQUALS} or {@link MatchShape#NOT_EQUALS} shape, the offset of the
+     * {@code =} or {@code <>} right before it (a database without arrays widens {@code c = ?} to
+     * {@code c IN (?, ?)}); -1 elsewhere. Null: none known.
+     */
+    private final int[] operators;
 
     private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
                           MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
                           EncryptedTable writeTarget, ColumnList columnList) {
-        this(sql, placeholders, passThrough, parameters, shapes, literals, results, writeTarget, columnList, false);
+        this(sql, placeholders, passThrough, parameters, shapes, literals, results, writeTarget, columnList, false,
+                null);
     }
 
     private StatementPlan(String sql, int[] placeholders, boolean passThrough, ParameterTarget[] parameters,
                           MatchShape[] shapes, List<EncryptedLiteral> literals, ResultShape results,
-                          EncryptedTable writeTarget, ColumnList columnList, boolean errorsIgnored) {
+                          EncryptedTable writeTarget, ColumnList columnList, boolean errorsIgnored,
+                          int[] operators) {
         this.errorsIgnored = errorsIgnored;
+        this.operators = operators;
         this.columnList = columnList;
         this.sql = sql;
         this.placeholders = placeholders;
@@ -175,7 +189,7 @@ public final class StatementPlan {
      */
     StatementPlan withColumnList(ColumnList list) {
         return list == null ? this : new StatementPlan(sql, placeholders, passThrough, parameters, shapes, literals,
-                results, writeTarget, list, errorsIgnored);
+                results, writeTarget, list, errorsIgnored, operators);
     }
 
     /**
@@ -184,7 +198,13 @@ public final class StatementPlan {
      */
     StatementPlan withErrorsIgnored(boolean ignored) {
         return ignored == errorsIgnored ? this : new StatementPlan(sql, placeholders, passThrough, parameters, shapes,
-                literals, results, writeTarget, columnList, ignored);
+                literals, results, writeTarget, columnList, ignored, operators);
+    }
+
+    /** This plan knowing where the comparison operator of each parameter is (see {@link #operators}). */
+    StatementPlan withOperators(int[] offsets) {
+        return new StatementPlan(sql, placeholders, passThrough, parameters, shapes, literals, results, writeTarget,
+                columnList, errorsIgnored, offsets.clone());
     }
 
     /**
@@ -315,7 +335,6 @@ public final class StatementPlan {
                     listWritten = true;
                 } else if (literalAt < until) {
                     EncryptedLiteral l = literals.get(li++);
-                    out.append(sql, copied, l.start());
                     if (literalsAsParameters) {
                         int w = l.use() == ParameterTarget.Use.STORE ? 1
                                 : Math.max(1, candidates.width(l.column()));
@@ -324,9 +343,20 @@ public final class StatementPlan {
                         }
                         slots.add(new LiteralSlot(l, next, w));
                         next += w;
-                        out.append(widen(l.shape(), w, l.column(), candidates));
+                        if (w > 1) {
+                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), w, l.column(),
+                                    Collections.nCopies(w, "?"), candidates);
+                        } else {
+                            append(out, copied, l.start(), "?");
+                        }
                     } else {
-                        out.append(renderLiteral(l, candidates.literals(l)));
+                        List<String> texts = candidates.literals(l);
+                        if (texts.size() > 1 && l.use() == ParameterTarget.Use.MATCH) {
+                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), texts.size(), l.column(),
+                                    texts, candidates);
+                        } else {
+                            append(out, copied, l.start(), single(texts));
+                        }
                     }
                     copied = l.end();
                 } else {
@@ -336,11 +366,15 @@ public final class StatementPlan {
             if (p == count) {
                 break;
             }
-            out.append(sql, copied, positions[p]);
-            copied = positions[p] + 1;
             first[p] = next;
             next += widths[p];
-            out.append(widen(shapes[p], widths[p], widths[p] > 1 ? parameters[p].column() : null, candidates));
+            if (widths[p] > 1) {
+                appendWidened(out, copied, positions[p], operators == null ? -1 : operators[p], shapes[p], widths[p],
+                        parameters[p].column(), Collections.nCopies(widths[p], "?"), candidates);
+            } else {
+                append(out, copied, positions[p], "?");
+            }
+            copied = positions[p] + 1;
         }
         out.append(sql, copied, sql.length());
         return new Rendered(out.toString(), first, widths, literalsAsParameters ? List.copyOf(slots) : List.of());
@@ -355,44 +389,47 @@ public final class StatementPlan {
         return null;
     }
 
-    private static String renderLiteral(EncryptedLiteral l, List<String> texts) throws SQLException {
+    /** The one ciphertext literal of a stored value, or of a lookup with one candidate. */
+    private static String single(List<String> texts) {
         if (texts.isEmpty()) {
             throw new IllegalStateException("no ciphertext for a literal");
         }
-        if (l.use() == ParameterTarget.Use.STORE || texts.size() == 1) {
-            return texts.get(0);
-        }
-        if (l.shape() == MatchShape.FIXED) {
-            throw Refusals.notWidenable(l.column(), texts.size());
-        }
-        String list = String.join(", ", texts);
-        return widenItems(l.shape(), list, "ARRAY[" + list + "]"); // each literal carries its own type
+        return texts.get(0);
     }
 
-    /** {@code width} placeholders for a lookup on {@code column}, in the lookup's shape. */
-    private static String widen(MatchShape shape, int width, EncryptedColumn column, Candidates candidates)
+    /** Appends the SQL from {@code copied} to {@code at}, then {@code text}. */
+    private void append(StringBuilder out, int copied, int at, String text) {
+        out.append(sql, copied, at).append(text);
+    }
+
+    /**
+     * Appends the SQL from {@code copied} up to a lookup value at {@code at}, then the value widened to the
+     * {@code items} (placeholders or ciphertext literals) in the lookup's shape: {@code = ANY (array)},
+     * {@code <> ALL (array)} or more list items; where the database has no arrays, {@code c = ?} becomes
+     * {@code c IN (…)} from the operator at {@code operatorAt} on.
+     *
+     * @throws SQLException a refusal where the value sits in no shape that can be widened
+     */
+    private void appendWidened(StringBuilder out, int copied, int at, int operatorAt, MatchShape shape, int width,
+                              EncryptedColumn column, List<String> items, Candidates candidates)
             throws SQLException {
-        if (width <= 1) {
-            return "?";
+        String list = String.join(", ", items);
+        switch (shape) {
+            case LIST_ITEM -> append(out, copied, at, list);
+            case EQUALS, NOT_EQUALS -> {
+                boolean placeholders = items.get(0).equals("?");
+                // a literal carries its own type; placeholders get the column's stored type where it has arrays
+                String array = placeholders ? candidates.storedArray(column, width) : "ARRAY[" + list + "]";
+                if (array != null && candidates.hasArrays()) {
+                    append(out, copied, at, (shape == MatchShape.EQUALS ? "ANY (" : "ALL (") + array + ")");
+                } else if (operatorAt >= copied && operatorAt < at) {
+                    append(out, copied, operatorAt, (shape == MatchShape.EQUALS ? " IN (" : " NOT IN (") + list + ")");
+                } else {
+                    throw Refusals.notWidenable(column, width);
+                }
+            }
+            default -> throw Refusals.notWidenable(column, width);
         }
-        String list = String.join(", ", Collections.nCopies(width, "?"));
-        if (shape == MatchShape.LIST_ITEM) {
-            return list;
-        }
-        String array = candidates.storedArray(column, width);
-        if (array == null) {
-            throw Refusals.notWidenable(column, width);
-        }
-        return widenItems(shape, list, array);
-    }
-
-    private static String widenItems(MatchShape shape, String list, String array) {
-        return switch (shape) {
-            case EQUALS -> "ANY (" + array + ")";
-            case NOT_EQUALS -> "ALL (" + array + ")";
-            case LIST_ITEM -> list;
-            case FIXED -> throw new IllegalStateException("FIXED cannot be widened");
-        };
     }
 
     @Override

@@ -413,4 +413,74 @@ class MySqlStatementsTest {
                 .sql()).isEqualTo(
                 "INSERT INTO customers (\"id\", \"email\", \"ssn\", \"note\", \"birth_date\", \"name\") VALUES (?, ?, ?, ?, ?, ?)");
     }
+
+    // ------------------------------------------------------------------ lookups widened without arrays
+
+    /** Two candidates per lookup on a database without arrays (MySQL, MariaDB). */
+    private static StatementPlan.Candidates withoutArrays() {
+        StatementPlan.Candidates two = LiteralRewriteTest.candidates(2);
+        return new StatementPlan.Candidates() {
+            @Override
+            public int width(io.envelope.jdbc.schema.EncryptedColumn column) throws SQLException {
+                return two.width(column);
+            }
+
+            @Override
+            public java.util.List<String> literals(EncryptedLiteral literal) throws SQLException {
+                return two.literals(literal);
+            }
+
+            @Override
+            public String storedArray(io.envelope.jdbc.schema.EncryptedColumn column, int width) {
+                return null;
+            }
+
+            @Override
+            public boolean hasArrays() {
+                return false;
+            }
+        };
+    }
+
+    static Stream<Arguments> widenedWithoutArrays() {
+        return Stream.of(
+                Arguments.of("select id from customers where email = ? and ssn <> ? and name = ?",
+                        "select id from customers where email  IN (?, ?) and ssn  NOT IN (?, ?) and name = ?"),
+                Arguments.of("select id from customers where email != ?",
+                        "select id from customers where email  NOT IN (?, ?)"),
+                Arguments.of("select id from customers where email = /* c */ ? or email in (?, ?)",
+                        "select id from customers where email  IN (?, ?) or email in (?, ?, ?, ?)"),
+                Arguments.of("select id from customers where email = 'zq-secret'",
+                        "select id from customers where email  IN (<email:MATCH:zq-secret:1>, "
+                                + "<email:MATCH:zq-secret:2>)"),
+                Arguments.of("delete from customers where ssn<>'zq-secret' and id = ?",
+                        "delete from customers where ssn NOT IN (<ssn:MATCH:zq-secret:1>, <ssn:MATCH:zq-secret:2>) "
+                                + "and id = ?"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widenedWithoutArrays")
+    void aLookupWithSeveralCandidatesBecomesAnInListWhereThereAreNoArrays(String sql, String rendered)
+            throws SQLException {
+        StatementPlan plan = analyzer.plan(sql, catalog, mariaDb());
+        // the operator is replaced from its first character: a space keeps it apart from the name before it
+        assertThat(plan.render(withoutArrays()).sql()).isEqualTo(rendered);
+    }
+
+    @Test
+    void aLiteralLookupPreparedWithoutArraysBecomesAnInListOfPlaceholders() throws SQLException {
+        StatementPlan plan = analyzer.plan("select id from customers where email = 'zq-secret' and id = ?", catalog,
+                mariaDb());
+        StatementPlan.Rendered rendered = plan.renderForPrepare(withoutArrays());
+        assertThat(rendered.sql()).isEqualTo("select id from customers where email  IN (?, ?) and id = ?");
+        assertThat(rendered.first(1)).isEqualTo(3);
+    }
+
+    @Test
+    void aLookupThatCannotBecomeAnInListIsRefused() throws SQLException {
+        StatementPlan plan = analyzer.plan("select id from customers where ? = email", catalog, mariaDb());
+        assertThat(catchThrowable(() -> plan.render(withoutArrays())))
+                .isInstanceOfSatisfying(StatementRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RefusalReason.KEY_VERSIONS));
+    }
 }
