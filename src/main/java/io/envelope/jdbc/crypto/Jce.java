@@ -55,6 +55,7 @@ final class Jce {
         private final Mac mac = newHmac();
         private Key key;
 
+        @SuppressWarnings("ReferenceEquality") // by identity on purpose: the very key object it was initialised with
         Mac with(Key k) throws InvalidKeyException {
             if (k != key || (k instanceof Destroyable d && d.isDestroyed())) {
                 key = null;
