@@ -226,32 +226,23 @@ public final class ColumnCipher {
         for (int i = 0; i < 8; i++) {
             out[nonceAt + 11 - i] = (byte) (n >>> (8 * i));
         }
-        Cipher c = Jce.gcm();
+        Cipher c = Jce.engines().gcm;
         c.init(Cipher.ENCRYPT_MODE, w.key,
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, out, nonceAt, ValueFormat.NONCE_BYTES));
-        c.updateAAD(randomizedAad(out));
+        c.updateAAD(out, 0, ValueFormat.RANDOMIZED_HEADER);
+        c.updateAAD(placeAad);
         c.doFinal(plaintext, 0, plaintext.length, out, ValueFormat.RANDOMIZED_HEADER);
         return out;
     }
 
     private byte[] decryptRandomized(byte[] stored, KeyMaterial m) throws GeneralSecurityException {
-        Cipher c = Jce.gcm();
+        Cipher c = Jce.engines().gcm;
         c.init(Cipher.DECRYPT_MODE, m.randomizedKey(stored, ValueFormat.FIXED_HEADER),
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, stored,
                         ValueFormat.FIXED_HEADER + ValueFormat.SALT_BYTES, ValueFormat.NONCE_BYTES));
-        c.updateAAD(randomizedAad(stored));
+        c.updateAAD(stored, 0, ValueFormat.RANDOMIZED_HEADER);
+        c.updateAAD(placeAad);
         return c.doFinal(stored, ValueFormat.RANDOMIZED_HEADER, stored.length - ValueFormat.RANDOMIZED_HEADER);
-    }
-
-    /**
-     * The AAD of a randomized value, header ‖ place, in one array: given in one call, the JCE's GCM buffers it
-     * once instead of growing its buffer for a second part (the bytes authenticated are the same).
-     */
-    private byte[] randomizedAad(byte[] value) {
-        byte[] aad = new byte[ValueFormat.RANDOMIZED_HEADER + placeAad.length];
-        System.arraycopy(value, 0, aad, 0, ValueFormat.RANDOMIZED_HEADER);
-        System.arraycopy(placeAad, 0, aad, ValueFormat.RANDOMIZED_HEADER, placeAad.length);
-        return aad;
     }
 
     // ------------------------------------------------------------------ deterministic: AES-256-CBC + HMAC
@@ -264,21 +255,22 @@ public final class ColumnCipher {
         byte[] out = new byte[ctAt + ctLen + ValueFormat.HMAC_TAG_BYTES];
         writeFixedHeader(out, ValueFormat.MODE_DETERMINISTIC, keyVersion);
 
-        Mac mac = Jce.sivMac(k.iv);
+        Jce.Engines engines = Jce.engines();
+        Mac mac = engines.sivMac(k.iv);
         mac.update(out, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(plaintext);
         byte[] siv = mac.doFinal();
         System.arraycopy(siv, 0, out, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES);
 
-        Cipher c = Jce.cbc();
+        Cipher c = engines.cbc;
         c.init(Cipher.ENCRYPT_MODE, k.enc, new IvParameterSpec(out, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES));
         int written = c.doFinal(plaintext, 0, plaintext.length, out, ctAt);
         if (written != ctLen) {
             throw new IllegalStateException("unexpected CBC output length");
         }
 
-        mac = Jce.tagMac(k.mac);
+        mac = engines.tagMac(k.mac);
         mac.update(out, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(out, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES + ctLen);
@@ -291,7 +283,8 @@ public final class ColumnCipher {
         KeyMaterial.Deterministic k = m.deterministic();
         int tagAt = stored.length - ValueFormat.HMAC_TAG_BYTES;
         int ctAt = ValueFormat.FIXED_HEADER + ValueFormat.IV_BYTES;
-        Mac mac = Jce.tagMac(k.mac);
+        Jce.Engines engines = Jce.engines();
+        Mac mac = engines.tagMac(k.mac);
         mac.update(stored, 0, ValueFormat.FIXED_HEADER);
         mac.update(placeAad);
         mac.update(stored, ValueFormat.FIXED_HEADER, tagAt - ValueFormat.FIXED_HEADER);
@@ -299,7 +292,7 @@ public final class ColumnCipher {
         if (!tagEquals(expected, stored, tagAt)) {
             return null;
         }
-        Cipher c = Jce.cbc();
+        Cipher c = engines.cbc;
         c.init(Cipher.DECRYPT_MODE, k.enc, new IvParameterSpec(stored, ValueFormat.FIXED_HEADER, ValueFormat.IV_BYTES));
         return c.doFinal(stored, ctAt, tagAt - ctAt);
     }

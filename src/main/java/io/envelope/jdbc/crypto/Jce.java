@@ -7,23 +7,55 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
 
-/** Per-thread JCE instances: {@code getInstance} is slow and the instances are not thread-safe. */
+/**
+ * Per-thread JCE instances: {@code getInstance} is slow and the instances are not thread-safe. One thread-local
+ * holds them all, so a value costs one thread-local lookup however many engines it uses.
+ */
 final class Jce {
 
-    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> cipher("AES/GCM/NoPadding"));
-    private static final ThreadLocal<Cipher> CBC = ThreadLocal.withInitial(() -> cipher("AES/CBC/PKCS5Padding"));
-    private static final ThreadLocal<KeyedMac> SIV_MAC = ThreadLocal.withInitial(KeyedMac::new);
-    private static final ThreadLocal<KeyedMac> TAG_MAC = ThreadLocal.withInitial(KeyedMac::new);
+    private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
+
+    private Jce() {
+    }
+
+    /** This thread's engines. */
+    static Engines engines() {
+        return ENGINES.get();
+    }
+
+    /** One thread's engines; never shared between threads. */
+    static final class Engines {
+        final Cipher gcm = cipher("AES/GCM/NoPadding");
+        final Cipher cbc = cipher("AES/CBC/PKCS5Padding");
+        private final KeyedMac siv = new KeyedMac();
+        private final KeyedMac tag = new KeyedMac();
+
+        /** The HMAC for deterministic synthetic IVs, initialised with {@code key}. */
+        Mac sivMac(Key key) throws InvalidKeyException {
+            return siv.with(key);
+        }
+
+        /** The HMAC for deterministic tags, initialised with {@code key}. */
+        Mac tagMac(Key key) throws InvalidKeyException {
+            return tag.with(key);
+        }
+
+        @Override
+        public String toString() {
+            return "Jce.Engines[<keys hidden>]";
+        }
+    }
 
     /**
-     * A per-thread HMAC that stays initialised with the key it was last given, so a thread that keeps using one
-     * column's sub-key (the steady state) skips re-initialising it for every value. A destroyed key is always
-     * given to init again, which refuses it, as it would without this.
+     * An HMAC that stays initialised with the key it was last given, so a thread that keeps using one column's
+     * sub-key (the steady state) skips re-initialising it for every value. A destroyed key is always given to init
+     * again, which refuses it, as it would without this.
      */
     private static final class KeyedMac {
         private final Mac mac = newHmac();
         private Key key;
 
+        @SuppressWarnings("ReferenceEquality") // by identity on purpose: the very key object it was initialised with
         Mac with(Key k) throws InvalidKeyException {
             if (k != key || (k instanceof Destroyable d && d.isDestroyed())) {
                 key = null;
@@ -34,27 +66,6 @@ final class Jce {
             }
             return mac;
         }
-    }
-
-    private Jce() {
-    }
-
-    static Cipher gcm() {
-        return GCM.get();
-    }
-
-    static Cipher cbc() {
-        return CBC.get();
-    }
-
-    /** This thread's HMAC for deterministic synthetic IVs, initialised with {@code key}. */
-    static Mac sivMac(Key key) throws InvalidKeyException {
-        return SIV_MAC.get().with(key);
-    }
-
-    /** This thread's HMAC for deterministic tags, initialised with {@code key}. */
-    static Mac tagMac(Key key) throws InvalidKeyException {
-        return TAG_MAC.get().with(key);
     }
 
     private static Cipher cipher(String transformation) {
