@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 
 /**
@@ -74,9 +73,7 @@ public final class KeyRing implements AutoCloseable {
     private final AtomicLong statement = new AtomicLong();
     private final Map<String, RowSnapshot> statementRows = new ConcurrentHashMap<>();
     private final Map<DataKeyId, DataKey> statementKeys = new ConcurrentHashMap<>();
-    /** Ids of recently used rows, by row identity (see {@link #idOf}); a power of two long. */
-    private final AtomicReferenceArray<DataKeyId> recentIds =
-            new AtomicReferenceArray<>(8);
+    private final RecentKeyIds recentIds = new RecentKeyIds();
 
     /** A ring that reads and writes on new connections from {@code connections} (the command line, tests). */
     public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
@@ -447,7 +444,7 @@ public final class KeyRing implements AutoCloseable {
     /** The unwrapped key of a row: cached per TTL (or per statement); refused rows are refused on every call. */
     DataKey dataKey(KeyRow row) throws SQLException {
         s.unwrapper.checkAllowed(row);
-        DataKeyId id = idOf(row);
+        DataKeyId id = recentIds.of(row);
         if (!s.caching()) {
             DataKey mine = statementKeys.get(id);
             if (mine == null) {
@@ -461,21 +458,6 @@ public final class KeyRing implements AutoCloseable {
             return mine;
         }
         return s.keyCache.get(id, () -> s.unwrapper.unwrap(row));
-    }
-
-    /**
-     * The cache key of a row. Rows come from cached snapshots, so the same row object is asked for on every value
-     * written: its id is kept by row identity rather than hashing the wrapped key again each time.
-     */
-    @SuppressWarnings("ReferenceEquality") // by identity on purpose: a row object seen before, not an equal one
-    private DataKeyId idOf(KeyRow row) {
-        int slot = System.identityHashCode(row) & (recentIds.length() - 1);
-        DataKeyId id = recentIds.get(slot);
-        if (id == null || id.row != row) {
-            id = DataKeyId.of(row);
-            recentIds.set(slot, id);
-        }
-        return id;
     }
 
     /** Keeps a freshly generated key as the unwrapped key of its row (no Decrypt for the process that made it). */
