@@ -215,6 +215,13 @@ final class ColumnValues implements StatementPlan.Candidates {
             if (stored == null) {
                 return null;
             }
+        } else if (dialect.readsTextAsBytes() && !column.config().acceptPlaintext()) {
+            // the base64 text as the server sent it: decoded without making a String of it first
+            byte[] base64 = result.getBytes(index);
+            if (base64 == null) {
+                return null;
+            }
+            stored = decodeBase64(base64);
         } else {
             text = result.getString(index);
             if (text == null) {
@@ -295,6 +302,14 @@ final class ColumnValues implements StatementPlan.Candidates {
     }
 
     private static byte[] decodeBase64(String text) {
+        try {
+            return BASE64_DECODER.decode(text);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+    }
+
+    private static byte[] decodeBase64(byte[] text) {
         try {
             return BASE64_DECODER.decode(text);
         } catch (IllegalArgumentException notBase64) {
