@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -133,14 +134,7 @@ final class SimpleStatements {
         PlainSelect select = new PlainSelect();
         select.setSelectItems(items);
         select.setFromItem(table);
-        if (keyword("where")) {
-            Expression where = conditions();
-            if (where == null) {
-                return null;
-            }
-            select.setWhere(where);
-        }
-        return select;
+        return optionalWhere(select::setWhere) ? select : null;
     }
 
     private Insert insert() {
@@ -198,14 +192,7 @@ final class SimpleStatements {
             }
             update.addUpdateSet(new UpdateSet(new Column(name), parameter));
         } while (punctuation(TokenKind.COMMA));
-        if (keyword("where")) {
-            Expression where = conditions();
-            if (where == null) {
-                return null;
-            }
-            update.setWhere(where);
-        }
-        return update;
+        return optionalWhere(update::setWhere) ? update : null;
     }
 
     private Delete delete() {
@@ -218,14 +205,19 @@ final class SimpleStatements {
         }
         Delete delete = new Delete();
         delete.setTable(table);
-        if (keyword("where")) {
-            Expression where = conditions();
-            if (where == null) {
-                return null;
-            }
-            delete.setWhere(where);
+        return optionalWhere(delete::setWhere) ? delete : null;
+    }
+
+    /** An optional {@code WHERE cond AND ...}: false when there is one that is not of the simple shape. */
+    private boolean optionalWhere(Consumer<Expression> setWhere) {
+        if (!keyword("where")) {
+            return true;
         }
-        return delete;
+        Expression where = conditions();
+        if (where != null) {
+            setWhere.accept(where);
+        }
+        return where != null;
     }
 
     /** {@code cond AND cond ...}, associating to the left as the parser does. */

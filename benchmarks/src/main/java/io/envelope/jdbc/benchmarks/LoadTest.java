@@ -130,7 +130,7 @@ public final class LoadTest {
                         + " schema %s%n", threads, options.getOrDefault("pool", Integer.toString(threads)),
                 sequential ? "plain pgJDBC for " + plainDuration + " then envelope-jdbc for " + duration
                         : "plain pgJDBC and envelope-jdbc side by side for " + duration, ttl, schema);
-        System.out.println("load average at start: " + loadAverage());
+        System.out.println("load average at start: " + MachineLoad.loadAverage());
         Path dir = Files.createTempDirectory("envelope-load");
         Path config = writeConfig(dir);
         createSchema();
@@ -186,7 +186,7 @@ public final class LoadTest {
                 ? "all " + envelope.modelRows() + " rows present and equal"
                 : finalProblems.size() + " problem(s): " + finalProblems.subList(0, Math.min(10,
                 finalProblems.size()))));
-        System.out.println("load average at end: " + loadAverage());
+        System.out.println("load average at end: " + MachineLoad.loadAverage());
         boolean ok = plain.errors.get() == 0 && envelope.errors.get() == 0 && plain.wrong.get() == 0
                 && envelope.wrong.get() == 0 && finalProblems.isEmpty() && maintenance.failures() == 0;
         System.out.println(ok ? "RESULT: ok" : "RESULT: FAILED");
@@ -257,16 +257,6 @@ public final class LoadTest {
         hikari.setConnectionTimeout(10_000);
         hikari.setPoolName(config == null ? "load-plain" : "load-envelope");
         return new HikariDataSource(hikari);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min; "
-                    + Runtime.getRuntime().availableProcessors() + " cores)";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     // ---- one phase of load ----------------------------------------------------------------------------------------

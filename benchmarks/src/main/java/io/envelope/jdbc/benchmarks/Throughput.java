@@ -147,7 +147,7 @@ public final class Throughput {
         System.out.printf("throughput: java %s, %d timed rounds after at least %d warm-up rounds and %.0f s, scale %.2f,"
                         + " phases %s, storage %s, pad %s, variants %s, schema %s%n", System.getProperty("java.version"),
                 rounds, warmup, warmupSeconds, scale, phases.stream().map(p -> p.key).toList(), storages, pads, variants, schema);
-        System.out.println("load average at start: " + loadAverage());
+        System.out.println("load average at start: " + MachineLoad.loadAverage());
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure thread CPU time");
         }
@@ -169,7 +169,7 @@ public final class Throughput {
                 }
             }
         }
-        System.out.println("load average at end: " + loadAverage());
+        System.out.println("load average at end: " + MachineLoad.loadAverage());
     }
 
     // ---- setup ----------------------------------------------------------------------------------------------------
@@ -238,16 +238,6 @@ public final class Throughput {
 
     private String schemaUrl() {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min; "
-                    + Runtime.getRuntime().availableProcessors() + " cores)";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     // ---- values ---------------------------------------------------------------------------------------------------
@@ -359,7 +349,7 @@ public final class Throughput {
                         }
                     }
                     System.out.printf("  round %d %s done (load %s)%n", round + 1,
-                            timed ? "timed " + timedRounds + "/" + rounds : "warm-up", loadAverage());
+                            timed ? "timed " + timedRounds + "/" + rounds : "warm-up", MachineLoad.loadAverage());
                 }
                 checkSizes();
                 report();
