@@ -249,7 +249,7 @@ public final class SqlDialect {
     /**
      * Whether the target driver's {@code getBytes} on a character column gives the text's bytes as the server sent
      * them (pgJDBC does, in text and binary transfer alike), so a base64 value can be decoded without a String.
-     * H2 reads such a column's text as hexadecimal there, and the MySQL drivers are not checked for it.
+     * Only pgJDBC's behaviour is pinned by tests; H2 and the MySQL drivers keep reading the text.
      */
     public boolean readsTextAsBytes() {
         return family == Family.POSTGRESQL;
