@@ -166,11 +166,6 @@ final class ColumnValues implements StatementPlan.Candidates {
         return dialect.storedArray(catalog.storage(column), width);
     }
 
-    @Override
-    public boolean hasArrays() {
-        return dialect.hasArrays();
-    }
-
     /** How many ciphertexts a lookup on {@code column} must match right now (for preparing its SQL). */
     @Override
     public int width(EncryptedColumn column) throws SQLException {

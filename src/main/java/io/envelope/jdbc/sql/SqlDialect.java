@@ -255,11 +255,6 @@ public final class SqlDialect {
         return family == Family.POSTGRESQL;
     }
 
-    /** Whether the database has arrays: a lookup widens to {@code = ANY (ARRAY[…])}, else to {@code IN (…)}. */
-    public boolean hasArrays() {
-        return family != Family.MYSQL;
-    }
-
     /**
      * An array of {@code width} placeholders for a widened lookup, typed as the column's stored values so that the
      * server can type the parameters before they are bound (a describe, as {@code getParameterMetaData()} asks

@@ -27,17 +27,13 @@ public final class StatementPlan {
         List<String> literals(EncryptedLiteral literal) throws SQLException;
 
         /**
-         * An array of {@code width} placeholders for a widened lookup, in the dialect's syntax, typed as the column's stored values so the server can type its parameters before they are bound (a
-         * describe, e.g. {@code getParameterMetaData()}): {@code ARRAY[?, ?]::bytea[]} on PostgreSQL; null where
-         * the database has no arrays (such a lookup is refused unless it is written as {@code IN (?)}).
+         * An array of {@code width} placeholders for a widened lookup, in the dialect's syntax, typed as the
+         * column's stored values so the server can type its parameters before they are bound (a describe, e.g.
+         * {@code getParameterMetaData()}): {@code ARRAY[?, ?]::bytea[]} on PostgreSQL. Null where the database has
+         * no arrays: the lookup is then widened to {@code IN (…)}.
          */
         default String storedArray(EncryptedColumn column, int width) throws SQLException {
             return "ARRAY[" + String.join(", ", Collections.nCopies(width, "?")) + "]";
-        }
-
-        /** Whether the database has arrays ({@code = ANY (…)}); without, a lookup is widened to {@code IN (…)}. */
-        default boolean hasArrays() {
-            return true;
         }
     }
 
@@ -344,16 +340,16 @@ public final class StatementPlan {
                         slots.add(new LiteralSlot(l, next, w));
                         next += w;
                         if (w > 1) {
-                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), w, l.column(),
-                                    Collections.nCopies(w, "?"), candidates);
+                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), l.column(),
+                                    Collections.nCopies(w, "?"), true, candidates);
                         } else {
                             append(out, copied, l.start(), "?");
                         }
                     } else {
                         List<String> texts = candidates.literals(l);
                         if (texts.size() > 1 && l.use() == ParameterTarget.Use.MATCH) {
-                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), texts.size(), l.column(),
-                                    texts, candidates);
+                            appendWidened(out, copied, l.start(), l.operatorAt(), l.shape(), l.column(), texts, false,
+                                    candidates);
                         } else {
                             append(out, copied, l.start(), single(texts));
                         }
@@ -369,8 +365,8 @@ public final class StatementPlan {
             first[p] = next;
             next += widths[p];
             if (widths[p] > 1) {
-                appendWidened(out, copied, positions[p], operators == null ? -1 : operators[p], shapes[p], widths[p],
-                        parameters[p].column(), Collections.nCopies(widths[p], "?"), candidates);
+                appendWidened(out, copied, positions[p], operators == null ? -1 : operators[p], shapes[p],
+                        parameters[p].column(), Collections.nCopies(widths[p], "?"), true, candidates);
             } else {
                 append(out, copied, positions[p], "?");
             }
@@ -410,25 +406,25 @@ public final class StatementPlan {
      *
      * @throws SQLException a refusal where the value sits in no shape that can be widened
      */
-    private void appendWidened(StringBuilder out, int copied, int at, int operatorAt, MatchShape shape, int width,
-                              EncryptedColumn column, List<String> items, Candidates candidates)
-            throws SQLException {
+    private void appendWidened(StringBuilder out, int copied, int at, int operatorAt, MatchShape shape,
+                               EncryptedColumn column, List<String> items, boolean placeholders,
+                               Candidates candidates) throws SQLException {
         String list = String.join(", ", items);
         switch (shape) {
             case LIST_ITEM -> append(out, copied, at, list);
             case EQUALS, NOT_EQUALS -> {
-                boolean placeholders = items.get(0).equals("?");
-                // a literal carries its own type; placeholders get the column's stored type where it has arrays
-                String array = placeholders ? candidates.storedArray(column, width) : "ARRAY[" + list + "]";
-                if (array != null && candidates.hasArrays()) {
+                String typed = candidates.storedArray(column, items.size());
+                if (typed != null) {
+                    // placeholders get the column's stored type; a literal carries its own
+                    String array = placeholders ? typed : "ARRAY[" + list + "]";
                     append(out, copied, at, (shape == MatchShape.EQUALS ? "ANY (" : "ALL (") + array + ")");
                 } else if (operatorAt >= copied && operatorAt < at) {
                     append(out, copied, operatorAt, (shape == MatchShape.EQUALS ? " IN (" : " NOT IN (") + list + ")");
                 } else {
-                    throw Refusals.notWidenable(column, width);
+                    throw Refusals.notWidenable(column, items.size());
                 }
             }
-            default -> throw Refusals.notWidenable(column, width);
+            default -> throw Refusals.notWidenable(column, items.size());
         }
     }
 

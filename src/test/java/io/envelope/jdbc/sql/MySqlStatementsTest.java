@@ -434,11 +434,6 @@ class MySqlStatementsTest {
             public String storedArray(io.envelope.jdbc.schema.EncryptedColumn column, int width) {
                 return null;
             }
-
-            @Override
-            public boolean hasArrays() {
-                return false;
-            }
         };
     }
 
