@@ -70,6 +70,14 @@ public final class EnvelopeErrors {
         return new ValueException(SqlState.DATA, PREFIX + message, cause);
     }
 
+    /**
+     * A value whose ciphertext is longer than its column holds (SQLState 22001, as a database reports a string too
+     * long for its column), refused before it is sent.
+     */
+    public static SQLException tooLong(String message) {
+        return new ValueException(SqlState.TOO_LONG, PREFIX + message, null);
+    }
+
     /** A value out of range for the declared type (SQLState 22003, as the database would report it). */
     public static SQLException outOfRange(String message) {
         return new ValueException(SqlState.OUT_OF_RANGE, PREFIX + message, null);

@@ -26,6 +26,8 @@ public enum SqlState {
     DATA("22000"),
     /** A value out of the range of the column's declared type (as PostgreSQL's "integer out of range"). */
     OUT_OF_RANGE("22003"),
+    /** A value whose ciphertext is longer than its column holds (as a database's "value too long"). */
+    TOO_LONG("22001"),
     /** A data key, key table or KMS failure (class 58: system error outside the statement). */
     KEY("58000");
 

@@ -13,6 +13,7 @@ import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.schema.EncryptionSchema;
+import io.envelope.jdbc.schema.PhysicalColumn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -234,10 +235,10 @@ final class DoctorCommand implements Callable<Integer> {
         Map<EncryptedColumn, ColumnStorage> storages = new LinkedHashMap<>();
         Map<EncryptedColumn, ValueCensus.Counts> counts = new LinkedHashMap<>();
         try {
-            Map<String, DoctorSchemaChecks.Physical> physical =
+            Map<String, PhysicalColumn> physical =
                     DoctorSchemaChecks.physicalColumns(connection.getMetaData(), table);
             for (EncryptedColumn column : table.columns()) {
-                DoctorSchemaChecks.Physical p = physical.get(column.name());
+                PhysicalColumn p = physical.get(column.name());
                 if (p == null || p.storage() == null) {
                     continue;   // reported with the configuration
                 }

@@ -13,6 +13,8 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.schema.PhysicalColumn;
+import io.envelope.jdbc.schema.TableLayout;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -21,7 +23,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +56,7 @@ final class DoctorSchemaChecks {
         List<EncryptedTable> existing = new ArrayList<>();
         for (EncryptedTable table : schema.tables()) {
             String subject = "table " + table.identity();
-            Map<String, Physical> physical = physicalColumns(meta, table);
+            Map<String, PhysicalColumn> physical = physicalColumns(meta, table);
             if (physical.isEmpty()) {
                 report.problem(subject, "configured as tables." + table.configName() + " in " + config.origin()
                         + ", but it does not exist (or this user cannot see it)"
@@ -89,43 +90,17 @@ final class DoctorSchemaChecks {
         return existing;
     }
 
-    /** A column's physical type as the database reports it. */
-    record Physical(int sqlType, String typeName, int size) {
-        ColumnStorage storage() {
-            return ColumnStorage.ofSqlType(sqlType);
-        }
-
-        /** Whether the type has a length limit (varchar(n), varbinary(n)): text and bytea report none. */
-        boolean bounded() {
-            return size > 0 && size < Integer.MAX_VALUE;
-        }
-
-        String describe() {
-            return bounded() ? typeName + "(" + size + ")" : typeName;
-        }
-    }
-
     /** The columns of the table as the database reports them, by name (empty: no such table, or not visible). */
-    static Map<String, Physical> physicalColumns(DatabaseMetaData meta, EncryptedTable table)
+    static Map<String, PhysicalColumn> physicalColumns(DatabaseMetaData meta, EncryptedTable table)
             throws SQLException {
-        Map<String, Physical> columns = new LinkedHashMap<>();
-        String escape = meta.getSearchStringEscape();
-        try (ResultSet rs = meta.getColumns(null, escape(table.schema(), escape), escape(table.name(), escape), "%")) {
-            while (rs.next()) {
-                if (table.name().equals(rs.getString("TABLE_NAME"))
-                        && table.schema().equals(rs.getString("TABLE_SCHEM"))) {
-                    columns.put(rs.getString("COLUMN_NAME"), new Physical(rs.getInt("DATA_TYPE"),
-                            rs.getString("TYPE_NAME"), rs.getInt("COLUMN_SIZE")));
-                }
-            }
-        }
-        return columns;
+        return TableLayout.read(meta, table.schema(), table.name()).columns();
     }
 
     private static List<String> tablesOf(DatabaseMetaData meta, String schema) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (ResultSet rs = meta.getTables(null, escape(schema, meta.getSearchStringEscape()), "%",
-                new String[] {"TABLE", "PARTITIONED TABLE"})) {
+        String[] types = {"TABLE", "PARTITIONED TABLE"};
+        try (ResultSet rs = TableLayout.isMySqlFamily(meta) ? meta.getTables(schema, null, "%", types)
+                : meta.getTables(null, escape(schema, meta.getSearchStringEscape()), "%", types)) {
             while (rs.next()) {
                 names.add(rs.getString("TABLE_NAME"));
             }
@@ -145,7 +120,7 @@ final class DoctorSchemaChecks {
      * narrow for it is a problem (writes of long values fail at the database, or worse, are cut by it); for text,
      * bytes and decimal without precision the longest plaintext that fits is reported.
      */
-    private static void checkWidth(EncryptedColumn column, Physical physical, DoctorReport report) {
+    private static void checkWidth(EncryptedColumn column, PhysicalColumn physical, DoctorReport report) {
         String subject = "column " + column.qualifiedName();
         ColumnConfig c = column.config();
         EncryptionMode mode = c.mode() == null ? EncryptionMode.RANDOMIZED : c.mode();
@@ -167,7 +142,7 @@ final class DoctorSchemaChecks {
                     + (longest == null ? "" : ", at most " + longest));
             return;
         }
-        long capacity = base64 ? CiphertextWidths.bytesInBase64Chars(physical.size()) : physical.size();
+        long capacity = physical.capacityBytes();
         String wide = base64 ? "varchar(" + CiphertextWidths.base64Chars(maxStored) + ")"
                 : physical.typeName() + "(" + maxStored + ")";
         if (maxStored != CiphertextWidths.UNBOUNDED) {

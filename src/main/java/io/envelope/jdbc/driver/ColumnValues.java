@@ -3,12 +3,14 @@ package io.envelope.jdbc.driver;
 import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.conversion.AssignmentCasts;
 import io.envelope.jdbc.conversion.SessionZone;
+import io.envelope.jdbc.crypto.CiphertextWidths;
 import io.envelope.jdbc.crypto.ColumnCipher;
 import io.envelope.jdbc.crypto.DataKey;
 import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.schema.PhysicalColumn;
 import io.envelope.jdbc.sql.EncryptedLiteral;
 import io.envelope.jdbc.sql.ParameterTarget;
 import io.envelope.jdbc.sql.SqlDialect;
@@ -69,17 +71,38 @@ final class ColumnValues implements StatementPlan.Candidates {
      */
     void bind(PreparedStatement statement, int index, ParameterTarget target, Object value) throws SQLException {
         EncryptedColumn column = target.column();
-        ColumnStorage storage = catalog.storage(column);
+        PhysicalColumn physical = catalog.physical(column);
+        ColumnStorage storage = physical.storage();
         if (value == null) {
             statement.setNull(index, storage == ColumnStorage.BINARY ? Types.BINARY : Types.VARCHAR);
             return;
         }
         byte[] stored = column.cipher().encrypt(cast(column, value), writeKey(target));
+        if (target.use() == ParameterTarget.Use.STORE) {
+            checkFits(column, physical, stored);
+        }
         if (storage == ColumnStorage.BINARY) {
             statement.setBytes(index, stored);
         } else {
             statement.setString(index, BASE64.encodeToString(stored));
         }
+    }
+
+    /**
+     * Refuses a stored value longer than its column holds, before it is sent: MySQL outside a strict
+     * {@code sql_mode} (and under {@code INSERT IGNORE} in any mode) would cut it to fit with only a warning, and
+     * a cut ciphertext never decrypts again. Everywhere the error names the column and the width it needs.
+     */
+    private static void checkFits(EncryptedColumn column, PhysicalColumn physical, byte[] stored)
+            throws SQLException {
+        if (stored.length <= physical.capacityBytes()) {
+            return;
+        }
+        boolean base64 = physical.storage() == ColumnStorage.BASE64_TEXT;
+        throw EnvelopeErrors.tooLong("a value for encrypted column " + column.qualifiedName() + " is stored as "
+                + (base64 ? CiphertextWidths.base64Chars(stored.length) + " characters of base64"
+                : stored.length + " bytes") + ", but the column is " + physical.describe()
+                + ", so it was not sent: widen the column (README, Column widths)");
     }
 
     /**
@@ -180,11 +203,13 @@ final class ColumnValues implements StatementPlan.Candidates {
     @Override
     public List<String> literals(EncryptedLiteral literal) throws SQLException {
         EncryptedColumn column = literal.column();
-        ColumnStorage storage = catalog.storage(column);
+        PhysicalColumn physical = catalog.physical(column);
+        ColumnStorage storage = physical.storage();
         List<Object> forms;
         if (literal.use() == ParameterTarget.Use.STORE) {
             byte[] stored = column.cipher().encrypt(cast(column, literal.value()), writeKey(new ParameterTarget(column,
                     ParameterTarget.Use.STORE)));
+            checkFits(column, physical, stored);
             forms = List.of(storage == ColumnStorage.BINARY ? stored : BASE64.encodeToString(stored));
         } else {
             forms = matchCandidates(column, storage, literal.value());

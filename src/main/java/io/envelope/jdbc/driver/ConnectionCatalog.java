@@ -3,6 +3,7 @@ package io.envelope.jdbc.driver;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptionSchema;
+import io.envelope.jdbc.schema.PhysicalColumn;
 import io.envelope.jdbc.sql.Catalog;
 
 import java.sql.DatabaseMetaData;
@@ -28,6 +29,11 @@ final class ConnectionCatalog {
     /** How an encrypted column stores its values (bytes or base64 text), read once per runtime. */
     ColumnStorage storage(EncryptedColumn column) throws SQLException {
         return layouts.storage(metaData, column);
+    }
+
+    /** An encrypted column's type and width as the catalog reports it, read once per runtime. */
+    PhysicalColumn physical(EncryptedColumn column) throws SQLException {
+        return layouts.physical(metaData, column);
     }
 
     /** The catalog one analysis sees: names resolved against {@code schema} from start to end. */

@@ -31,8 +31,17 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private static final long MISMATCH_RETRY_NANOS = 1_000_000_000L;
 
     private final EnvelopeRuntime runtime;
-    /** The target database's SQL dialect, decided once when the connection opens (refused if unsupported). */
-    private final SqlDialect dialect;
+    /**
+     * The target database's SQL dialect, decided when the connection opens (refused if unsupported). A MySQL or
+     * MariaDB session's is read again after SQL that may have changed its {@code sql_mode}, character set or
+     * database ({@link #sessionStale}).
+     */
+    private volatile SqlDialect dialect;
+    /**
+     * SQL ran on this MySQL or MariaDB session that may have changed what its dialect was read from: the session
+     * is read again before the next statement is analysed.
+     */
+    private volatile boolean sessionStale;
     /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
     private final KeyRing keys;
     /** The session's time zone as the server reports it (date/time conversions of encrypted values use it). */
@@ -54,7 +63,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
-        this.dialect = SqlDialect.of(metaData);
+        this.dialect = SqlDialect.of(target);
         this.keys = runtime.keyRing().on(target);
         this.sessionZone = SessionZone.of(target);
         this.openingSchema = currentSchema(target);
@@ -100,11 +109,57 @@ public final class EnvelopeConnection extends DelegatingConnection {
      */
     StatementPlan plan(String sql) throws SQLException {
         EncryptionSchema schema = schema();
+        if (sessionStale && !readSessionAgain(sql, schema)) {
+            return StatementPlan.passThrough(sql);
+        }
         if (changesConfiguredTables(sql, schema)) {
             runtime.schemaChanged();
             schema = schema();
         }
         return runtime.analyzer().plan(sql, catalog.at(schema), dialect);
+    }
+
+    /**
+     * Reads a MySQL or MariaDB session's facts again ({@link #sessionStale}). When the session is now one the
+     * analysis cannot model (an unknown sql_mode, a multi-byte client character set), every statement is refused
+     * except one that does not name a configured table and may change the session back, which passes through
+     * (false).
+     */
+    private boolean readSessionAgain(String sql, EncryptionSchema schema) throws SQLException {
+        try {
+            dialect = SqlDialect.readMySqlSession(delegate);
+            currentSchema = currentSchema(delegate);
+            sessionStale = false;
+            return true;
+        } catch (SQLException unsupported) {
+            if (SqlDialect.mayChangeSession(sql) && !runtime.analyzer().mayNameConfiguredTable(sql, schema)) {
+                return false;
+            }
+            throw unsupported;
+        }
+    }
+
+    /**
+     * Called as SQL is sent (and again after it ran): on MySQL and MariaDB, SQL that may change the session's
+     * {@code sql_mode}, character set or database, even SQL that then fails, makes the next analysis read the
+     * session again.
+     */
+    void sending(String sql) {
+        if (dialect.isMySqlFamily() && SqlDialect.mayChangeSession(sql)) {
+            sessionStale = true;
+        }
+    }
+
+    /**
+     * Refuses, in a batch of SQL strings, one that may change the session the batch's other strings were analysed
+     * for: each string is analysed when it is added, before any of them runs.
+     */
+    void checkBatchable(String sql) throws SQLException {
+        if (dialect.isMySqlFamily() && SqlDialect.mayChangeSession(sql)) {
+            throw EnvelopeErrors.refused(RefusalReason.NOT_SUPPORTED, "a statement that may change the session's "
+                    + "sql_mode, character set or database (SET, USE, EXECUTE, CALL) cannot be added to a batch: "
+                    + "the batch's other statements were analysed for the session as it is now. Run it on its own");
+        }
     }
 
     /** Called after SQL ran (or, prepared, as it runs): DDL on configured tables leaves nothing stale behind. */
@@ -372,6 +427,13 @@ public final class EnvelopeConnection extends DelegatingConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
+        currentSchema = currentSchema(delegate);
+    }
+
+    /** In MySQL and MariaDB the catalog is the database unqualified names resolve in: as {@link #setSchema}. */
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        delegate.setCatalog(catalog);
         currentSchema = currentSchema(delegate);
     }
 

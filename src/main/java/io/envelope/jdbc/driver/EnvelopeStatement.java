@@ -94,6 +94,7 @@ public class EnvelopeStatement extends DelegatingStatement {
     protected final void executing(StatementPlan plan) throws SQLException {
         lastPlan = plan;
         if (plan.isPassThrough()) {
+            connection.sending(plan.sql());
             connection.executed(plan.sql()); // prepared DDL: forget what was read of the tables it changes
         }
     }
@@ -117,6 +118,7 @@ public class EnvelopeStatement extends DelegatingStatement {
     private <T> T run(String sql, String keysReturning, Execution<T> execution) throws SQLException {
         String send = analyse(sql, keysReturning);
         T result;
+        connection.sending(sql);
         try {
             result = execution.run(send);
         } catch (SQLException e) {
@@ -214,6 +216,7 @@ public class EnvelopeStatement extends DelegatingStatement {
     @Override
     public void addBatch(String sql) throws SQLException {
         // Each SQL string of a batch is analysed (and its literals encrypted) on its own.
+        connection.checkBatchable(sql);
         delegate.addBatch(connection.render(checkedPlainPlan(sql)).sql());
         batchChangesSchema |= connection.changesConfiguredTables(sql);
     }

@@ -5,6 +5,7 @@ import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.ConfigurationCheck;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.schema.PhysicalColumn;
 import io.envelope.jdbc.schema.TableLayout;
 
 import java.sql.DatabaseMetaData;
@@ -26,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TableLayouts {
 
     private final Map<String, TableLayout> layouts = new ConcurrentHashMap<>();
-    private final Map<EncryptedColumn, ColumnStorage> storages = new ConcurrentHashMap<>();
+    private final Map<EncryptedColumn, PhysicalColumn> physical = new ConcurrentHashMap<>();
 
     /**
      * The layout of {@code schema.table}; {@link TableLayout#MISSING} when the table does not exist (not cached).
@@ -54,33 +55,40 @@ final class TableLayouts {
 
     /** How an encrypted column stores its values; an {@code envelope-jdbc:} error when it cannot hold ciphertext. */
     ColumnStorage storage(DatabaseMetaData metaData, EncryptedColumn column) throws SQLException {
-        ColumnStorage cached = storages.get(column);
+        return physical(metaData, column).storage();
+    }
+
+    /**
+     * An encrypted column's type as the catalog reports it, with a storage (an {@code envelope-jdbc:} error when
+     * it has none, or when the column is not there).
+     */
+    PhysicalColumn physical(DatabaseMetaData metaData, EncryptedColumn column) throws SQLException {
+        PhysicalColumn cached = physical.get(column);
         if (cached != null) {
             return cached;
         }
         EncryptedTable table = column.table();
         TableLayout layout = layout(metaData, table.schema(), table.name(), table);
-        Integer sqlType = layout.sqlTypes().get(column.name());
-        if (sqlType == null) {
+        PhysicalColumn found = layout.column(column.name());
+        if (found == null) {
             throw EnvelopeErrors.configInUse("encrypted column " + column.qualifiedName()
                     + " was not found in the database; check tables." + table.configName()
                     + ".columns in the configuration and the table's definition");
         }
-        ColumnStorage storage = ColumnStorage.ofSqlType(sqlType);
-        if (storage == null) {
+        if (found.storage() == null) {
             // reported by the configuration check when the layout was read; kept for a layout read before
-            throw EnvelopeErrors.configInUse("encrypted column " + column.qualifiedName() + " has SQL type "
-                    + sqlType + " (java.sql.Types), which cannot hold ciphertext; declare it as bytea/varbinary/blob"
+            throw EnvelopeErrors.configInUse("encrypted column " + column.qualifiedName() + " has type "
+                    + found.describe() + ", which cannot hold ciphertext; declare it as bytea/varbinary/blob"
                     + " (raw bytes) or text/varchar (base64)");
         }
-        storages.put(column, storage);
-        return storage;
+        physical.put(column, found);
+        return found;
     }
 
     /** Forgets everything (after DDL the wrapper saw, or when a result no longer matches its plan). */
     void invalidate() {
         layouts.clear();
-        storages.clear();
+        physical.clear();
     }
 
     private static void failOnErrors(List<ConfigurationCheck.Problem> problems, String relation)

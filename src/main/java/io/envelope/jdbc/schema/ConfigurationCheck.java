@@ -84,16 +84,16 @@ public final class ConfigurationCheck {
         }
         List<Problem> problems = new ArrayList<>();
         for (EncryptedColumn column : table.columns()) {
-            Integer sqlType = layout.sqlTypes().get(column.name());
-            if (sqlType == null) {
+            PhysicalColumn physical = layout.column(column.name());
+            if (physical == null) {
                 problems.add(new Problem(Severity.ERROR, table.identity(), column.name(), "configured column "
                         + column.qualifiedName() + " does not exist in the table"
                         + Spelling.suggestion(column.name(), unconfigured(table, layout))
                         + "; correct tables." + configKey(table) + ".columns in the configuration (values written "
                         + "to a misspelt column's real name would not be encrypted)"));
-            } else if (ColumnStorage.ofSqlType(sqlType) == null) {
+            } else if (physical.storage() == null) {
                 problems.add(new Problem(Severity.ERROR, table.identity(), column.name(), "encrypted column "
-                        + column.qualifiedName() + " has SQL type " + sqlType + " (java.sql.Types), which cannot "
+                        + column.qualifiedName() + " has type " + physical.describe() + ", which cannot "
                         + "hold ciphertext; declare it as bytea/varbinary/blob (raw bytes) or text/varchar (base64)"));
             }
         }

@@ -9,7 +9,6 @@ import io.envelope.jdbc.sql.lexer.PostgresLexer;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,9 +31,6 @@ import java.util.regex.Pattern;
  * combination of the session's facts, read with one query when the connection opens
  * ({@link #readMySqlSession}). Instances are immutable and compared with {@code equals}: a plan made for one
  * dialect is never used for text lexed another way.
- *
- * <p>MariaDB and MySQL connections are still refused at connect: the lexer, the session facts and the literals
- * are here, but the rest of the analysis has not been run against those servers yet.
  */
 public final class SqlDialect {
 
@@ -63,7 +59,8 @@ public final class SqlDialect {
 
     /** Text that may change the session's sql_mode or client character set, written any way (see mayChangeSession). */
     private static final Pattern SESSION_CHANGE = Pattern.compile(
-            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b", Pattern.CASE_INSENSITIVE);
+            "sql_mode|character_set|charset|character\\s+set|\\bnames\\b|\\buse\\b|\\bexecute\\b|\\bcall\\b",
+            Pattern.CASE_INSENSITIVE);
 
     /** Modes without which MySQL silently truncates an over-long value instead of failing the statement. */
     private static final Set<String> STRICT_MODES = Set.of("STRICT_TRANS_TABLES", "STRICT_ALL_TABLES");
@@ -92,13 +89,14 @@ public final class SqlDialect {
     }
 
     /**
-     * The dialect of the database behind {@code metaData}, by its product name (not its URL: a URL names a
-     * driver, which may front another database).
+     * The dialect of the database behind {@code connection}, by its product name (not its URL: a URL names a
+     * driver, which may front another database). PostgreSQL and H2 cost no round trip; a MySQL or MariaDB
+     * session's facts are read with one query ({@link #readMySqlSession}).
      *
      * @throws SQLException an {@code envelope-jdbc:} error naming the supported databases, for any other
      */
-    public static SqlDialect of(DatabaseMetaData metaData) throws SQLException {
-        String product = metaData.getDatabaseProductName();
+    public static SqlDialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
         String name = product == null ? "" : product.trim();
         if (name.equalsIgnoreCase(POSTGRESQL.productName)) {
             return POSTGRESQL;
@@ -107,15 +105,12 @@ public final class SqlDialect {
             return H2;
         }
         if (MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
-            throw EnvelopeErrors.config("the target database is " + name + ": envelope-jdbc's support for "
-                    + "MariaDB and MySQL is not finished (their SQL is lexed, but the analysis and storage have not "
-                    + "been checked against those servers), so the connection is refused. envelope-jdbc supports "
-                    + "PostgreSQL (and H2, for demos and tests).");
+            return readMySqlSession(connection);
         }
         throw EnvelopeErrors.config("the target database is " + (product == null ? "unknown" : product)
-                + ", whose SQL envelope-jdbc does not analyse: it supports PostgreSQL (and H2, for demos and "
-                + "tests). Connect to one of those; other databases' quoting and comment rules could let "
-                + "plaintext past the analysis, so the connection is refused.");
+                + ", whose SQL envelope-jdbc does not analyse: it supports PostgreSQL, MariaDB and MySQL (and H2, "
+                + "for demos and tests). Connect to one of those; other databases' quoting and comment rules could "
+                + "let plaintext past the analysis, so the connection is refused.");
     }
 
     /**
@@ -201,7 +196,8 @@ public final class SqlDialect {
      * Whether running this text may change the session facts the MySQL dialect was read from ({@code sql_mode},
      * the client character set): {@code SET sql_mode}, {@code SET @@SESSION.sql_mode}, {@code SET NAMES},
      * {@code SET CHARACTER SET}, {@code SET character_set_client}, and the same inside a string given to
-     * {@code PREPARE}. A deliberately wide test on the raw text (comments and strings included); after such a
+     * {@code PREPARE}; also {@code USE} (the current database), {@code EXECUTE} (of a prepared one of those) and
+     * {@code CALL} (a routine may run any of them). A deliberately wide test on the raw text (comments and strings included); after such a
      * statement the connection must read its session again ({@link #readMySqlSession}) before it analyses
      * another statement.
      */
@@ -278,28 +274,6 @@ public final class SqlDialect {
      */
     public String stringLiteral(String text) {
         return "'" + text.replace("'", "''") + "'";
-    }
-
-    /**
-     * How a column of this declared type holds ciphertext, or null when it cannot. For the MySQL family by the
-     * type's name: {@code VARBINARY} and the {@code BLOB} types keep raw bytes, {@code VARCHAR}, {@code CHAR}
-     * and the {@code TEXT} types keep base64; {@code BINARY(n)} cannot, as it pads a shorter value with zero
-     * bytes that would be read back as part of it. For the others by the JDBC type code.
-     */
-    public ColumnStorage storage(int sqlType, String typeName) {
-        if (family != Family.MYSQL) {
-            return ColumnStorage.ofSqlType(sqlType);
-        }
-        String type = typeName == null ? "" : typeName.trim().toUpperCase(Locale.ROOT);
-        int paren = type.indexOf('(');
-        if (paren >= 0) {
-            type = type.substring(0, paren).trim();
-        }
-        return switch (type) {
-            case "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB" -> ColumnStorage.BINARY;
-            case "VARCHAR", "CHAR", "TINYTEXT", "TEXT", "MEDIUMTEXT", "LONGTEXT" -> ColumnStorage.BASE64_TEXT;
-            default -> null;
-        };
     }
 
     @Override

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Issue 8, "Targets whose SQL the analysis does not model": the dialect is decided once per connection from the
  * database's product name. H2 (real, embedded) gets its own literal syntax for ciphertexts; any database other
- * than PostgreSQL and H2 is refused at connect.
+ * than PostgreSQL, MariaDB, MySQL and H2 is refused at connect.
  */
 class DialectOnConnectTest {
 
@@ -89,9 +89,9 @@ class DialectOnConnectTest {
     }
 
     @Test
-    void aDatabaseOtherThanPostgresAndH2IsRefusedAtConnect() {
-        // MariaDB cannot run here; an H2 connection whose metadata names MariaDB stands in for one.
-        javax.sql.DataSource mariaDb = (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+    void aDatabaseWhoseSqlIsNotModelledIsRefusedAtConnect() {
+        // An H2 connection whose metadata names Oracle stands in for one.
+        javax.sql.DataSource oracle = (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "hashCode":
@@ -99,7 +99,7 @@ class DialectOnConnectTest {
                         case "equals":
                             return proxy == args[0];
                         case "toString":
-                            return "MariaDB stand-in";
+                            return "Oracle stand-in";
                         case "getConnection":
                             break;
                         default:
@@ -107,14 +107,15 @@ class DialectOnConnectTest {
                     }
                     Connection h2 = DriverManager.getConnection(h2Url);
                     return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, m, a) -> m.getName().equals("getMetaData") ? metaData(h2.getMetaData(), "MariaDB")
+                            (p, m, a) -> m.getName().equals("getMetaData") ? metaData(h2.getMetaData(), "Oracle")
                                     : m.invoke(h2, a));
                 });
-        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(mariaDb, config.toString()).getConnection());
+        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(oracle, config.toString()).getConnection());
         assertThat(thrown).isInstanceOf(SQLException.class)
                 .hasMessageStartingWith("envelope-jdbc: ")
-                .hasMessageContaining("MariaDB")
+                .hasMessageContaining("Oracle")
                 .hasMessageContaining("PostgreSQL")
+                .hasMessageContaining("MariaDB")
                 .hasMessageContaining("H2");
     }
 

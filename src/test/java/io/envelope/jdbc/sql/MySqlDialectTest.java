@@ -129,30 +129,17 @@ class MySqlDialectTest {
     }
 
     @Test
-    void storageByTheDeclaredType() throws SQLException {
-        SqlDialect d = mariaDb("");
+    void storageByTheDeclaredType() {
         for (String binary : new String[] {"VARBINARY(255)", "tinyblob", "BLOB", "MEDIUMBLOB", "LONGBLOB"}) {
-            assertThat(d.storage(Types.VARBINARY, binary)).as(binary).isEqualTo(ColumnStorage.BINARY);
+            assertThat(ColumnStorage.ofMySqlType(binary)).as(binary).isEqualTo(ColumnStorage.BINARY);
         }
         for (String text : new String[] {"VARCHAR(300)", "CHAR(100)", "TINYTEXT", "text", "MEDIUMTEXT", "LONGTEXT"}) {
-            assertThat(d.storage(Types.VARCHAR, text)).as(text).isEqualTo(ColumnStorage.BASE64_TEXT);
+            assertThat(ColumnStorage.ofMySqlType(text)).as(text).isEqualTo(ColumnStorage.BASE64_TEXT);
         }
         // BINARY(n) pads a shorter value with zero bytes: no ciphertext would read back as written.
-        assertThat(d.storage(Types.BINARY, "BINARY(64)")).isNull();
-        assertThat(d.storage(Types.INTEGER, "INT")).isNull();
-        assertThat(SqlDialect.POSTGRESQL.storage(Types.BINARY, "bytea")).isEqualTo(ColumnStorage.BINARY);
-    }
-
-    @Test
-    void mariaDbAndMySqlAreStillRefusedAtConnect() {
-        for (String product : new String[] {"MariaDB", "MySQL"}) {
-            java.sql.DatabaseMetaData metaData = (java.sql.DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {java.sql.DatabaseMetaData.class},
-                    (p, m, a) -> m.getName().equals("getDatabaseProductName") ? product : null);
-            assertThatThrownBy(() -> SqlDialect.of(metaData)).isInstanceOf(SQLException.class)
-                    .hasMessageStartingWith("envelope-jdbc: ").hasMessageContaining(product)
-                    .hasMessageContaining("not finished");
-        }
+        assertThat(ColumnStorage.ofMySqlType("BINARY(64)")).isNull();
+        assertThat(ColumnStorage.ofMySqlType("INT")).isNull();
+        assertThat(ColumnStorage.ofSqlType(Types.BINARY)).isEqualTo(ColumnStorage.BINARY);
     }
 
     @Test

@@ -1,0 +1,113 @@
+package io.envelope.jdbc.it.mariadb;
+
+import io.envelope.jdbc.EnvelopeDriver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * A MariaDB test's own corner of the real server, as {@link io.envelope.jdbc.it.EncryptedDatabase} is for
+ * PostgreSQL: a fresh database, a fresh local master key, the key table inside that database, and a
+ * configuration file listing the test's encrypted columns. Connections through the wrapper (with MariaDB
+ * Connector/J behind it) and plain MariaDB Connector/J connections (to see what is really stored) both resolve
+ * unqualified names in the database.
+ */
+public final class EncryptedMariaDb {
+
+    static {
+        new EnvelopeDriver();
+        try {
+            Class.forName("org.mariadb.jdbc.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String database;
+    private final Path configFile;
+
+    private EncryptedMariaDb(String database, Path configFile) {
+        this.database = database;
+        this.configFile = configFile;
+    }
+
+    /**
+     * @param prefix     a name for the database (the test's)
+     * @param tablesYaml the {@code tables:} section's body, indented by two spaces
+     */
+    public static EncryptedMariaDb create(String prefix, String tablesYaml) throws SQLException, IOException {
+        String database = MariaDbDatabase.freshDatabase(prefix);
+        Path dir = Files.createTempDirectory("envelope-it-" + prefix);
+        Path masterKey = dir.resolve("master.key");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+        Path config = dir.resolve("envelope.yaml");
+        Files.writeString(config, "version: 1\n"
+                + "kms:\n  provider: local\n  master-key-file: " + masterKey + "\n"
+                + "key-table: " + database + ".envelope_data_keys\n"
+                + "tables:\n" + tablesYaml);
+        return new EncryptedMariaDb(database, config);
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The plain MariaDB Connector/J URL of this database. */
+    public String plainUrl() {
+        return MariaDbDatabase.jdbcUrl(database);
+    }
+
+    /** The wrapper's URL for this database. */
+    public String envelopeUrl() {
+        return "jdbc:envelope:" + plainUrl().substring("jdbc:".length());
+    }
+
+    /** A connection through envelope-jdbc. */
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("envelope.config", configFile.toString());
+        return DriverManager.getConnection(envelopeUrl(), properties);
+    }
+
+    /** A plain connection to the same database: what the server really holds. */
+    public Connection plain() throws SQLException {
+        return DriverManager.getConnection(plainUrl());
+    }
+
+    /** Runs statements on a plain connection (DDL, tampering). */
+    public void executePlain(String... sql) throws SQLException {
+        try (Connection c = plain(); Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** Every stored value of a column, as the bytes the server holds (binary or the base64 text's bytes). */
+    public byte[][] raw(String table, String column) throws SQLException {
+        try (Connection c = plain(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table + " ORDER BY id")) {
+            java.util.List<byte[]> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getBytes(1));
+            }
+            return values.toArray(new byte[0][]);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.envelope.jdbc.it.mariadb;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The URL swap on MariaDB: {@code jdbc:envelope:mariadb://…} with MariaDB Connector/J behind it, values stored
+ * as ciphertext in {@code VARBINARY}, {@code BLOB}, {@code VARCHAR} and {@code TEXT} columns and read back as
+ * plaintext, deterministic lookups by parameter and by literal.
+ */
+class MariaDbRoundTripIT {
+
+    private static final String TABLES = """
+              customers:
+                columns:
+                  email: { mode: deterministic }
+                  ssn:   { mode: randomized }
+                  note:  { mode: randomized }
+                  card:  { mode: deterministic }
+            """;
+
+    private EncryptedMariaDb db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = EncryptedMariaDb.create("roundtrip", TABLES);
+        db.executePlain("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), email VARBINARY(200), "
+                + "ssn BLOB, note TEXT, card VARCHAR(200))");
+    }
+
+    @Test
+    void valuesRoundTripAndTheServerHoldsOnlyCiphertext() throws SQLException {
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO customers (id, name, email, ssn, note, card) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (int i = 1; i <= 3; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "name" + i);
+                    ps.setString(3, "zq-mail-" + i + "@example.com");
+                    ps.setString(4, "zq-ssn-" + i);
+                    ps.setString(5, "zq-note-" + i);
+                    ps.setString(6, "zq-card-" + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO customers (id, name, email, ssn, note, card) VALUES "
+                        + "(4, 'name4', 'zq-mail-4@example.com', 'zq-ssn-4', 'zq-note-4', 'zq-card-4')");
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, email, ssn, note, card FROM customers "
+                    + "WHERE email = ?")) {
+                ps.setString(1, "zq-mail-2@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(2);
+                    assertThat(rs.getString(2)).isEqualTo("zq-mail-2@example.com");
+                    assertThat(rs.getString(3)).isEqualTo("zq-ssn-2");
+                    assertThat(rs.getString(4)).isEqualTo("zq-note-2");
+                    assertThat(rs.getString(5)).isEqualTo("zq-card-2");
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, ssn FROM customers WHERE card = 'zq-card-4'")) {
+                assertThat(rs.next()).as("a literal lookup matches a literal insert").isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(4);
+                assertThat(rs.getString(2)).isEqualTo("zq-ssn-4");
+            }
+        }
+        for (String column : new String[] {"email", "ssn", "note", "card"}) {
+            for (byte[] stored : db.raw("customers", column)) {
+                assertThat(new String(stored, StandardCharsets.ISO_8859_1)).as(column).doesNotContain("zq-");
+            }
+        }
+    }
+}
