@@ -110,4 +110,46 @@ public final class EncryptedMariaDb {
             return values.toArray(new byte[0][]);
         }
     }
+
+    /**
+     * The places ({@code table.column}) in this database where {@code marker} occurs in a stored value, read with
+     * plain MariaDB Connector/J, as text and as bytes.
+     */
+    public java.util.List<String> find(String marker) throws SQLException {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        java.util.List<String> found = new java.util.ArrayList<>();
+        try (Connection c = plain()) {
+            try (var ps = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
+                ps.setString(1, database);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String table : tables) {
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT * FROM `" + table.replace("`", "``") + "`")) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            Object value = rs.getObject(i);
+                            byte[] bytes = value instanceof byte[] b ? b
+                                    : value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
+                            if (bytes != null && (new String(bytes, StandardCharsets.ISO_8859_1).contains(marker)
+                                    || new String(bytes, StandardCharsets.UTF_8).contains(marker))) {
+                                found.add(table + "." + rs.getMetaData().getColumnName(i));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Adds tables to the configuration file (a new connection reads it; the test's YAML, indented by two). */
+    public static void appendTable(EncryptedMariaDb db, String tablesYaml) throws IOException {
+        Files.writeString(db.configFile, Files.readString(db.configFile) + tablesYaml);
+    }
 }
