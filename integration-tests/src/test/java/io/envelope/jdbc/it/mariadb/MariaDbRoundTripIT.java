@@ -83,4 +83,27 @@ class MariaDbRoundTripIT {
             }
         }
     }
+
+    @Test
+    void theMySqlSchemeWorksThroughMariaDbConnectorJ() throws SQLException {
+        String url = db.envelopeUrl().replace("jdbc:envelope:mariadb:", "jdbc:envelope:mysql:")
+                + (db.envelopeUrl().contains("?") ? "&" : "?") + "permitMysqlScheme";
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("envelope.config", db.configFile().toString());
+        try (Connection c = java.sql.DriverManager.getConnection(url, p)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
+                ps.setInt(1, 9);
+                ps.setString(2, "zq-scheme@example.com");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM customers WHERE email = ?")) {
+                ps.setString(1, "zq-scheme@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(9);
+                }
+            }
+        }
+        assertThat(new String(db.raw("customers", "email")[0], StandardCharsets.ISO_8859_1)).doesNotContain("zq-");
+    }
 }
