@@ -1,6 +1,7 @@
 package io.envelope.jdbc.it.mariadb;
 
 import io.envelope.jdbc.EnvelopeDriver;
+import io.envelope.jdbc.it.EncryptedTarget;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.util.Properties;
  * Connector/J behind it) and plain MariaDB Connector/J connections (to see what is really stored) both resolve
  * unqualified names in the database.
  */
-public final class EncryptedMariaDb {
+public final class EncryptedMariaDb implements EncryptedTarget {
 
     static {
         new EnvelopeDriver();
@@ -79,6 +80,7 @@ public final class EncryptedMariaDb {
     }
 
     /** A connection through envelope-jdbc. */
+    @Override
     public Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("envelope.config", configFile.toString());
@@ -86,11 +88,13 @@ public final class EncryptedMariaDb {
     }
 
     /** A plain connection to the same database: what the server really holds. */
+    @Override
     public Connection plain() throws SQLException {
         return DriverManager.getConnection(plainUrl());
     }
 
     /** Runs statements on a plain connection (DDL, tampering). */
+    @Override
     public void executePlain(String... sql) throws SQLException {
         try (Connection c = plain(); Statement s = c.createStatement()) {
             for (String statement : sql) {
