@@ -36,10 +36,12 @@ public final class EncryptedMariaDb implements EncryptedTarget {
 
     private final String database;
     private final Path configFile;
+    private final Path masterKeyFile;
 
-    private EncryptedMariaDb(String database, Path configFile) {
+    private EncryptedMariaDb(String database, Path configFile, Path masterKeyFile) {
         this.database = database;
         this.configFile = configFile;
+        this.masterKeyFile = masterKeyFile;
     }
 
     /**
@@ -47,6 +49,12 @@ public final class EncryptedMariaDb implements EncryptedTarget {
      * @param tablesYaml the {@code tables:} section's body, indented by two spaces
      */
     public static EncryptedMariaDb create(String prefix, String tablesYaml) throws SQLException, IOException {
+        return create(prefix, tablesYaml, "");
+    }
+
+    /** As {@link #create(String, String)}, with more top-level YAML (e.g. {@code key-cache:}). */
+    public static EncryptedMariaDb create(String prefix, String tablesYaml, String extraYaml)
+            throws SQLException, IOException {
         String database = MariaDbDatabase.freshDatabase(prefix);
         Path dir = Files.createTempDirectory("envelope-it-" + prefix);
         Path masterKey = dir.resolve("master.key");
@@ -57,8 +65,9 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         Files.writeString(config, "version: 1\n"
                 + "kms:\n  provider: local\n  master-key-file: " + masterKey + "\n"
                 + "key-table: " + database + ".envelope_data_keys\n"
+                + extraYaml
                 + "tables:\n" + tablesYaml);
-        return new EncryptedMariaDb(database, config);
+        return new EncryptedMariaDb(database, config, masterKey);
     }
 
     public String database() {
@@ -67,6 +76,17 @@ public final class EncryptedMariaDb implements EncryptedTarget {
 
     public Path configFile() {
         return configFile;
+    }
+
+    /**
+     * A key ring on this database's key table and master key, separate from the wrapper's (as an administrator's
+     * process or the command-line tool would have): for adding versions and changing statuses in tests.
+     */
+    public io.envelope.jdbc.keys.KeyRing adminKeyRing() throws IOException, SQLException {
+        byte[] master = Base64.getDecoder().decode(Files.readString(masterKeyFile).trim());
+        return new io.envelope.jdbc.keys.KeyRing(database + ".envelope_data_keys", true,
+                io.envelope.jdbc.kms.LocalKmsProvider.ofKey(master, "test"), this::plain,
+                java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
     }
 
     /** The plain MariaDB Connector/J URL of this database. */
