@@ -106,4 +106,40 @@ class MariaDbRoundTripIT {
         }
         assertThat(new String(db.raw("customers", "email")[0], StandardCharsets.ISO_8859_1)).doesNotContain("zq-");
     }
+
+    @Test
+    void generatedKeysAreTheAutoIncrementValuesAsMariaDbConnectorJGivesThem() throws Exception {
+        db.executePlain("CREATE TABLE accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARBINARY(200))");
+        EncryptedMariaDb.appendTable(db, """
+                  accounts:
+                    columns:
+                      email: { mode: deterministic }
+                """);
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (email) VALUES (?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "zq-key@example.com");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(1L);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO accounts (email) VALUES ('zq-key2@example.com')",
+                        Statement.RETURN_GENERATED_KEYS);
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(2L);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts WHERE email = ?")) {
+                ps.setString(1, "zq-key2@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(2L);
+                }
+            }
+        }
+    }
 }
