@@ -46,6 +46,14 @@ public final class EncryptedMariaDb {
      * @param tablesYaml the {@code tables:} section's body, indented by two spaces
      */
     public static EncryptedMariaDb create(String prefix, String tablesYaml) throws SQLException, IOException {
+        return create(prefix, tablesYaml, "");
+    }
+
+    /**
+     * @param extraYaml more top-level configuration (e.g. {@code key-cache:}), each line ending in a newline
+     */
+    public static EncryptedMariaDb create(String prefix, String tablesYaml, String extraYaml)
+            throws SQLException, IOException {
         String database = MariaDbDatabase.freshDatabase(prefix);
         Path dir = Files.createTempDirectory("envelope-it-" + prefix);
         Path masterKey = dir.resolve("master.key");
@@ -56,6 +64,7 @@ public final class EncryptedMariaDb {
         Files.writeString(config, "version: 1\n"
                 + "kms:\n  provider: local\n  master-key-file: " + masterKey + "\n"
                 + "key-table: " + database + ".envelope_data_keys\n"
+                + extraYaml
                 + "tables:\n" + tablesYaml);
         return new EncryptedMariaDb(database, config);
     }
@@ -66,6 +75,11 @@ public final class EncryptedMariaDb {
 
     public Path configFile() {
         return configFile;
+    }
+
+    /** The key table, qualified by the test's database. */
+    public String keyTable() {
+        return database + ".envelope_data_keys";
     }
 
     /** The plain MariaDB Connector/J URL of this database. */
