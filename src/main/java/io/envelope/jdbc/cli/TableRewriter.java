@@ -39,7 +39,8 @@ import java.util.TreeMap;
  *     {@code floor(k / width)} belongs to worker {@code stripe mod n}). Each page is a range scan of the primary-key
  *     index inside one stripe, and the worker jumps over other workers' stripes (and empty ones) with one
  *     {@code min(k)} look-up, so every worker reads only its own rows;</li>
- * <li>otherwise (uuid, text keys; PostgreSQL): a hash of the first key column, {@code hashtext(k) mod n}. Each
+ * <li>otherwise (uuid, text keys; PostgreSQL, MariaDB, MySQL): a hash of the first key column, {@code hashtext(k)
+ *     mod n} ({@code crc32(k) mod n} on MySQL and MariaDB). Each
  *     worker still walks the whole key index in order, but reads and writes only its own rows' values.</li>
  * </ul>
  */
@@ -111,10 +112,10 @@ final class TableRewriter {
         this.storages = storages(metaData, table);
         this.striped = isInteger(metaData, mySql, table, keyColumns.get(0));
         this.updates = new RowUpdates(connection, sqlText, table, keyColumns);
-        if (!shard.isAll() && !striped && !sqlText.postgres()) {
+        if (!shard.isAll() && !striped && !sqlText.postgres() && !sqlText.mySqlFamily()) {
             throw EnvelopeErrors.config("--shard on " + table.identity() + ": its primary key starts with "
                     + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
-                    + " needs PostgreSQL");
+                    + " needs PostgreSQL, MariaDB or MySQL");
         }
     }
 
@@ -135,7 +136,8 @@ final class TableRewriter {
         return striped
                 ? "shard " + shard + ": stripes of " + String.format("%,d", stripeWidth) + " values of "
                         + keyColumns.get(0) + " numbered " + shard.index() + " mod " + shard.count()
-                : "shard " + shard + ": rows whose hashtext(" + keyColumns.get(0) + ") mod " + shard.count() + " is "
+                : "shard " + shard + ": rows whose " + (sqlText.mySqlFamily() ? "crc32(" : "hashtext(")
+                        + keyColumns.get(0) + ") mod " + shard.count() + " is "
                         + shard.index();
     }
 
@@ -419,6 +421,10 @@ final class TableRewriter {
 
     /** This worker's rows of a hashed shard (the cast to bigint keeps abs() clear of int's one-sided range). */
     private String hashPredicate() {
+        if (sqlText.mySqlFamily()) {
+            // CRC32 of the key's bytes: an unsigned 32-bit value, the same on every server and worker
+            return "MOD(CRC32(" + sqlText.quote(keyColumns.get(0)) + "), " + shard.count() + ") = " + shard.index();
+        }
         return "mod(abs(CAST(hashtext(CAST(" + sqlText.quote(keyColumns.get(0)) + " AS text)) AS bigint)), "
                 + shard.count() + ") = " + shard.index();
     }

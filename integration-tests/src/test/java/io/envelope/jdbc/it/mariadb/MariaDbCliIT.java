@@ -119,6 +119,30 @@ class MariaDbCliIT {
     }
 
     @Test
+    void shardsOfATextKeySplitItsRowsByHashAndTogetherCoverEveryRowOnce() throws Exception {
+        EncryptedMariaDb db = EncryptedMariaDb.create("cli_hashed", """
+                  members:
+                    columns:
+                      email: { mode: deterministic, accept-plaintext: true }
+                """, "key-cache:\n  ttl: 200ms\n");
+        db.executePlain("CREATE TABLE members (code VARCHAR(40) PRIMARY KEY, email TEXT)",
+                "INSERT INTO members SELECT CONCAT('m-', seq), CONCAT('member', seq, '@example.com')"
+                        + " FROM seq_1_to_200");
+        CliRunner.Run first = cli(db, "migrate", "--table", "members", "--shard", "0/2", "--batch-size", "16");
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("shard 0/2: rows whose crc32(code) mod 2 is 0");
+        long left = plaintextCount(db, "members", "email", "member%");
+        assertThat(left).as("shard 0 took some rows, not all").isBetween(1L, 199L);
+        assertThat(first.out()).contains("Encrypted " + (200 - left) + " value(s) in " + (200 - left) + " rows");
+
+        CliRunner.Run second = cli(db, "migrate", "--table", "members", "--shard", "1/2", "--batch-size", "16");
+        assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).as("shard 1 took exactly the rest")
+                .contains("Encrypted " + left + " value(s) in " + left + " rows");
+        assertThat(plaintextCount(db, "members", "email", "member%")).isZero();
+    }
+
+    @Test
     void reencryptMovesEveryValueToTheNewestVersionThenTheOldOneCanBeDestroyed() throws Exception {
         EncryptedMariaDb db = EncryptedMariaDb.create("cli_reencrypt", """
                   cards:
