@@ -159,16 +159,7 @@ class MariaDbCliIT {
                       holder: { mode: randomized }
                 """, "key-cache:\n  ttl: 300ms\n");
         db.executePlain("CREATE TABLE cards (id INT PRIMARY KEY, pan VARBINARY(200), holder TEXT)");
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO cards (id, pan, holder) VALUES (?, ?, ?)")) {
-            for (int id = 1; id <= 300; id++) {
-                ps.setInt(1, id);
-                ps.setString(2, "4111-0000-0000-" + String.format("%04d", id));
-                ps.setString(3, "Holder " + id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        insertCards(db, 1, 300);
         CliRunner.Run refused = cli(db, "keys", "destroy", "--table", "cards", "--version", "1", "--yes");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.errorLine()).contains("envelope-jdbc:").contains("active");
@@ -196,6 +187,51 @@ class MariaDbCliIT {
         assertThat(keyStatuses(db)).containsExactly(Map.entry(2, "active"));
         EnvelopeRuntimes.clear();
         assertThat(holderOf(db, "4111-0000-0000-0007")).isEqualTo("Holder 7");
+    }
+
+    @Test
+    void aShardedReencryptStartsRunsItsShardsAndFinishes() throws Exception {
+        EncryptedMariaDb db = EncryptedMariaDb.create("cli_sharded_re", """
+                  cards:
+                    columns:
+                      pan:    { mode: deterministic }
+                      holder: { mode: randomized }
+                """, "key-cache:\n  ttl: 200ms\n");
+        db.executePlain("CREATE TABLE cards (id INT PRIMARY KEY, pan VARBINARY(200), holder TEXT)");
+        insertCards(db, 1, 120);
+        assertThat(cli(db, "keys", "rotate", "--table", "cards").exitCode()).isZero();
+        CliRunner.Run early = cli(db, "reencrypt", "--table", "cards", "--shard", "0/2");
+        assertThat(early.exitCode()).as("a shard before --start is refused").isNotZero();
+        assertThat(early.errorLine()).contains("reencrypt --start");
+
+        CliRunner.Run start = cli(db, "reencrypt", "--table", "cards", "--start");
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+        assertThat(keyStatuses(db)).containsExactly(Map.entry(1, "retiring"), Map.entry(2, "active"));
+        for (String shard : new String[] {"0/2", "1/2"}) {
+            CliRunner.Run run = cli(db, "reencrypt", "--table", "cards", "--shard", shard, "--stripe-width", "25",
+                    "--batch-size", "16");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        }
+        assertThat(storedVersions(db)).as("the two shards moved every value").containsExactly(Map.entry(2, 240));
+        CliRunner.Run finish = cli(db, "reencrypt", "--table", "cards", "--finish");
+        assertThat(finish.exitCode()).as(finish.out() + finish.err()).isZero();
+        assertThat(finish.out()).contains("Retired version(s) [1]");
+        assertThat(keyStatuses(db)).containsExactly(Map.entry(1, "retired"), Map.entry(2, "active"));
+        EnvelopeRuntimes.clear();
+        assertThat(holderOf(db, "4111-0000-0000-0099")).isEqualTo("Holder 99");
+    }
+
+    private static void insertCards(EncryptedMariaDb db, int from, int to) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO cards (id, pan, holder) VALUES (?, ?, ?)")) {
+            for (int id = from; id <= to; id++) {
+                ps.setInt(1, id);
+                ps.setString(2, "4111-0000-0000-" + String.format("%04d", id));
+                ps.setString(3, "Holder " + id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     @Test
@@ -287,13 +323,22 @@ class MariaDbCliIT {
         }
     }
 
-    /** Version and status of each key row, as the key table holds them. */
+    /** Version and status of each key row of cards, as the key table holds them. */
     static Map<Integer, String> keyStatuses(EncryptedMariaDb db) throws SQLException {
+        return keyStatuses(db, "cards");
+    }
+
+    /** Version and status of each key row of a table, as the key table holds them. */
+    static Map<Integer, String> keyStatuses(EncryptedMariaDb db, String table) throws SQLException {
         Map<Integer, String> statuses = new TreeMap<>();
-        try (Connection c = db.plain(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT key_version, status FROM " + db.keyTable())) {
-            while (rs.next()) {
-                statuses.put(rs.getInt(1), rs.getString(2));
+        try (Connection c = db.plain();
+             PreparedStatement ps = c.prepareStatement("SELECT key_version, status FROM " + db.keyTable()
+                     + " WHERE table_name = ?")) {
+            ps.setString(1, db.database() + "." + table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    statuses.put(rs.getInt(1), rs.getString(2));
+                }
             }
         }
         return statuses;

@@ -119,6 +119,29 @@ class MariaDbKeysAndDoctorIT {
     }
 
     @Test
+    void aKeyRowChangedInTheDatabaseIsRefusedUntilKeysUpgradeSealsItAgain() throws Exception {
+        EncryptedMariaDb db = database("cli_upgrade");
+        write(db, 1, 3);
+        assertThat(cli(db, "keys", "rotate", "--table", "orders").exitCode()).isZero();
+        db.executePlain("UPDATE " + db.keyTable() + " SET status = 'retired' WHERE table_name = '" + db.database()
+                + ".orders' AND key_version = 1");
+        CliRunner.Run refused = cli(db, "keys", "destroy", "--table", "orders", "--version", "1", "--yes");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.errorLine()).contains("refused").contains("keys upgrade");
+        assertThat(MariaDbCliIT.keyStatuses(db, "orders")).containsKeys(1, 2);
+
+        CliRunner.Run upgraded = cli(db, "keys", "upgrade");
+        assertThat(upgraded.exitCode()).as(upgraded.out() + upgraded.err()).isZero();
+        CliRunner.Run destroyed = cli(db, "keys", "destroy", "--table", "orders", "--version", "1", "--yes");
+        assertThat(destroyed.exitCode()).as(destroyed.out() + destroyed.err()).isZero();
+        assertThat(destroyed.out()).contains("destroyed");
+        assertThat(MariaDbCliIT.keyStatuses(db, "orders")).containsOnlyKeys(2);
+        CliRunner.Run verify = cli(db, "verify", "--table", "orders");
+        assertThat(verify.exitCode()).as("values under the destroyed version no longer decrypt").isEqualTo(1);
+        assertThat(verify.out()).contains("2 value(s) FAIL");
+    }
+
+    @Test
     void exportDropImportEveryValueDecryptsAgainAndImportingTwiceChangesNothing() throws Exception {
         EncryptedMariaDb db = database("cli_backup");
         write(db, 1, 4);
