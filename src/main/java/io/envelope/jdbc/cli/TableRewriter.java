@@ -4,25 +4,19 @@ import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
-import io.envelope.jdbc.schema.IdentifierCase;
-import io.envelope.jdbc.schema.TableLayout;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Rewrites the stored values of a table's encrypted columns in place, beside live traffic, for {@code migrate}
@@ -78,8 +72,8 @@ final class TableRewriter {
     /** Writes each page's new values where the rows still hold what was read. */
     private final RowUpdates updates;
     private final SqlText sqlText;
-    /** How the table's encrypted columns hold ciphertext, by configured name, from the catalog. */
-    private final Map<String, ColumnStorage> storages;
+    /** The table's primary key and its encrypted columns' storages, from the catalog. */
+    private final RewrittenTable catalog;
     private long total = -1;
     private Object[] currentRow;
     private Runnable pageStarts = () -> { };
@@ -105,12 +99,10 @@ final class TableRewriter {
         this.shard = shard;
         this.stripeWidth = stripeWidth;
         this.progress = progress;
-        DatabaseMetaData metaData = connection.getMetaData();
         this.sqlText = SqlText.of(connection);
-        boolean mySql = sqlText.mySqlFamily();
-        this.keyColumns = primaryKey(metaData, mySql, table);
-        this.storages = storages(metaData, table);
-        this.striped = isInteger(metaData, mySql, table, keyColumns.get(0));
+        this.catalog = RewrittenTable.read(connection.getMetaData(), sqlText.mySqlFamily(), table);
+        this.keyColumns = catalog.keyColumns();
+        this.striped = catalog.integerFirstKey();
         this.updates = new RowUpdates(connection, sqlText, table, keyColumns);
         if (!shard.isAll() && !striped && !sqlText.postgres() && !sqlText.mySqlFamily()) {
             throw EnvelopeErrors.config("--shard on " + table.identity() + ": its primary key starts with "
@@ -453,49 +445,11 @@ final class TableRewriter {
         }
     }
 
-    /** The catalog and schema arguments of a metadata call: in MySQL and MariaDB a schema is a catalog. */
-    private static String[] place(boolean mySql, EncryptedTable table) {
-        return mySql ? new String[] {table.schema(), null} : new String[] {null, table.schema()};
-    }
-
-    private static boolean isInteger(DatabaseMetaData metaData, boolean mySql, EncryptedTable table, String column)
-            throws SQLException {
-        String[] place = place(mySql, table);
-        try (ResultSet rs = metaData.getColumns(place[0], place[1], table.name(), column)) {
-            while (rs.next()) {
-                if (column.equals(rs.getString("COLUMN_NAME"))) {
-                    int type = rs.getInt("DATA_TYPE");
-                    return type == Types.SMALLINT || type == Types.INTEGER || type == Types.BIGINT
-                            || type == Types.TINYINT;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
-     * How each encrypted column holds ciphertext, from the catalog ({@link TableLayout}, as the driver reads it):
-     * MySQL's drivers report a text and a blob column alike in a result's metadata, their type names tell them apart.
-     */
-    private static Map<String, ColumnStorage> storages(DatabaseMetaData metaData, EncryptedTable table)
-            throws SQLException {
-        IdentifierCase folding = IdentifierCase.of(metaData);
-        Map<String, ColumnStorage> storages = new HashMap<>();
-        TableLayout layout = TableLayout.read(metaData, table.schema(), table.name());
-        layout.columns().forEach((name, physical) -> {
-            EncryptedColumn column = table.column(folding.exact(name));
-            if (column != null && physical.storage() != null) {
-                storages.put(column.name(), physical.storage());
-            }
-        });
-        return storages;
-    }
-
     /** The storages of {@code columns}, in their order; a column that can hold no ciphertext is an error. */
     private ColumnStorage[] storagesOf(List<EncryptedColumn> columns) throws SQLException {
         ColumnStorage[] found = new ColumnStorage[columns.size()];
         for (int c = 0; c < found.length; c++) {
-            found[c] = storages.get(columns.get(c).name());
+            found[c] = catalog.storages().get(columns.get(c).name());
             if (found[c] == null) {
                 throw EnvelopeErrors.config("encrypted column " + columns.get(c).qualifiedName() + " is missing from "
                         + table.identity() + " or has a physical type that cannot hold ciphertext (doctor says"
@@ -503,29 +457,5 @@ final class TableRewriter {
             }
         }
         return found;
-    }
-
-    /** The table's primary key columns in key order: the rewriter needs a stable, unencrypted row identity. */
-    private static List<String> primaryKey(DatabaseMetaData metaData, boolean mySql, EncryptedTable table)
-            throws SQLException {
-        Map<Short, String> columns = new TreeMap<>();
-        String[] place = place(mySql, table);
-        try (ResultSet rs = metaData.getPrimaryKeys(place[0], place[1], table.name())) {
-            while (rs.next()) {
-                columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
-            }
-        }
-        if (columns.isEmpty()) {
-            throw EnvelopeErrors.config("table " + table.identity() + " has no primary key; rewriting values in"
-                    + " place, beside live traffic, needs one to address each row");
-        }
-        IdentifierCase folding = IdentifierCase.of(metaData);
-        for (String column : columns.values()) {
-            if (table.column(folding.exact(column)) != null) {
-                throw EnvelopeErrors.config("the primary key of " + table.identity() + " includes encrypted"
-                        + " column " + column + "; rewriting in place needs an unencrypted row identity");
-            }
-        }
-        return List.copyOf(columns.values());
     }
 }
