@@ -192,6 +192,11 @@ class MariaDbKeysAndDoctorIT {
                 .contains("OK       values " + d + ".customers.legacy: 4 non-null: 3 under v1, 1 plaintext")
                 .contains("OK       values " + d + ".orders.item: 3 non-null: 3 under v1");
 
+        CliRunner.Run bounded = cli(db, "doctor", "--count-rows", "2");
+        assertThat(bounded.exitCode()).as(bounded.out() + bounded.err()).isZero();
+        assertThat(bounded.out()).contains("OK       values " + d + ".customers.email: 2 non-null (in the first 2 rows):"
+                + " 2 under v1");
+
         // plaintext written around envelope-jdbc into a column that does not accept it
         db.executePlain("INSERT INTO orders (id, item) VALUES (99, 'written around the driver')");
         CliRunner.Run plaintext = cli(db, "doctor");
