@@ -52,7 +52,10 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         return create(prefix, tablesYaml, "");
     }
 
-    /** As {@link #create(String, String)}, with more top-level YAML (e.g. {@code key-cache:}). */
+    /**
+     * As {@link #create(String, String)}, with more top-level configuration ({@code extraYaml}, e.g.
+     * {@code key-cache:}, each line ending in a newline).
+     */
     public static EncryptedMariaDb create(String prefix, String tablesYaml, String extraYaml)
             throws SQLException, IOException {
         String database = MariaDbDatabase.freshDatabase(prefix);
@@ -78,13 +81,18 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         return configFile;
     }
 
+    /** The key table, qualified by the test's database. */
+    public String keyTable() {
+        return database + ".envelope_data_keys";
+    }
+
     /**
      * A key ring on this database's key table and master key, separate from the wrapper's (as an administrator's
      * process or the command-line tool would have): for adding versions and changing statuses in tests.
      */
     public io.envelope.jdbc.keys.KeyRing adminKeyRing() throws IOException, SQLException {
         byte[] master = Base64.getDecoder().decode(Files.readString(masterKeyFile).trim());
-        return new io.envelope.jdbc.keys.KeyRing(database + ".envelope_data_keys", true,
+        return new io.envelope.jdbc.keys.KeyRing(keyTable(), true,
                 io.envelope.jdbc.kms.LocalKmsProvider.ofKey(master, "test"), this::plain,
                 java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
     }
