@@ -5,6 +5,7 @@ import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.lexer.H2Lexer;
 import io.envelope.jdbc.sql.lexer.MySqlLexer;
+import io.envelope.jdbc.sql.lexer.MySqlTargetDriver;
 import io.envelope.jdbc.sql.lexer.PostgresLexer;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 
@@ -34,8 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class SqlDialect {
 
-    /** The driver name MariaDB Connector/J reports ({@code DatabaseMetaData.getDriverName}). */
-    private static final String MARIADB_CONNECTOR_J = "MariaDB Connector/J";
+    /** The major version of MySQL Connector/J whose placeholder scan is traced (MySqlConnectorJScan). */
+    private static final int MYSQL_CONNECTOR_J_MAJOR = 9;
 
     /** The database product names of the MySQL family, as their JDBC drivers report them. */
     private static final Set<String> MYSQL_FAMILY = Set.of("mysql", "mariadb");
@@ -108,18 +109,6 @@ public final class SqlDialect {
             return H2;
         }
         if (MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
-            String driver = connection.getMetaData().getDriverName();
-            if (driver == null || !driver.startsWith(MARIADB_CONNECTOR_J)) {
-                // Each driver finds a prepared statement's ? placeholders with its own scan of the text; only
-                // MariaDB Connector/J's is traced (MariaDbClientScan), so only it can be trusted to bind the
-                // encrypted values where the analysis numbered them.
-                throw EnvelopeErrors.config("the target driver is " + driver + ": with " + name + " envelope-jdbc "
-                        + "supports MariaDB Connector/J (which serves MySQL servers too) as the target driver, "
-                        + "because it must know where the driver finds each ? placeholder. Put "
-                        + "org.mariadb.jdbc:mariadb-java-client (3.x) on the class path and use "
-                        + "jdbc:envelope:mariadb://…, or jdbc:envelope:mysql://…?permitMysqlScheme, which MariaDB "
-                        + "Connector/J answers too");
-            }
             return readMySqlSession(connection);
         }
         throw EnvelopeErrors.config("the target database is " + (product == null ? "unknown" : product)
@@ -147,6 +136,15 @@ public final class SqlDialect {
      */
     public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames, String clientCharset)
             throws SQLException {
+        return mysql(product, sqlMode, lowerCaseTableNames, clientCharset, MySqlTargetDriver.MARIADB_CONNECTOR_J);
+    }
+
+    /**
+     * As {@link #mysql(String, String, int, String)}, for a session reached through {@code driver}, whose scan
+     * for placeholders the lexer checks the text against.
+     */
+    public static SqlDialect mysql(String product, String sqlMode, int lowerCaseTableNames, String clientCharset,
+                                   MySqlTargetDriver driver) throws SQLException {
         String name = product == null ? "" : product.trim();
         String charset = clientCharset == null ? "" : clientCharset.trim().toLowerCase(Locale.ROOT);
         if (!SAFE_CLIENT_CHARSETS.contains(charset)) {
@@ -187,7 +185,7 @@ public final class SqlDialect {
                     + ", which MySQL and MariaDB do not have, so the connection is refused");
         }
         return new SqlDialect(Family.MYSQL, name.equalsIgnoreCase("mariadb") ? "MariaDB" : "MySQL",
-                MySqlLexer.of(ansiQuotes, noBackslashEscapes), strict, identifiers);
+                MySqlLexer.of(ansiQuotes, noBackslashEscapes, driver), strict, identifiers);
     }
 
     /**
@@ -197,14 +195,54 @@ public final class SqlDialect {
      */
     public static SqlDialect readMySqlSession(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
+        MySqlTargetDriver driver = targetDriver(connection, product);
+        SqlDialect dialect;
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode, @@lower_case_table_names,"
                      + " @@SESSION.character_set_client")) {
             if (!rs.next()) {
                 throw EnvelopeErrors.config("cannot read the session's sql_mode from the " + product + " server");
             }
-            return mysql(product, rs.getString(1), rs.getInt(2), rs.getString(3));
+            dialect = mysql(product, rs.getString(1), rs.getInt(2), rs.getString(3), driver);
         }
+        boolean noBackslashEscapes = ((MySqlLexer) dialect.lexer).noBackslashEscapes();
+        if (driver == MySqlTargetDriver.MYSQL_CONNECTOR_J
+                && MySqlConnectorJState.believesNoBackslashEscapes(connection) != noBackslashEscapes) {
+            // The driver read sql_mode when it connected and missed the change: it would escape bound strings
+            // (and find placeholders) for the other mode, so a bound value could end its string early.
+            throw EnvelopeErrors.config("the session's sql_mode " + (noBackslashEscapes ? "now has" : "no longer has")
+                    + " NO_BACKSLASH_ESCAPES, but MySQL Connector/J read sql_mode when it connected and still "
+                    + "escapes bound values and finds ? placeholders as " + (noBackslashEscapes ? "without" : "with")
+                    + " it, so statements are refused. Set NO_BACKSLASH_ESCAPES back as it was, or set it when the "
+                    + "connection opens (the driver's sessionVariables property)");
+        }
+        return dialect;
+    }
+
+    /**
+     * The target driver of a MySQL or MariaDB connection, when its placeholder scan is traced.
+     *
+     * @throws SQLException an {@code envelope-jdbc:} error naming the supported drivers, for any other
+     */
+    private static MySqlTargetDriver targetDriver(Connection connection, String product) throws SQLException {
+        String name = connection.getMetaData().getDriverName();
+        MySqlTargetDriver driver = MySqlTargetDriver.named(name);
+        if (driver == MySqlTargetDriver.MYSQL_CONNECTOR_J
+                && connection.getMetaData().getDriverMajorVersion() != MYSQL_CONNECTOR_J_MAJOR) {
+            driver = null; // an older or newer scan, not traced
+        }
+        if (driver == null) {
+            // Each driver finds a prepared statement's ? placeholders with its own scan of the text; only these
+            // drivers' scans are traced, so only they can be trusted to bind the encrypted values where the
+            // analysis numbered them.
+            throw EnvelopeErrors.config("the target driver is " + name + " "
+                    + connection.getMetaData().getDriverVersion() + ": with " + product + " envelope-jdbc supports "
+                    + "MariaDB Connector/J 3.x and MySQL Connector/J " + MYSQL_CONNECTOR_J_MAJOR + ".x as the target "
+                    + "driver, because it must know where the driver finds each ? placeholder. Put "
+                    + "org.mariadb.jdbc:mariadb-java-client (3.x) or com.mysql:mysql-connector-j ("
+                    + MYSQL_CONNECTOR_J_MAJOR + ".x) on the class path");
+        }
+        return driver;
     }
 
     /**
@@ -305,7 +343,8 @@ public final class SqlDialect {
     @Override
     public String toString() {
         return "SqlDialect[" + productName + (lexer instanceof MySqlLexer m
-                ? (m.ansiQuotes() ? ", ANSI_QUOTES" : "") + (m.noBackslashEscapes() ? ", NO_BACKSLASH_ESCAPES" : "")
+                ? (m.driver() == MySqlTargetDriver.MARIADB_CONNECTOR_J ? "" : ", " + m.driver().driverName())
+                + (m.ansiQuotes() ? ", ANSI_QUOTES" : "") + (m.noBackslashEscapes() ? ", NO_BACKSLASH_ESCAPES" : "")
                 + (strict ? ", strict" : "") : "") + "]";
     }
 }

@@ -101,15 +101,25 @@ class DialectOnConnectTest {
     }
 
     @Test
-    void aMySqlTargetBehindAnotherDriverThanMariaDbConnectorJIsRefusedAtConnect() {
+    void aMySqlTargetBehindAnUntracedDriverIsRefusedAtConnect() {
         // Its placeholder scan is not traced, so it could bind values where the analysis did not number them.
-        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(standIn("MySQL", "MySQL Connector/J"),
+        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(standIn("MySQL", "Some Other Driver"),
                 config.toString()).getConnection());
         assertThat(thrown).isInstanceOf(SQLException.class)
                 .hasMessageStartingWith("envelope-jdbc: ")
-                .hasMessageContaining("MySQL Connector/J")
-                .hasMessageContaining("MariaDB Connector/J")
-                .hasMessageContaining("permitMysqlScheme");
+                .hasMessageContaining("Some Other Driver")
+                .hasMessageContaining("MariaDB Connector/J 3.x")
+                .hasMessageContaining("MySQL Connector/J 9.x");
+    }
+
+    @Test
+    void mySqlConnectorJOfAnotherMajorVersionThanTheTracedOneIsRefusedAtConnect() {
+        // The stand-in reports H2's driver version (2.x): MySQL Connector/J 8.x's scan differs from 9.x's.
+        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(standIn("MariaDB", "MySQL Connector/J"),
+                config.toString()).getConnection());
+        assertThat(thrown).isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("envelope-jdbc: ")
+                .hasMessageContaining("MySQL Connector/J 9.x");
     }
 
     /** Connections to the H2 database whose metadata names another product and driver. */

@@ -4,6 +4,7 @@ import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.schema.IdentifierCase;
 import io.envelope.jdbc.sql.lexer.MySqlLexer;
+import io.envelope.jdbc.sql.lexer.MySqlTargetDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +30,20 @@ class MySqlDialectTest {
 
     private static SqlDialect mariaDb(String mode) throws SQLException {
         return SqlDialect.mysql("MariaDB", mode, 0);
+    }
+
+    @Test
+    void theTargetDriverIsPartOfTheDialect() throws SQLException {
+        // Each driver finds placeholders its own way: a plan made for one is never used for the other.
+        SqlDialect mariaDbDriver = SqlDialect.mysql("MySQL", MARIADB_DEFAULT_MODE, 0, "utf8mb4");
+        SqlDialect mysqlDriver = SqlDialect.mysql("MySQL", MARIADB_DEFAULT_MODE, 0, "utf8mb4",
+                MySqlTargetDriver.MYSQL_CONNECTOR_J);
+        assertThat(mysqlDriver.lexer()).isSameAs(MySqlLexer.of(false, false, MySqlTargetDriver.MYSQL_CONNECTOR_J));
+        assertThat(mysqlDriver).isNotEqualTo(mariaDbDriver);
+        assertThat(mysqlDriver).isEqualTo(SqlDialect.mysql("MySQL", MARIADB_DEFAULT_MODE, 0, "utf8mb4",
+                MySqlTargetDriver.MYSQL_CONNECTOR_J));
+        assertThat(mysqlDriver.toString()).contains("MySQL Connector/J");
+        assertThat(mariaDbDriver.toString()).doesNotContain("Connector/J");
     }
 
     @Test

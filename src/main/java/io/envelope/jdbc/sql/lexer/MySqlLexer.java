@@ -24,20 +24,27 @@ import java.util.List;
  *       analysis refuses any such text that may name a configured table instead of guessing;</li>
  *   <li>{@code ?} placeholders; a NUL character, which ends a comment early on the server, is an error.</li>
  * </ul>
- * MariaDB Connector/J finds its placeholders with simpler rules than the server's (a backslash escapes in a
- * {@code "…"} even when ANSI_QUOTES makes it an identifier, {@code /*}{@code /} closes a comment, executable
- * comments are comments, DEL after {@code --} does not make a comment): where its
- * placeholders or statement separators differ from these tokens, the text carries an
- * {@linkplain LexedSql#ambiguity() ambiguity} (see {@link MariaDbClientScan}).
+ * The target driver finds its placeholders with simpler rules than the server's: MariaDB Connector/J (a backslash
+ * escapes in a {@code "…"} even when ANSI_QUOTES makes it an identifier, {@code /*}{@code /} closes a comment,
+ * executable comments are comments, DEL after {@code --} does not make a comment; see {@link MariaDbClientScan}),
+ * MySQL Connector/J (a backslash escapes in backticks and outside strings too, other comment boundaries, no
+ * placeholder in the statement's first word; see {@link MySqlConnectorJScan}). Where the driver's placeholders
+ * differ from these tokens, the text carries an {@linkplain LexedSql#ambiguity() ambiguity}. So a lexer is one
+ * instance per combination of the two modes and the {@linkplain MySqlTargetDriver driver}.
  */
 public final class MySqlLexer implements SqlLexer {
 
-    private static final MySqlLexer[] INSTANCES = {
-        new MySqlLexer(false, false), new MySqlLexer(false, true),
-        new MySqlLexer(true, false), new MySqlLexer(true, true),
-    };
+    private static final MySqlLexer[] INSTANCES = new MySqlLexer[4 * MySqlTargetDriver.values().length];
 
-    /** The server's default modes: {@code "…"} is a string and backslashes escape. */
+    static {
+        for (MySqlTargetDriver driver : MySqlTargetDriver.values()) {
+            for (int modes = 0; modes < 4; modes++) {
+                INSTANCES[driver.ordinal() * 4 + modes] = new MySqlLexer((modes & 2) != 0, (modes & 1) != 0, driver);
+            }
+        }
+    }
+
+    /** The server's default modes ({@code "…"} is a string and backslashes escape), under MariaDB Connector/J. */
     public static final MySqlLexer DEFAULT = of(false, false);
 
     /** Longest first, so that {@code <=>} is not read as {@code <=} and {@code >}. */
@@ -47,18 +54,30 @@ public final class MySqlLexer implements SqlLexer {
 
     private final boolean ansiQuotes;
     private final boolean noBackslashEscapes;
+    private final MySqlTargetDriver driver;
 
-    private MySqlLexer(boolean ansiQuotes, boolean noBackslashEscapes) {
+    private MySqlLexer(boolean ansiQuotes, boolean noBackslashEscapes, MySqlTargetDriver driver) {
         this.ansiQuotes = ansiQuotes;
         this.noBackslashEscapes = noBackslashEscapes;
+        this.driver = driver;
     }
 
     /**
      * The lexer for a session with these two {@code sql_mode} flags (the only ones that change where tokens
-     * begin and end).
+     * begin and end), reached through MariaDB Connector/J.
      */
     public static MySqlLexer of(boolean ansiQuotes, boolean noBackslashEscapes) {
-        return INSTANCES[(ansiQuotes ? 2 : 0) + (noBackslashEscapes ? 1 : 0)];
+        return of(ansiQuotes, noBackslashEscapes, MySqlTargetDriver.MARIADB_CONNECTOR_J);
+    }
+
+    /** The lexer for a session with these two {@code sql_mode} flags, reached through {@code driver}. */
+    public static MySqlLexer of(boolean ansiQuotes, boolean noBackslashEscapes, MySqlTargetDriver driver) {
+        return INSTANCES[driver.ordinal() * 4 + (ansiQuotes ? 2 : 0) + (noBackslashEscapes ? 1 : 0)];
+    }
+
+    /** The target driver whose placeholder scan this lexer checks the text against. */
+    public MySqlTargetDriver driver() {
+        return driver;
     }
 
     public boolean ansiQuotes() {
@@ -149,7 +168,7 @@ public final class MySqlLexer implements SqlLexer {
         String hazard = executableSeen ? "it holds an executable comment (/*! ... */ or /*M! ... */), which the "
                 + "server runs as SQL or skips depending on its version" : null;
         LexedSql lexed = new LexedSql(sql, out, null, hazard);
-        String ambiguity = MariaDbClientScan.disagreement(lexed, noBackslashEscapes);
+        String ambiguity = driver.disagreement(lexed, noBackslashEscapes);
         return ambiguity == null ? lexed : new LexedSql(sql, out, ambiguity, hazard);
     }
 
@@ -435,6 +454,12 @@ public final class MySqlLexer implements SqlLexer {
             }
         }
         return value.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlLexer[" + driver.driverName() + (ansiQuotes ? ", ANSI_QUOTES" : "")
+                + (noBackslashEscapes ? ", NO_BACKSLASH_ESCAPES" : "") + "]";
     }
 
     static char at(String sql, int i) {
