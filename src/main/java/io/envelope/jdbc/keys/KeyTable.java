@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,9 @@ import java.util.Objects;
  * {@link KeyTableLocation}, resolved once.
  */
 final class KeyTable {
+
+    /** A creation time as MariaDB and MySQL read a DATETIME(6) from text. */
+    private static final DateTimeFormatter CREATED_AT_TEXT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     /** Query timeout of every key-table statement. */
     static final int QUERY_TIMEOUT_SECONDS = 10;
@@ -214,7 +218,15 @@ final class KeyTable {
         ps.setString(4, row.kmsKeyId());
         ps.setBytes(5, row.encryptedKey());
         ps.setString(6, row.status().dbValue());
-        ps.setTimestamp(7, Timestamp.valueOf(Objects.requireNonNull(KeyRow.storedTime(row.createdAt()))));
+        LocalDateTime created = Objects.requireNonNull(KeyRow.storedTime(row.createdAt()));
+        if (location.dialect() == KeyTableDialect.MARIADB) {
+            // As text, which the server reads with its microseconds: MySQL Connector/J takes a MariaDB server
+            // (version "5.5.5-10…") for MySQL 5.5, which had no fractional seconds, and drops them from a bound
+            // Timestamp, so the row would no longer match its MAC.
+            ps.setString(7, CREATED_AT_TEXT.format(created));
+        } else {
+            ps.setTimestamp(7, Timestamp.valueOf(created));
+        }
         if (authenticated()) {
             setSeq(ps, 8, row.stateSeq());
             ps.setBytes(9, row.stateMac());

@@ -107,6 +107,28 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         return "jdbc:envelope:" + plainUrl().substring("jdbc:".length());
     }
 
+    /** The plain MySQL Connector/J URL of this database. */
+    public String mysqlConnectorJUrl() {
+        return MariaDbDatabase.mysqlConnectorJUrl(database);
+    }
+
+    /** The wrapper's URL for this database with MySQL Connector/J as the target driver. */
+    public String envelopeMySqlConnectorJUrl() {
+        return "jdbc:envelope:" + mysqlConnectorJUrl().substring("jdbc:".length());
+    }
+
+    /** A connection through envelope-jdbc, with MySQL Connector/J as the target driver. */
+    public Connection connectThroughMySqlConnectorJ() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("envelope.config", configFile.toString());
+        return DriverManager.getConnection(envelopeMySqlConnectorJUrl(), properties);
+    }
+
+    /** A plain MySQL Connector/J connection to this database. */
+    public Connection plainThroughMySqlConnectorJ() throws SQLException {
+        return DriverManager.getConnection(mysqlConnectorJUrl());
+    }
+
     /** A connection through envelope-jdbc. */
     @Override
     public Connection connect() throws SQLException {

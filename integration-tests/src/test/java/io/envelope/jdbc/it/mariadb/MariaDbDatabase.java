@@ -49,6 +49,15 @@ public final class MariaDbDatabase {
         return (slash < 0 ? path : path.substring(0, slash)) + "/" + database + params;
     }
 
+    /**
+     * The URL of the test server with {@code database} as its database, for MySQL Connector/J
+     * ({@code jdbc:mysql:}, which MariaDB Connector/J leaves alone without {@code permitMysqlScheme}). It needs
+     * no option of its own against MariaDB 10.11 (root, no password, no TLS on the test server).
+     */
+    public static String mysqlConnectorJUrl(String database) {
+        return "jdbc:mysql:" + jdbcUrl(database).substring("jdbc:mariadb:".length());
+    }
+
     /** A plain connection (no encryption), to look at what the server really stores. */
     public static Connection plainConnection() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
