@@ -42,6 +42,8 @@ public final class EnvelopeConnection extends DelegatingConnection {
      * is read again before the next statement is analysed.
      */
     private volatile boolean sessionStale;
+    /** MySQL Connector/J's record of the current database ({@link #creationDatabase}); null for other drivers. */
+    private volatile String driverDatabase;
     /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
     private final KeyRing keys;
     /** The session's time zone as the server reports it (date/time conversions of encrypted values use it). */
@@ -68,13 +70,54 @@ public final class EnvelopeConnection extends DelegatingConnection {
         this.sessionZone = SessionZone.of(target);
         this.openingSchema = currentSchema(target);
         this.currentSchema = openingSchema;
+        this.driverDatabase = dialect.cachesCurrentDatabase() ? target.getCatalog() : null;
         runtime.schemas().open(openingSchema, IdentifierCase.of(metaData), target);
         this.catalog = new ConnectionCatalog(runtime.layouts(), metaData);
         this.values = new ColumnValues(keys, catalog, sessionZone, dialect);
     }
 
-    /** The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). */
-    private static String currentSchema(Connection target) throws SQLException {
+    /**
+     * After a {@code USE} run as SQL, which MySQL Connector/J does not notice: its record of the current database is
+     * set to the session's, before it creates another statement, so that statements created from now on run there
+     * (see {@link #creationDatabase}). Those created before run in the database they were created in, as after a
+     * {@code setCatalog}.
+     */
+    private void followUse() throws SQLException {
+        if (!sessionStale || !dialect.cachesCurrentDatabase()) {
+            return;
+        }
+        String database = currentSchema(delegate);
+        if (!database.equals(delegate.getCatalog())) {
+            delegate.setCatalog(database);
+        }
+        driverDatabase = delegate.getCatalog();
+    }
+
+    /**
+     * The target driver's record of the current database, for a driver that runs each statement in the database
+     * it recorded when the statement was created (MySQL Connector/J: a statement made before
+     * {@code setCatalog("b")} still runs in the old database); null for any other driver.
+     */
+    String creationDatabase() {
+        return driverDatabase;
+    }
+
+    /**
+     * The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). MySQL
+     * Connector/J answers {@code getCatalog} from what it last set itself, so after a {@code USE} run as SQL it
+     * names the old database: its session is asked instead.
+     */
+    private String currentSchema(Connection target) throws SQLException {
+        if (dialect.cachesCurrentDatabase()) {
+            try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+                String database = rs.next() ? rs.getString(1) : null;
+                if (database == null) {
+                    throw EnvelopeErrors.config("the session has no current database; name one in the URL and "
+                            + "qualify every table name in the configuration");
+                }
+                return database;
+            }
+        }
         String schema = target.getSchema();
         if (schema == null) {
             schema = target.getCatalog();
@@ -108,6 +151,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
      * them, here and again once it has run ({@link #executed}).
      */
     StatementPlan plan(String sql) throws SQLException {
+        return plan(sql, null);
+    }
+
+    /**
+     * As {@link #plan(String)}, for a statement created when the target driver's record of the current database
+     * was {@code creationDatabase} ({@link #creationDatabase}; null for any other driver).
+     */
+    StatementPlan plan(String sql, String creationDatabase) throws SQLException {
         EncryptionSchema schema = schema();
         if (sessionStale) {
             if (!readSessionAgain(sql, schema)) {
@@ -118,6 +169,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
         if (changesConfiguredTables(sql, schema)) {
             runtime.schemaChanged();
             schema = schema();
+        }
+        if (creationDatabase != null && !creationDatabase.equals(delegate.getCatalog())) {
+            // MySQL Connector/J runs the SQL in the database current when the statement was created, then
+            // switches back to its own record: the SQL's unqualified names resolve there, and the session is
+            // read again afterwards.
+            sessionStale = true;
+            schema = uncommittedSchemaChange ? runtime.schemas().readNow(openingSchema, creationDatabase, delegate)
+                    : runtime.schemas().current(openingSchema, creationDatabase, delegate);
         }
         return runtime.analyzer().plan(sql, catalog.at(schema), dialect);
     }
@@ -132,6 +191,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
         try {
             dialect = SqlDialect.readMySqlSession(delegate);
             currentSchema = currentSchema(delegate);
+            followUse();
             sessionStale = false;
             return true;
         } catch (SQLException unsupported) {
@@ -311,17 +371,20 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
+        followUse();
         return new EnvelopeStatement(this, delegate.createStatement());
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        followUse();
         return new EnvelopeStatement(this, delegate.createStatement(resultSetType, resultSetConcurrency));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
+        followUse();
         return new EnvelopeStatement(this,
                 delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
     }
@@ -431,6 +494,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
         currentSchema = currentSchema(delegate);
+        driverDatabase = dialect.cachesCurrentDatabase() ? delegate.getCatalog() : null;
     }
 
     /** In MySQL and MariaDB the catalog is the database unqualified names resolve in: as {@link #setSchema}. */
@@ -438,6 +502,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
         currentSchema = currentSchema(delegate);
+        driverDatabase = dialect.cachesCurrentDatabase() ? delegate.getCatalog() : null;
     }
 
     /**

@@ -26,9 +26,16 @@ public class EnvelopeStatement extends DelegatingStatement {
     /** A DDL statement was added to the batch: the tables' definitions are read again after it runs. */
     private boolean batchChangesSchema;
 
+    /**
+     * The database the target driver runs this statement's SQL in whenever its own record of the current database
+     * has moved on since (MySQL Connector/J); null for a driver that runs SQL in the session's current database.
+     */
+    private final String creationDatabase;
+
     EnvelopeStatement(EnvelopeConnection connection, Statement delegate) {
         super(delegate);
         this.connection = connection;
+        this.creationDatabase = connection.creationDatabase();
     }
 
     /**
@@ -74,7 +81,7 @@ public class EnvelopeStatement extends DelegatingStatement {
 
     /** The plan of SQL given to a plain statement, which has no way to bind encrypted parameters. */
     private StatementPlan checkedPlainPlan(String sql) throws SQLException {
-        StatementPlan plan = connection.plan(sql);
+        StatementPlan plan = connection.plan(sql, creationDatabase);
         for (int i = 1; i <= plan.parameterCount(); i++) {
             if (plan.parameter(i) != null) {
                 throw io.envelope.jdbc.EnvelopeErrors.refused(io.envelope.jdbc.RefusalReason.NOT_A_PARAMETER,

@@ -267,6 +267,14 @@ public final class SqlDialect {
         return lexer;
     }
 
+    /**
+     * Whether the target driver answers {@code getCatalog} from its own record of the current database, which a
+     * {@code USE} run as SQL leaves stale (MySQL Connector/J), so that the session must be asked instead.
+     */
+    public boolean cachesCurrentDatabase() {
+        return lexer instanceof MySqlLexer m && m.driver() == MySqlTargetDriver.MYSQL_CONNECTOR_J;
+    }
+
     /** MySQL or MariaDB. */
     public boolean isMySqlFamily() {
         return family == Family.MYSQL;

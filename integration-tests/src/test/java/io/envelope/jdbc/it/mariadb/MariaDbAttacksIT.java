@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * executable comments, {@code #} comments, backslash escapes, double-quoted strings, hex and bit literals,
  * charset introducers, dynamic SQL, and session changes ({@code sql_mode}, {@code USE}) after the connection
  * opened. Each statement either is refused before anything is sent or stores ciphertext; a scan of every column
- * of every table of the test's database (plain MariaDB Connector/J) finds no canary.
+ * of every table of the test's database (plain MariaDB Connector/J) finds no canary. Through MariaDB Connector/J
+ * here; {@link MySqlConnectorJAttacksIT} runs the same through MySQL Connector/J.
  */
 class MariaDbAttacksIT {
 
@@ -43,13 +44,29 @@ class MariaDbAttacksIT {
                 """);
         db.executePlain("CREATE TABLE customers (id INT AUTO_INCREMENT PRIMARY KEY, email VARBINARY(255), "
                 + "note TEXT, name VARCHAR(100))", "CREATE TABLE drafts (id INT PRIMARY KEY, body TEXT)");
-        connection = db.connect();
+        connection = open(db);
+    }
+
+    /** A connection through the wrapper, with the target driver under test. */
+    Connection open(EncryptedMariaDb database) throws SQLException {
+        return database.connect();
+    }
+
+    /** Whether the target driver is MySQL Connector/J (it does not follow a later change of sql_mode). */
+    boolean mysqlConnectorJ() {
+        return false;
     }
 
     @AfterEach
     void tearDown() throws SQLException {
         if (connection != null) {
             connection.close();
+        }
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 
@@ -160,6 +177,16 @@ class MariaDbAttacksIT {
     @Test
     void noBackslashEscapesSetAfterConnectIsFollowed() throws SQLException {
         assertThat(plain("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")).isNull();
+        if (mysqlConnectorJ()) {
+            // The driver still escapes (and scans) as it did when it connected: refused until it is set back.
+            assertRefusedByTheWrapper(plain("INSERT INTO customers (id, name, note) VALUES (7, 'back\\', '"
+                    + CANARY + "')"));
+            assertThat(plain("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')")).isNull();
+            assertThat(prepared("INSERT INTO customers (id, note) VALUES (7, ?)", CANARY)).isNull();
+            assertNoCanary(null);
+            assertThat(noteOf(7)).isEqualTo(CANARY);
+            return;
+        }
         // Read with backslash escapes this is one unterminated string; the session reads two strings.
         assertThat(plain("INSERT INTO customers (id, name, note) VALUES (7, 'back\\', '" + CANARY + "')")).isNull();
         assertNoCanary(null);
@@ -223,14 +250,17 @@ class MariaDbAttacksIT {
                 """.formatted(other));
         qualified.executePlain("CREATE TABLE " + other + ".customers (id INT PRIMARY KEY, note TEXT)",
                 "CREATE TABLE customers (id INT PRIMARY KEY, note TEXT)");
-        try (Connection c = qualified.connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO customers (id, note) VALUES (1, 'not configured here')");
-            s.execute("USE " + other);
-            s.execute("INSERT INTO customers (id, note) VALUES (2, '" + CANARY + "')");
+        // A new statement after each change of database: MySQL Connector/J runs a statement in the database its
+        // own record named when the statement was created (MySqlConnectorJAttacksIT).
+        try (Connection c = open(qualified)) {
+            execute(c, "INSERT INTO customers (id, note) VALUES (1, 'not configured here')");
+            execute(c, "USE " + other);
+            execute(c, "INSERT INTO customers (id, note) VALUES (2, '" + CANARY + "')");
             c.setCatalog(qualified.database());
-            s.execute("INSERT INTO customers (id, note) VALUES (3, 'not configured here either')");
+            execute(c, "INSERT INTO customers (id, note) VALUES (3, 'not configured here either')");
             c.setCatalog(other);
-            try (ResultSet rs = s.executeQuery("SELECT note FROM customers WHERE id = 2")) {
+            try (Statement t = c.createStatement();
+                 ResultSet rs = t.executeQuery("SELECT note FROM customers WHERE id = 2")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(CANARY);
             }
@@ -265,7 +295,7 @@ class MariaDbAttacksIT {
                       code: { mode: deterministic }
                       tag:  { mode: randomized }
                 """);
-        try (Connection c = db.connect()) {
+        try (Connection c = open(db)) {
             connection.close();
             connection = c;
             String longValue = CANARY + "-" + "y".repeat(100);
