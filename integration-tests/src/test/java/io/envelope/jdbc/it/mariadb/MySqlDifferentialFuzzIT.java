@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.fail;
  * every statement: either the wrapper refused it and handed MariaDB Connector/J nothing with the canary, or
  * neither what the driver received (SQL text and bound values) nor any column of any table holds a canary.
  *
+ * <p>Through MariaDB Connector/J here; {@link MySqlConnectorJDifferentialFuzzIT} runs it through MySQL Connector/J.
+ *
  * <p>{@code -Denvelope.fuzz.statements=N} sets the run length (default 1500); {@code -Denvelope.fuzz.seed=S}
  * replays a run (the seed is printed).
  */
@@ -59,7 +61,7 @@ class MySqlDifferentialFuzzIT {
         database = db.database();
         db.executePlain("CREATE TABLE customers (id INT AUTO_INCREMENT PRIMARY KEY, email VARBINARY(255), "
                 + "note TEXT, name VARCHAR(200))", "INSERT INTO customers (name) VALUES ('seed')");
-        RecordingTarget target = new RecordingTarget(db.plainUrl());
+        RecordingTarget target = new RecordingTarget(targetUrl(db));
         int refused = 0;
         int executed = 0;
         int serverErrors = 0;
@@ -115,6 +117,11 @@ class MySqlDifferentialFuzzIT {
         assertThat(refused + executed + serverErrors).isEqualTo(count);
         assertThat(executed).as("the generator also produces statements that run").isPositive();
         assertThat(refused).as("and statements that must be refused").isPositive();
+    }
+
+    /** The plain URL of the target driver under test. */
+    String targetUrl(EncryptedMariaDb db) {
+        return db.plainUrl();
     }
 
     private static SQLException run(Connection c, String sql, List<String> params) {
