@@ -132,7 +132,7 @@ class MariaDbGetterTwinIT {
         // the database is dropped when the JVM exits (MariaDbDatabase)
     }
 
-    private static void insert(Connection c, String table, TypeCase t, int id, Object sample) throws SQLException {
+    static void insert(Connection c, String table, TypeCase t, int id, Object sample) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, " + t.column()
                 + ") VALUES (?, ?) ON DUPLICATE KEY UPDATE " + t.column() + " = VALUES(" + t.column() + ")")) {
             ps.setInt(1, id);
@@ -146,7 +146,7 @@ class MariaDbGetterTwinIT {
     }
 
     /** What one call did: a value (normalised for comparison), or a failure's family. */
-    private static String outcome(Connection c, String table, TypeCase t, int id, Getter getter) {
+    static String outcome(Connection c, String table, TypeCase t, int id, Getter getter) {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + t.column() + " FROM " + table + " WHERE id = "
                 + id);
              ResultSet rs = ps.executeQuery()) {
