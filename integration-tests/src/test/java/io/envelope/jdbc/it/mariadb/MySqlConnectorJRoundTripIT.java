@@ -2,6 +2,8 @@ package io.envelope.jdbc.it.mariadb;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -110,6 +112,39 @@ class MySqlConnectorJRoundTripIT {
             }
             assertThat(rows).isEqualTo(4);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rewriteBatchedStatements=true", "useServerPrepStmts=true",
+        "useServerPrepStmts=true&rewriteBatchedStatements=true"})
+    void batchesAndLookupsWorkWithTheDriversOwnStatementOptions(String options) throws SQLException {
+        // Rewritten batches repeat the VALUES clause in one statement; server-side prepared statements let the
+        // server find the placeholders (the client scan is still checked, the stricter of the two).
+        Properties p = new Properties();
+        p.setProperty("envelope.config", db.configFile().toString());
+        String url = db.envelopeMySqlConnectorJUrl();
+        try (Connection c = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + options, p)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email, note) VALUES (?, ?, ?)")) {
+                for (int i = 1; i <= 5; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "zq-batch-" + i + "@example.com");
+                    ps.setString(3, "zq-note-" + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, note FROM customers WHERE email = ?")) {
+                for (int i = 1; i <= 5; i++) {
+                    ps.setString(1, "zq-batch-" + i + "@example.com");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(i);
+                        assertThat(rs.getString(2)).isEqualTo("zq-note-" + i);
+                    }
+                }
+            }
+        }
+        assertThat(db.find("zq-")).isEmpty();
     }
 
     @Test
