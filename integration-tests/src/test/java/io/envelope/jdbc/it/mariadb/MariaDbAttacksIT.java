@@ -141,6 +141,9 @@ class MariaDbAttacksIT {
         "INSERT INTO customers (id, note) VALUES (1, N'" + CANARY + "')",
         "INSERT INTO customers (id, note) VALUES (1, 'zqcanary' '-mysql')",
         "INSERT INTO customers (id, note) VALUES (1, CONCAT('zqcanary', '-mysql'))",
+        // JDBC escape syntax, which the drivers rewrite before sending
+        "INSERT INTO customers (id, note) VALUES (1, {fn concat('zqcanary', '-mysql')})",
+        "INSERT INTO customers (id, name, note) VALUES (1, {fn concat('a', '}')}, '" + CANARY + "')",
         "INSERT INTO customers (id, note) VALUES (1, /*! '" + CANARY + "' */ '')",
         "INSERT INTO customers (id, note) VALUES (1, /*!100000 '" + CANARY + "' */ '')",
         "INSERT INTO customers (id, note) VALUES (1, /*M! '" + CANARY + "' */ '')",
