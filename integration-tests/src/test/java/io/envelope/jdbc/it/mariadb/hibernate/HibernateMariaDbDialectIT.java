@@ -13,6 +13,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +57,23 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
             return null;
         });
         assertThat(sqlSince(mark)).hasSize(2).allSatisfy(sql -> assertThat(sql).endsWith(" for update"));
+        // PESSIMISTIC_READ is MariaDB's LOCK IN SHARE MODE, and a lock timeout of 0 is NOWAIT
+        mark = SQL.size();
+        Tx.inTransaction(sessions, s -> {
+            Patient shared = s.find(Patient.class, id, LockModeType.PESSIMISTIC_READ);
+            assertThat(shared.getNotes()).isEqualTo("allergic to penicillin #43");
+            assertThat(shared.getNationalId()).isEqualTo(UUID.nameUUIDFromBytes("pessimistic@example.com".getBytes()));
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            Patient locked = s.find(Patient.class, id, LockModeType.PESSIMISTIC_WRITE,
+                    Map.of("jakarta.persistence.lock.timeout", 0));
+            assertThat(locked.getBirthDate()).isEqualTo(LocalDate.of(1980 + 43 % 20, 1 + 43 % 12, 1 + 43 % 28));
+            return null;
+        });
+        assertThat(sqlSince(mark)).hasSize(2).satisfiesExactly(
+                sql -> assertThat(sql).endsWith(" where p1_0.id=? lock in share mode"),
+                sql -> assertThat(sql).endsWith(" where p1_0.id=? for update nowait"));
     }
 
     /** StatelessSession.upsert of a versioned entity: Hibernate sends an UPDATE, then an INSERT if none matched. */

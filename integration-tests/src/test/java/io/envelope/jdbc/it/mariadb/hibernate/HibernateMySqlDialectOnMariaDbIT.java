@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  *       with {@code type: uuid} the wrapper refuses the byte array (it does not guess that the bytes are a UUID);</li>
  *   <li>{@code StatelessSession.upsert} writes MySQL 8's row alias ({@code … values (…) as tr on duplicate key
  *       update c=tr.c}): the wrapper accepts it, and MariaDB rejects the syntax with its own error;</li>
- *   <li>a pessimistic lock is {@code … for update of p1_0}, which MariaDB rejects too;</li>
+ *   <li>pessimistic locks are {@code … for update of p1_0} and {@code … for share of p1_0}, which MariaDB rejects
+ *       too;</li>
  *   <li>{@code hbm2ddl.auto=validate} reports an existing table missing, with plain MariaDB Connector/J too, so the
  *       schema is made by hand and not validated.</li>
  * </ul>
@@ -65,7 +66,7 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
     }
 
     @Test
-    void pessimisticLockWritesMySqlsForUpdateOfWhichMariaDbRejects() throws Exception {
+    void pessimisticLocksWriteMySqlsForUpdateOfAndForShareOfWhichMariaDbRejects() throws Exception {
         Long id = Tx.inTransaction(sessions, s -> {
             Patient p = patient("pessimistic@example.com", 43);
             s.persist(p);
@@ -79,6 +80,13 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
         assertThat(thrown).isInstanceOf(SQLGrammarException.class);
         SQLException server = ((SQLGrammarException) thrown).getSQLException();
         assertThat(server.getMessage()).doesNotStartWith("envelope-jdbc:").contains("near 'of p1_0'");
+        mark = SQL.size();
+        Throwable shared = catchThrowable(() -> Tx.inTransaction(sessions,
+                s -> s.find(Patient.class, id, LockModeType.PESSIMISTIC_READ)));
+        assertThat(sqlSince(mark)).singleElement().satisfies(sql -> assertThat(sql).endsWith(" for share of p1_0"));
+        assertThat(shared).isInstanceOf(SQLGrammarException.class);
+        assertThat(((SQLGrammarException) shared).getSQLException().getMessage()).doesNotStartWith("envelope-jdbc:")
+                .contains("near 'share of p1_0'");
     }
 
     @Test
