@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PetClinicMariaDbIT {
 
-    private static final String TABLES = """
+    static final String TABLES = """
               owners:
                 columns:
                   first_name: { mode: deterministic }
@@ -246,7 +246,7 @@ class PetClinicMariaDbIT {
     }
 
     /** The statements of a script: split at semicolons that end a line, comment lines dropped. */
-    private static List<String> statements(String script) throws IOException {
+    static List<String> statements(String script) throws IOException {
         String text;
         try (InputStream in = PetClinicMariaDbIT.class.getResourceAsStream("/petclinic/" + script)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
