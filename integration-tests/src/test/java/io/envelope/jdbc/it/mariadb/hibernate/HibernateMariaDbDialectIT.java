@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -35,7 +36,7 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
                         + " email VARBINARY(255) NOT NULL UNIQUE, national_id VARBINARY(255),"
                         + " birth_date VARBINARY(255), risk_score VARBINARY(255), balance VARBINARY(255),"
                         + " scan VARBINARY(1000), notes TEXT, ward VARCHAR(255))",
-                CONTACTS_DDL);
+                CONTACTS_DDL, NOTES_DDL);
         sessions = sessionFactory(db, DIALECT, "validate");
     }
 
@@ -115,6 +116,43 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
         });
         MariaDbCiphertext.assertStoredAsCiphertext(db, "contacts", "email", "contact@example.com");
         MariaDbCiphertext.assertStoredAsCiphertext(db, "contacts", "phone", "555-01");
+    }
+
+    /** IDENTITY and server-filled columns come back through MariaDB's INSERT … RETURNING. */
+    @Test
+    void insertReturningGeneratedValues() throws Exception {
+        int mark = SQL.size();
+        Note note = Tx.inTransaction(sessions, s -> {
+            Note n = new Note("author@example.com", "a private note");
+            s.persist(n);
+            return n;
+        });
+        assertThat(sqlSince(mark)).containsExactly(
+                "insert into notes (author,body) values (?,?) returning id,created_at");
+        assertThat(note.getId()).isPositive();
+        assertThat(note.getCreatedAt()).isNotNull();
+        Tx.inTransaction(sessions, s -> {
+            Note read = s.createQuery("from Note n where n.author = :a", Note.class)
+                    .setParameter("a", "author@example.com").getSingleResult();
+            assertThat(read.getId()).isEqualTo(note.getId());
+            assertThat(read.getBody()).isEqualTo("a private note");
+            assertThat(read.getCreatedAt()).isEqualTo(note.getCreatedAt());
+            return null;
+        });
+        // the same through JDBC, with the encrypted columns in the RETURNING list: decrypted as in a SELECT
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "insert into notes (author, body) values (?, ?) returning id, author, body")) {
+            ps.setString(1, "returning@example.com");
+            ps.setString(2, "returned body");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isGreaterThan(note.getId());
+                assertThat(rs.getString("author")).isEqualTo("returning@example.com");
+                assertThat(rs.getString(3)).isEqualTo("returned body");
+            }
+        }
+        MariaDbCiphertext.assertStoredAsCiphertext(db, "notes", "author", "@example.com");
+        MariaDbCiphertext.assertStoredAsCiphertext(db, "notes", "body", "private", "returned");
     }
 
     /** hbm2ddl.auto=create: the columnDefinitions make the encrypted columns VARBINARY and TEXT. */

@@ -48,7 +48,7 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
                         + " email VARBINARY(255) NOT NULL UNIQUE, national_id VARBINARY(255),"
                         + " birth_date VARBINARY(255), risk_score VARBINARY(255), balance VARBINARY(255),"
                         + " scan VARBINARY(1000), notes TEXT, ward VARCHAR(255))",
-                CONTACTS_DDL);
+                CONTACTS_DDL, NOTES_DDL);
     }
 
     @Test

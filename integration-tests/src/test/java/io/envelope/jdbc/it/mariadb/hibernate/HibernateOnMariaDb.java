@@ -54,6 +54,10 @@ abstract class HibernateOnMariaDb {
                 columns:
                   email: { mode: deterministic }
                   phone: { mode: randomized }
+              notes:
+                columns:
+                  author: { mode: deterministic }
+                  body:   { mode: randomized }
             """.formatted(nationalIdType);
     }
 
@@ -62,6 +66,9 @@ abstract class HibernateOnMariaDb {
 
     static final String CONTACTS_DDL = "CREATE TABLE contacts (id BIGINT PRIMARY KEY, email VARBINARY(255) UNIQUE,"
             + " phone TEXT, label VARCHAR(100))";
+
+    static final String NOTES_DDL = "CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, author VARBINARY(255),"
+            + " body TEXT, created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
 
     /** Every SQL string that a session factory of these tests prepared, in order. */
     static final Queue<String> SQL = new ConcurrentLinkedQueue<>();
@@ -91,6 +98,7 @@ abstract class HibernateOnMariaDb {
         return new HibernatePersistenceConfiguration("patients")
                 .managedClass(Patient.class)
                 .managedClass(Contact.class)
+                .managedClass(Note.class)
                 .property("jakarta.persistence.jdbc.url",
                         database.envelopeUrl() + "&envelope.config=" + database.configFile())
                 .property("hibernate.dialect", dialect)
