@@ -149,6 +149,34 @@ class HikariMariaDbIT {
         }
     }
 
+    /**
+     * Hikari's connectionInitSql changes sql_mode on every new connection (here to ANSI_QUOTES, where "…" is a
+     * name): the wrapper reads the session again after it, so double-quoted names are names to the analysis too.
+     */
+    @Test
+    void connectionInitSqlThatChangesSqlMode() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mariadb-init-sql");
+        config.setJdbcUrl(db.envelopeUrl());
+        config.addDataSourceProperty("envelope.config", db.configFile().toString());
+        config.setConnectionInitSql("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES')");
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            insert(pool, 700, "ansi@example.com", "quoted");
+            try (Connection c = pool.getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT \"id\", \"note\" FROM \"customers\" WHERE \"email\" = ?")) {
+                ps.setString(1, "ansi@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(700);
+                    assertThat(rs.getString(2)).isEqualTo("quoted");
+                }
+            }
+        }
+        MariaDbCiphertext.assertStoredAsCiphertext(db, "customers", "note", "quoted");
+    }
+
     @Test
     void aRefusalThroughAJdbcUrlPoolKeepsThePhysicalConnection() throws Exception {
         try (HikariDataSource pool = byJdbcUrl("mariadb-refusal-url", 1)) {
