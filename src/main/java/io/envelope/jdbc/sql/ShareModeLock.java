@@ -24,9 +24,9 @@ final class ShareModeLock {
     }
 
     /**
-     * The statement's tokens as the parser is to see them, over the application's text: {@code lexed} without its
-     * trailing LOCK IN SHARE MODE, with {@code parseable} (the text to parse) in {@link LexedSql#sql()} replaced by
-     * the original. Null when the statement does not end with the clause written plainly.
+     * The SELECT with its trailing LOCK IN SHARE MODE blanked out, for the parser, and the tokens it lexes to over
+     * the application's own text (what {@link ParserAgreement} checks the parser against). Null when the statement
+     * is not a SELECT ending with the clause written plainly, or when blanking would change any other token.
      */
     static Blanked find(LexedSql lexed, SqlLexer lexer) {
         List<Token> tokens = lexed.tokens();
