@@ -33,7 +33,7 @@ final class DatabaseOptions {
     String config;
 
     @Option(names = "--url", required = true,
-            description = "Database URL: jdbc:postgresql://... or jdbc:envelope:postgresql://...")
+            description = "Database URL: jdbc:postgresql://..., jdbc:mariadb://... or jdbc:envelope:<either>")
     String url;
 
     @Option(names = "--user", description = "Database user.")

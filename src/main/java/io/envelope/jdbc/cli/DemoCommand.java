@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.Date;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -35,7 +33,7 @@ import java.util.concurrent.Callable;
  * <p>It leaves nothing behind: the demo table and its key table live in a schema of their own, dropped at the end
  * (so the demo never writes into the target schema's real key table), and the throw-away master key and config are
  * deleted when the demo ends, also when it fails or the JVM is stopped. {@code --keep} keeps the schema and says
- * how to remove it.
+ * how to remove it. On MariaDB and MySQL a schema is a database: the demo's is a database of its own.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Show transparent encryption end to end (embedded H2 and a fresh local master key by default)."
@@ -45,8 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final String TABLE_NAME = "envelope_demo_customers";
     private static final String KEY_TABLE_NAME = "envelope_data_keys";
 
-    @Option(names = "--url", description = "Target database URL (jdbc:postgresql://... or jdbc:envelope:...)."
-            + " Default: an embedded in-memory H2 database.")
+    @Option(names = "--url", description = "Target database URL (jdbc:postgresql://..., jdbc:mariadb://... or"
+            + " jdbc:envelope:...). Default: an embedded in-memory H2 database.")
     private String url;
 
     @Option(names = "--user", description = "Database user.")
@@ -65,6 +63,9 @@ final class DemoCommand implements Callable<Integer> {
     private final String schema = "envelope_demo_" + HexFormat.of().formatHex(randomBytes(4));
     private final String table = schema + "." + TABLE_NAME;
     private final String keyTable = schema + "." + KEY_TABLE_NAME;
+    /** The statement that removes the demo's schema, and the one that bounds its wait for locks (set with it). */
+    private String drop = "DROP SCHEMA " + schema + " CASCADE";
+    private String lockTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -152,16 +153,24 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The demo's schema and table; the key table is created in the same schema on the first encrypted write. */
     private void prepareSchema(Connection plain) throws SQLException {
-        boolean postgres = isPostgres(plain.getMetaData());
-        String binary = postgres ? "bytea" : "varbinary(1024)";
-        String text = postgres ? "text" : "varchar(1024)";
+        SqlText sqlText = SqlText.of(plain);
+        String binary = sqlText.postgres() ? "bytea" : "varbinary(1024)";
+        String text = sqlText.postgres() || sqlText.mySqlFamily() ? "text" : "varchar(1024)";
+        if (sqlText.postgres()) {
+            lockTimeout = "SET lock_timeout = '10s'";
+        } else if (sqlText.mySqlFamily()) {
+            // no DROP SCHEMA ... CASCADE there: dropping a database (a schema) drops its tables
+            drop = "DROP DATABASE " + schema;
+            lockTimeout = "SET SESSION lock_wait_timeout = 10";
+        }
         try (Statement s = plain.createStatement()) {
             try {
-                s.execute("CREATE SCHEMA " + schema);
+                s.execute("CREATE SCHEMA " + schema); // in MariaDB and MySQL: CREATE DATABASE
             } catch (SQLException e) {
                 throw new SQLException("envelope-jdbc: demo: cannot create the demo's own schema " + schema
                         + " (the demo runs there so it never touches the target schema's tables or key table;"
-                        + " the user needs the CREATE privilege on the database): " + e.getMessage(), e);
+                        + (sqlText.mySqlFamily() ? " the user needs the global CREATE privilege, to create a database)"
+                        : " the user needs the CREATE privilege on the database)") + ": " + e.getMessage(), e);
             }
             s.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, name varchar(100),"
                     + " email " + text + ", ssn " + binary + ", note " + binary + ", birth_date " + binary + ")");
@@ -170,7 +179,6 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Drops the demo's schema, or says exactly what is left and how to remove it. */
     private void cleanUp(String targetUrl) {
-        String drop = "DROP SCHEMA " + schema + " CASCADE";
         out.println();
         if (keep) {
             out.println("Kept schema " + schema + " (table " + table + ", key table " + keyTable + "); its master"
@@ -179,8 +187,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (Connection plain = DriverManager.getConnection(targetUrl, user, password);
              Statement s = plain.createStatement()) {
-            if (isPostgres(plain.getMetaData())) {
-                s.execute("SET lock_timeout = '10s'"); // never hang on a lock another session holds
+            // never hang on a lock another session holds
+            if (lockTimeout != null) {
+                s.execute(lockTimeout);
             }
             s.execute(drop);
             out.println("Removed the demo's schema " + schema + " (its table and key table) and its master key.");
@@ -295,10 +304,6 @@ final class DemoCommand implements Callable<Integer> {
     /** The start (format header) and the end (ciphertext and tag) of a stored value. */
     private static String abbreviate(String text) {
         return text.length() <= 28 ? text : text.substring(0, 12) + "…" + text.substring(text.length() - 12);
-    }
-
-    private static boolean isPostgres(DatabaseMetaData metaData) throws SQLException {
-        return metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
     }
 
     private static String withoutQuery(String jdbcUrl) {

@@ -90,7 +90,9 @@ final class DoctorCommand implements Callable<Integer> {
         try (Connection connection = database.openTarget()) {
             DatabaseMetaData meta = connection.getMetaData();
             report.ok("database", meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion()
-                    + ", user " + meta.getUserName() + ", current schema " + connection.getSchema());
+                    + ", user " + meta.getUserName() + ", current schema "
+                    // in MySQL and MariaDB the schema is the database, which JDBC calls the catalog
+                    + (connection.getSchema() != null ? connection.getSchema() : connection.getCatalog()));
             EncryptionSchema schema = DoctorSchemaChecks.resolve(connection, config);
             List<EncryptedTable> existing = DoctorSchemaChecks.checkConfiguration(connection, config, schema, report);
             KmsProvider kms;
@@ -341,10 +343,11 @@ final class DoctorCommand implements Callable<Integer> {
             return samples;
         }
         List<EncryptedColumn> columns = new ArrayList<>(storages.keySet());
-        String list = columns.stream().map(c -> SqlText.quote(c.name())).collect(Collectors.joining(", "));
         try (Statement s = connection.createStatement()) {
+            SqlText sqlText = SqlText.of(connection);
+            String list = columns.stream().map(c -> sqlText.quote(c.name())).collect(Collectors.joining(", "));
             s.setMaxRows(sample);
-            try (ResultSet rs = s.executeQuery("SELECT " + list + " FROM " + SqlText.qualified(table))) {
+            try (ResultSet rs = s.executeQuery("SELECT " + list + " FROM " + sqlText.qualified(table))) {
                 while (rs.next()) {
                     for (int i = 0; i < columns.size(); i++) {
                         EncryptedColumn column = columns.get(i);

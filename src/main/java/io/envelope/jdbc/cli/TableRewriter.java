@@ -6,22 +6,17 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Rewrites the stored values of a table's encrypted columns in place, beside live traffic, for {@code migrate}
@@ -38,7 +33,8 @@ import java.util.TreeMap;
  *     {@code floor(k / width)} belongs to worker {@code stripe mod n}). Each page is a range scan of the primary-key
  *     index inside one stripe, and the worker jumps over other workers' stripes (and empty ones) with one
  *     {@code min(k)} look-up, so every worker reads only its own rows;</li>
- * <li>otherwise (uuid, text keys; PostgreSQL): a hash of the first key column, {@code hashtext(k) mod n}. Each
+ * <li>otherwise (uuid, text keys; PostgreSQL, MariaDB, MySQL): a hash of the first key column, {@code hashtext(k)
+ *     mod n} ({@code crc32(k) mod n} on MySQL and MariaDB). Each
  *     worker still walks the whole key index in order, but reads and writes only its own rows' values.</li>
  * </ul>
  */
@@ -75,6 +71,9 @@ final class TableRewriter {
     private final boolean striped;
     /** Writes each page's new values where the rows still hold what was read. */
     private final RowUpdates updates;
+    private final SqlText sqlText;
+    /** The table's primary key and its encrypted columns' storages, from the catalog. */
+    private final RewrittenTable catalog;
     private long total = -1;
     private Object[] currentRow;
     private Runnable pageStarts = () -> { };
@@ -100,15 +99,15 @@ final class TableRewriter {
         this.shard = shard;
         this.stripeWidth = stripeWidth;
         this.progress = progress;
-        DatabaseMetaData metaData = connection.getMetaData();
-        this.keyColumns = primaryKey(metaData, table);
-        this.striped = isInteger(metaData, table, keyColumns.get(0));
-        boolean postgres = metaData.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-        this.updates = new RowUpdates(connection, table, keyColumns, postgres);
-        if (!shard.isAll() && !striped && !postgres) {
+        this.sqlText = SqlText.of(connection);
+        this.catalog = RewrittenTable.read(connection.getMetaData(), sqlText.mySqlFamily(), table);
+        this.keyColumns = catalog.keyColumns();
+        this.striped = catalog.integerFirstKey();
+        this.updates = new RowUpdates(connection, sqlText, table, keyColumns);
+        if (!shard.isAll() && !striped && !sqlText.postgres() && !sqlText.mySqlFamily()) {
             throw EnvelopeErrors.config("--shard on " + table.identity() + ": its primary key starts with "
                     + keyColumns.get(0) + ", which is not an integer column; sharding such a key hashes it, which"
-                    + " needs PostgreSQL");
+                    + " needs PostgreSQL, MariaDB or MySQL");
         }
     }
 
@@ -129,7 +128,8 @@ final class TableRewriter {
         return striped
                 ? "shard " + shard + ": stripes of " + String.format("%,d", stripeWidth) + " values of "
                         + keyColumns.get(0) + " numbered " + shard.index() + " mod " + shard.count()
-                : "shard " + shard + ": rows whose hashtext(" + keyColumns.get(0) + ") mod " + shard.count() + " is "
+                : "shard " + shard + ": rows whose " + (sqlText.mySqlFamily() ? "crc32(" : "hashtext(")
+                        + keyColumns.get(0) + ") mod " + shard.count() + " is "
                         + shard.index();
     }
 
@@ -190,7 +190,7 @@ final class TableRewriter {
         while (true) {
             pageStarts.run();
             List<Object[]> page = new ArrayList<>();
-            ColumnStorage[] storages = new ColumnStorage[columns.size()];
+            ColumnStorage[] storages = storagesOf(columns);
             long t0 = System.nanoTime();
             try (PreparedStatement select = connection.prepareStatement(after == null ? firstSql : nextSql)) {
                 int at = 1;
@@ -199,19 +199,21 @@ final class TableRewriter {
                     select.setLong(at++, high);
                 }
                 if (after != null) {
-                    for (Object key : after) {
-                        select.setObject(at++, key);
+                    for (int key : afterParameters()) {
+                        select.setObject(at++, after.get(key));
                     }
                 }
                 try (ResultSet rs = select.executeQuery()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    for (int c = 0; c < columns.size(); c++) {
-                        storages[c] = ColumnStorage.ofSqlType(md.getColumnType(keyColumns.size() + c + 1));
-                    }
+                    int keys = keyColumns.size();
                     while (rs.next()) {
-                        Object[] row = new Object[keyColumns.size() + columns.size()];
-                        for (int i = 0; i < row.length; i++) {
+                        Object[] row = new Object[keys + columns.size()];
+                        for (int i = 0; i < keys; i++) {
                             row[i] = rs.getObject(i + 1);
+                        }
+                        // by storage, not getObject: a driver may hand a blob column over as a java.sql.Blob
+                        for (int c = 0; c < columns.size(); c++) {
+                            row[keys + c] = storages[c] == ColumnStorage.BINARY ? rs.getBytes(keys + c + 1)
+                                    : rs.getString(keys + c + 1);
                         }
                         page.add(row);
                     }
@@ -244,8 +246,8 @@ final class TableRewriter {
      * when null), the first stripe numbered {@code index mod n}; null when no key is left.
      */
     private Long nextStripe(Long from) throws SQLException {
-        String first = SqlText.quote(keyColumns.get(0));
-        String sql = "SELECT min(" + first + ") FROM " + SqlText.qualified(table)
+        String first = sqlText.quote(keyColumns.get(0));
+        String sql = "SELECT min(" + first + ") FROM " + sqlText.qualified(table)
                 + (from == null ? "" : " WHERE " + first + " >= ?");
         long lowest;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -309,7 +311,7 @@ final class TableRewriter {
         time[1] += cryptoDone - started;
         List<RowUpdates.Change> retry = new ArrayList<>();
         for (Map.Entry<BitSet, List<RowUpdates.Change>> group : byColumns.entrySet()) {
-            int[] counts = updates.apply(columns, group.getKey(), group.getValue());
+            int[] counts = updates.apply(columns, storages, group.getKey(), group.getValue());
             for (int i = 0; i < counts.length; i++) {
                 RowUpdates.Change change = group.getValue().get(i);
                 if (counts[i] > 0) {
@@ -331,7 +333,7 @@ final class TableRewriter {
                 }
             }
             if (!cells.isEmpty()) {
-                for (int count : updates.apply(columns, one, cells)) {
+                for (int count : updates.apply(columns, storages, one, cells)) {
                     if (count > 0) {
                         rewritten++;
                     } else {
@@ -347,17 +349,17 @@ final class TableRewriter {
     private String pageSql(List<EncryptedColumn> columns, boolean after, boolean inStripe) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<String> names = new ArrayList<>();
-        keyColumns.forEach(k -> names.add(SqlText.quote(k)));
-        columns.forEach(c -> names.add(SqlText.quote(c.name())));
-        sql.append(String.join(", ", names)).append(" FROM ").append(SqlText.qualified(table));
-        String keys = String.join(", ", keyColumns.stream().map(SqlText::quote).toList());
+        keyColumns.forEach(k -> names.add(sqlText.quote(k)));
+        columns.forEach(c -> names.add(sqlText.quote(c.name())));
+        sql.append(String.join(", ", names)).append(" FROM ").append(sqlText.qualified(table));
+        String keys = String.join(", ", keyColumns.stream().map(sqlText::quote).toList());
         List<String> where = new ArrayList<>();
-        String first = SqlText.quote(keyColumns.get(0));
+        String first = sqlText.quote(keyColumns.get(0));
         if (inStripe) {
             where.add(first + " >= ? AND " + first + " < ?");
         }
         if (after) {
-            where.add("(" + keys + ") > (" + String.join(", ", keyColumns.stream().map(k -> "?").toList()) + ")");
+            where.add(afterPredicate());
         }
         if (!shard.isAll() && !striped) {
             where.add(hashPredicate());
@@ -368,9 +370,54 @@ final class TableRewriter {
         return sql.append(" ORDER BY ").append(keys).append(" LIMIT ").append(batchSize).toString();
     }
 
+    /**
+     * The rows after the last page's last key. PostgreSQL walks a composite key's index from a row value
+     * {@code (a, b) > (?, ?)}; MariaDB reads that as a scan of the whole index from its start (EXPLAIN: type index),
+     * so every page would cost more than the last, and there it is spelt out: {@code a > ? OR (a = ? AND b > ?)},
+     * a range of the index.
+     */
+    private String afterPredicate() {
+        List<String> keys = keyColumns.stream().map(sqlText::quote).toList();
+        if (!sqlText.mySqlFamily() || keys.size() == 1) {
+            return "(" + String.join(", ", keys) + ") > (" + String.join(", ", keys.stream().map(k -> "?").toList())
+                    + ")";
+        }
+        List<String> alternatives = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            List<String> terms = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                terms.add(keys.get(j) + " = ?");
+            }
+            terms.add(keys.get(i) + " > ?");
+            alternatives.add("(" + String.join(" AND ", terms) + ")");
+        }
+        return "(" + String.join(" OR ", alternatives) + ")";
+    }
+
+    /** Which key column each placeholder of {@link #afterPredicate} takes, in order. */
+    private List<Integer> afterParameters() {
+        List<Integer> order = new ArrayList<>();
+        if (!sqlText.mySqlFamily() || keyColumns.size() == 1) {
+            for (int k = 0; k < keyColumns.size(); k++) {
+                order.add(k);
+            }
+            return order;
+        }
+        for (int i = 0; i < keyColumns.size(); i++) {
+            for (int j = 0; j <= i; j++) {
+                order.add(j);
+            }
+        }
+        return order;
+    }
+
     /** This worker's rows of a hashed shard (the cast to bigint keeps abs() clear of int's one-sided range). */
     private String hashPredicate() {
-        return "mod(abs(CAST(hashtext(CAST(" + SqlText.quote(keyColumns.get(0)) + " AS text)) AS bigint)), "
+        if (sqlText.mySqlFamily()) {
+            // CRC32 of the key's bytes: an unsigned 32-bit value, the same on every server and worker
+            return "MOD(CRC32(" + sqlText.quote(keyColumns.get(0)) + "), " + shard.count() + ") = " + shard.index();
+        }
+        return "mod(abs(CAST(hashtext(CAST(" + sqlText.quote(keyColumns.get(0)) + " AS text)) AS bigint)), "
                 + shard.count() + ") = " + shard.index();
     }
 
@@ -382,7 +429,7 @@ final class TableRewriter {
         if (!striped) {
             return hashPredicate();
         }
-        String first = SqlText.quote(keyColumns.get(0));
+        String first = sqlText.quote(keyColumns.get(0));
         String stripe = "floor(" + first + " / " + stripeWidth + ".0)";
         return "mod(mod(" + stripe + ", " + shard.count() + ") + " + shard.count() + ", " + shard.count() + ") = "
                 + shard.index();
@@ -391,45 +438,24 @@ final class TableRewriter {
     private long count() throws SQLException {
         String predicate = slicePredicate();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + SqlText.qualified(table)
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + sqlText.qualified(table)
                      + (predicate == null ? "" : " WHERE " + predicate))) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static boolean isInteger(DatabaseMetaData metaData, EncryptedTable table, String column)
-            throws SQLException {
-        try (ResultSet rs = metaData.getColumns(null, table.schema(), table.name(), column)) {
-            while (rs.next()) {
-                if (column.equals(rs.getString("COLUMN_NAME"))) {
-                    int type = rs.getInt("DATA_TYPE");
-                    return type == Types.SMALLINT || type == Types.INTEGER || type == Types.BIGINT
-                            || type == Types.TINYINT;
-                }
+    /** The storages of {@code columns}, in their order; a column that can hold no ciphertext is an error. */
+    private ColumnStorage[] storagesOf(List<EncryptedColumn> columns) throws SQLException {
+        ColumnStorage[] found = new ColumnStorage[columns.size()];
+        for (int c = 0; c < found.length; c++) {
+            found[c] = catalog.storages().get(columns.get(c).name());
+            if (found[c] == null) {
+                throw EnvelopeErrors.config("encrypted column " + columns.get(c).qualifiedName() + " is missing from "
+                        + table.identity() + " or has a physical type that cannot hold ciphertext (doctor says"
+                        + " which)");
             }
         }
-        return false;
-    }
-
-    /** The table's primary key columns in key order: the rewriter needs a stable, unencrypted row identity. */
-    private static List<String> primaryKey(DatabaseMetaData metaData, EncryptedTable table) throws SQLException {
-        Map<Short, String> columns = new TreeMap<>();
-        try (ResultSet rs = metaData.getPrimaryKeys(null, table.schema(), table.name())) {
-            while (rs.next()) {
-                columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
-            }
-        }
-        if (columns.isEmpty()) {
-            throw EnvelopeErrors.config("table " + table.identity() + " has no primary key; rewriting values in"
-                    + " place, beside live traffic, needs one to address each row");
-        }
-        for (String column : columns.values()) {
-            if (table.column(column) != null) {
-                throw EnvelopeErrors.config("the primary key of " + table.identity() + " includes encrypted"
-                        + " column " + column + "; rewriting in place needs an unencrypted row identity");
-            }
-        }
-        return List.copyOf(columns.values());
+        return found;
     }
 }

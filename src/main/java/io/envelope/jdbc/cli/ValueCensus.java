@@ -34,9 +34,10 @@ final class ValueCensus {
      */
     static Counts count(Connection connection, EncryptedTable table, EncryptedColumn column, ColumnStorage storage,
                         Long rowLimit) throws SQLException {
-        String c = SqlText.quote(column.name());
-        String source = rowLimit == null ? SqlText.qualified(table)
-                : "(SELECT " + c + " FROM " + SqlText.qualified(table) + " LIMIT " + rowLimit + ") sampled";
+        SqlText sqlText = SqlText.of(connection);
+        String c = sqlText.quote(column.name());
+        String source = rowLimit == null ? sqlText.qualified(table)
+                : "(SELECT " + c + " FROM " + sqlText.qualified(table) + " LIMIT " + rowLimit + ") sampled";
         long nonNull;
         try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(" + c + ") FROM " + source);
              ResultSet rs = ps.executeQuery()) {
@@ -45,10 +46,13 @@ final class ValueCensus {
         }
         boolean binary = storage == ColumnStorage.BINARY;
         List<?> leading = binary ? ValuePrefix.leadingBytes() : ValuePrefix.leadingBase64();
-        String prefix = "SUBSTRING(" + c + " FROM 1 FOR " + (binary ? ValuePrefix.BYTES : ValuePrefix.BASE64_CHARS)
-                + ")";
+        // compared and grouped exactly: under a MySQL collation that ignores case, a plaintext beginning "aq"
+        // would pass for a value beginning "AQ", and prefixes differing in case would be counted as one
+        String exact = sqlText.exactly(c, storage);
+        String prefix = "SUBSTRING(" + exact + " FROM 1 FOR " + (binary ? ValuePrefix.BYTES
+                : ValuePrefix.BASE64_CHARS) + ")";
         StringBuilder sql = new StringBuilder("SELECT ").append(prefix).append(", COUNT(*) FROM ").append(source)
-                .append(" WHERE SUBSTRING(").append(c).append(" FROM 1 FOR 2) IN (");
+                .append(" WHERE SUBSTRING(").append(exact).append(" FROM 1 FOR 2) IN (");
         for (int i = 0; i < leading.size(); i++) {
             sql.append(i == 0 ? "?" : ", ?");
         }

@@ -6,6 +6,9 @@ import io.envelope.jdbc.keys.KeyRing;
 import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.schema.EncryptedTable;
+import io.envelope.jdbc.schema.IdentifierCase;
+import io.envelope.jdbc.schema.PhysicalColumn;
+import io.envelope.jdbc.schema.TableLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,16 +84,19 @@ final class VerifyCommand implements Callable<Integer> {
     private static void streamWholeTable(Connection connection, EncryptedTable target, KeyRing ring, Tally tally,
                                          Progress progress) throws SQLException {
         connection.setAutoCommit(false); // lets the driver stream with a fetch size
+        SqlText sqlText = SqlText.of(connection);
         try (Statement statement = connection.createStatement()) {
             long total;
-            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + SqlText.qualified(target))) {
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + sqlText.qualified(target))) {
                 rs.next();
                 total = rs.getLong(1);
             }
             Progress.Pass shown = progress.start("verifying", total);
             statement.setFetchSize(FETCH_SIZE);
-            try (ResultSet rs = statement.executeQuery("SELECT * FROM " + SqlText.qualified(target))) {
-                List<Cell> cells = encryptedCells(rs.getMetaData(), target);
+            TableLayout layout = TableLayout.read(connection.getMetaData(), target.schema(), target.name());
+            IdentifierCase folding = IdentifierCase.of(connection.getMetaData());
+            try (ResultSet rs = statement.executeQuery("SELECT * FROM " + sqlText.qualified(target))) {
+                List<Cell> cells = encryptedCells(rs.getMetaData(), target, layout, folding);
                 while (rs.next()) {
                     tally.rows++;
                     long row = tally.rows;
@@ -124,12 +130,20 @@ final class VerifyCommand implements Callable<Integer> {
         final List<String> listed = new ArrayList<>();
     }
 
-    private static List<Cell> encryptedCells(ResultSetMetaData metaData, EncryptedTable target) throws SQLException {
+    /**
+     * The encrypted columns of the result. How each holds ciphertext is the catalog's word ({@link TableLayout}, as
+     * the driver reads it): MySQL's drivers report a text and a blob column alike in a result's metadata. A name
+     * from the catalog is matched as the database matches it (in MySQL without case).
+     */
+    private static List<Cell> encryptedCells(ResultSetMetaData metaData, EncryptedTable target, TableLayout layout,
+                                             IdentifierCase folding) throws SQLException {
         List<Cell> cells = new ArrayList<>();
         for (int i = 1; i <= metaData.getColumnCount(); i++) {
-            EncryptedColumn column = target.column(metaData.getColumnName(i));
+            String name = metaData.getColumnName(i);
+            EncryptedColumn column = target.column(folding.exact(name));
             if (column != null) {
-                ColumnStorage storage = ColumnStorage.ofSqlType(metaData.getColumnType(i));
+                PhysicalColumn physical = layout.column(name);
+                ColumnStorage storage = physical == null ? null : physical.storage();
                 if (storage == null) {
                     throw io.envelope.jdbc.EnvelopeErrors.config("encrypted column " + column.qualifiedName()
                             + " has a physical type that cannot hold ciphertext (" + metaData.getColumnTypeName(i)

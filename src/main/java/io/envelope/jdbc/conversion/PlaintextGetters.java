@@ -33,11 +33,14 @@ import java.util.UUID;
  * type (see docs/configuration.md): {@code getObject} on a date column gives a {@link java.sql.Date}, {@code getString} on a
  * boolean gives {@code t}, and so on. The input is the canonical value from the column cipher (or, inside an
  * accept-plaintext window, the stored String/byte[]). Conversion errors never quote the value.
+ *
+ * <p>Other drivers answer some getters differently: {@link #of} picks the answers of the connection's driver
+ * ({@link MariaDbGetters} for MariaDB Connector/J).
  */
-public final class PlaintextGetters {
+public class PlaintextGetters {
 
-    private final EncryptedColumn column;
-    private final PlaintextType type;
+    protected final EncryptedColumn column;
+    protected final PlaintextType type;
     /** The session's time zone, in which the server prints a timestamptz (pgJDBC's getString/getTime read that). */
     private final SessionZone sessionZone;
 
@@ -45,6 +48,11 @@ public final class PlaintextGetters {
         this.column = column;
         this.type = column.config().type();
         this.sessionZone = sessionZone;
+    }
+
+    /** The getters of {@code column} as the target driver answers them: MariaDB Connector/J's, else pgJDBC's. */
+    public static PlaintextGetters of(EncryptedColumn column, SessionZone sessionZone, boolean mariaDbConnectorJ) {
+        return mariaDbConnectorJ ? new MariaDbGetters(column, sessionZone) : new PlaintextGetters(column, sessionZone);
     }
 
     // ---- strings and bytes -------------------------------------------------------------------------------------
@@ -193,7 +201,8 @@ public final class PlaintextGetters {
         return numeric(v, "BigDecimal");
     }
 
-    private BigDecimal numeric(Object v, String target) throws SQLException {
+    /** The value as a number for the number getters; a refusal (22003) when it is none. */
+    protected BigDecimal numeric(Object v, String target) throws SQLException {
         if (v instanceof BigDecimal d) {
             return d;
         }
@@ -471,12 +480,12 @@ public final class PlaintextGetters {
      * A number getter's refusal (out of range, NaN, not a number): pgJDBC reports every one as
      * numeric_value_out_of_range (22003).
      */
-    private SQLException badNumber(String target) {
+    protected SQLException badNumber(String target) {
         return EnvelopeErrors.outOfRange("the " + type.configName() + " value of " + column.qualifiedName()
                 + " cannot be converted to " + target);
     }
 
-    private SQLException badConversion(String target) {
+    protected SQLException badConversion(String target) {
         return EnvelopeErrors.data("the " + type.configName() + " value of " + column.qualifiedName()
                 + " cannot be converted to " + target);
     }

@@ -2,6 +2,7 @@ package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.conversion.AssignmentCasts;
+import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.crypto.CiphertextWidths;
 import io.envelope.jdbc.crypto.ColumnCipher;
@@ -60,9 +61,9 @@ final class ColumnValues implements StatementPlan.Candidates {
         this.dialect = dialect;
     }
 
-    /** The session time zone of the connection, for date/time conversions the server would make. */
-    SessionZone sessionZone() {
-        return sessionZone;
+    /** The getters of an encrypted column, answering as the target driver does for a plaintext column. */
+    PlaintextGetters getters(EncryptedColumn column) {
+        return PlaintextGetters.of(column, sessionZone, dialect.isMySqlFamily());
     }
 
     /**

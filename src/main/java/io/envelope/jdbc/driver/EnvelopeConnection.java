@@ -109,8 +109,11 @@ public final class EnvelopeConnection extends DelegatingConnection {
      */
     StatementPlan plan(String sql) throws SQLException {
         EncryptionSchema schema = schema();
-        if (sessionStale && !readSessionAgain(sql, schema)) {
-            return StatementPlan.passThrough(sql);
+        if (sessionStale) {
+            if (!readSessionAgain(sql, schema)) {
+                return StatementPlan.passThrough(sql);
+            }
+            schema = schema(); // the current database may have changed
         }
         if (changesConfiguredTables(sql, schema)) {
             runtime.schemaChanged();

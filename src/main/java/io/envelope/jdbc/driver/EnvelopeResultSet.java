@@ -87,7 +87,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
-            g = new PlaintextGetters(column, values.sessionZone());
+            g = values.getters(column);
             getters[columnIndex - 1] = g;
         }
         return g;

@@ -283,8 +283,16 @@ final class Refusals {
         return EnvelopeErrors.refused(RefusalReason.LEXICAL,
                 "a statement that names configured table " + tables + " is refused: "
                 + why + ", so it could be checked as one statement and executed as another. Write strings as "
-                + "standard '...' literals (or bind them as ? parameters) instead of E'...', U&'...' or dollar "
-                + "quotes, avoid nested comments, and name columns and tables plainly (no U&\"...\").");
+                + "standard '...' literals (or bind them as ? parameters) instead of E'...', U&'...', dollar "
+                + "quotes or MySQL's \"...\" strings, avoid nested comments, and name columns and tables plainly "
+                + "(no U&\"...\").");
+    }
+
+    static SQLException dynamicSql(String tables) {
+        return EnvelopeErrors.refused(RefusalReason.NOT_SUPPORTED, "dynamic SQL (PREPARE … FROM, EXECUTE "
+                + "IMMEDIATE) whose text names configured table " + tables + " is refused: the statement it "
+                + "prepares is in a string, which envelope-jdbc does not analyse. Prepare it with JDBC's "
+                + "prepareStatement instead.");
     }
 
     static SQLException renameTable(String table, String operation) {

@@ -3,6 +3,7 @@ package io.envelope.jdbc.sql;
 import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.schema.EncryptionSchema;
 import io.envelope.jdbc.sql.lexer.LexedSql;
+import io.envelope.jdbc.sql.lexer.MySqlLexer;
 import io.envelope.jdbc.sql.lexer.SqlLexer;
 import io.envelope.jdbc.sql.lexer.Token;
 import io.envelope.jdbc.sql.lexer.TokenKind;
@@ -105,6 +106,10 @@ public final class SqlAnalyzer {
             // may name one (the scan above), even where this reading sees the name in a string or comment.
             throw Refusals.ambiguous(namedTables(sql, schema), lexed.hazard());
         }
+        if (dialect.isMySqlFamily() && isDynamicSql(lexed)) {
+            // The prepared statement's text is a string (or a variable): the name found above may be in it.
+            throw Refusals.dynamicSql(namedTables(sql, schema));
+        }
         LexedNames names = new LexedNames(lexed, lexer, schema.folding());
         if (!names.namesAny(schema.bareTableNames())) {
             // The name occurs only inside a string, a comment or a longer word: no configured table is named.
@@ -176,7 +181,7 @@ public final class SqlAnalyzer {
         Statements statements;
         RowAlias rowAlias = null;
         try {
-            statements = parse(sql, schema, head);
+            statements = parse(sql, schema, head, lexer);
         } catch (SQLException unparsable) {
             ShareModeLock.Blanked shareMode = dialect.isMySqlFamily() ? ShareModeLock.find(lexed, lexer) : null;
             if (shareMode != null) {
@@ -196,7 +201,7 @@ public final class SqlAnalyzer {
                 throw Refusals.rowAlias(tables);
             }
             try {
-                statements = parse(blanked.sql(), schema, head);
+                statements = parse(blanked.sql(), schema, head, lexer);
             } catch (SQLException stillUnparsable) {
                 throw Refusals.rowAlias(tables);
             }
@@ -252,13 +257,22 @@ public final class SqlAnalyzer {
         return current.scanner();
     }
 
-    /** Parses with JSqlParser; {@code head[0]} receives the start of the token chain the tree was built from. */
-    private Statements parse(String sql, EncryptionSchema schema, net.sf.jsqlparser.parser.Token[] head)
-            throws SQLException {
+    /**
+     * Parses with JSqlParser; {@code head[0]} receives the start of the token chain the tree was built from. A
+     * MySQL session that reads a backslash as an escape in strings gets a parser that does too (the lexer, which
+     * decides what each string holds, and the parser must end every string at the same place: see
+     * {@link ParserAgreement}).
+     */
+    private Statements parse(String sql, EncryptionSchema schema, net.sf.jsqlparser.parser.Token[] head,
+                             SqlLexer lexer) throws SQLException {
         parses.incrementAndGet();
+        boolean backslashEscapes = lexer instanceof MySqlLexer mysql && !mysql.noBackslashEscapes();
         try {
             // The consumer sees each parser before it runs (a retry gets a fresh one): the last one's first token.
-            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, parser -> head[0] = parser.token);
+            return CCJSqlParserUtil.parseStatements(sql, ParserThreads.POOL, parser -> {
+                parser.withBackslashEscapeCharacter(backslashEscapes);
+                head[0] = parser.token;
+            });
         } catch (JSQLParserException | RuntimeException e) {
             // The parser's message quotes tokens of the SQL (possibly a literal): neither it nor the exception
             // is passed on; only the position.
@@ -281,13 +295,27 @@ public final class SqlAnalyzer {
 
     /** Whether the text's first word is a verb of {@link #ROW_VERBS}. */
     private static boolean writesOrReads(LexedSql lexed) {
+        return ROW_VERBS.contains(firstWord(lexed));
+    }
+
+    /**
+     * MySQL's statements that run SQL held in a string or a variable: {@code PREPARE s FROM '…'} and MariaDB's
+     * {@code EXECUTE IMMEDIATE '…'} (a plain {@code EXECUTE s} runs what a PREPARE, refused here, prepared).
+     */
+    private static boolean isDynamicSql(LexedSql lexed) {
+        String first = firstWord(lexed);
+        return first.equals("prepare") || first.equals("execute") && lexed.significant().size() > 1
+                && lexed.text(lexed.significant().get(1)).equalsIgnoreCase("immediate");
+    }
+
+    /** The text's first word in lower case, or "" when it starts with something else. */
+    private static String firstWord(LexedSql lexed) {
         for (Token t : lexed.tokens()) {
             if (!t.kind().isComment()) {
-                return t.kind() == TokenKind.IDENTIFIER
-                        && ROW_VERBS.contains(lexed.text(t).toLowerCase(Locale.ROOT));
+                return t.kind() == TokenKind.IDENTIFIER ? lexed.text(t).toLowerCase(Locale.ROOT) : "";
             }
         }
-        return false;
+        return "";
     }
 
     /** The configured bare table names that appear in the text, for the refusal message. */

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class SqlDialect {
 
+    /** The driver name MariaDB Connector/J reports ({@code DatabaseMetaData.getDriverName}). */
+    private static final String MARIADB_CONNECTOR_J = "MariaDB Connector/J";
+
     /** The database product names of the MySQL family, as their JDBC drivers report them. */
     private static final Set<String> MYSQL_FAMILY = Set.of("mysql", "mariadb");
 
@@ -105,6 +108,18 @@ public final class SqlDialect {
             return H2;
         }
         if (MYSQL_FAMILY.contains(name.toLowerCase(Locale.ROOT))) {
+            String driver = connection.getMetaData().getDriverName();
+            if (driver == null || !driver.startsWith(MARIADB_CONNECTOR_J)) {
+                // Each driver finds a prepared statement's ? placeholders with its own scan of the text; only
+                // MariaDB Connector/J's is traced (MariaDbClientScan), so only it can be trusted to bind the
+                // encrypted values where the analysis numbered them.
+                throw EnvelopeErrors.config("the target driver is " + driver + ": with " + name + " envelope-jdbc "
+                        + "supports MariaDB Connector/J (which serves MySQL servers too) as the target driver, "
+                        + "because it must know where the driver finds each ? placeholder. Put "
+                        + "org.mariadb.jdbc:mariadb-java-client (3.x) on the class path and use "
+                        + "jdbc:envelope:mariadb://…, or jdbc:envelope:mysql://…?permitMysqlScheme, which MariaDB "
+                        + "Connector/J answers too");
+            }
             return readMySqlSession(connection);
         }
         throw EnvelopeErrors.config("the target database is " + (product == null ? "unknown" : product)

@@ -90,27 +90,8 @@ class DialectOnConnectTest {
 
     @Test
     void aDatabaseWhoseSqlIsNotModelledIsRefusedAtConnect() {
-        // An H2 connection whose metadata names Oracle stands in for one.
-        javax.sql.DataSource oracle = (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "hashCode":
-                            return System.identityHashCode(proxy);
-                        case "equals":
-                            return proxy == args[0];
-                        case "toString":
-                            return "Oracle stand-in";
-                        case "getConnection":
-                            break;
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                    Connection h2 = DriverManager.getConnection(h2Url);
-                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, m, a) -> m.getName().equals("getMetaData") ? metaData(h2.getMetaData(), "Oracle")
-                                    : m.invoke(h2, a));
-                });
-        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(oracle, config.toString()).getConnection());
+        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(standIn("Oracle", "Oracle JDBC driver"),
+                config.toString()).getConnection());
         assertThat(thrown).isInstanceOf(SQLException.class)
                 .hasMessageStartingWith("envelope-jdbc: ")
                 .hasMessageContaining("Oracle")
@@ -119,9 +100,39 @@ class DialectOnConnectTest {
                 .hasMessageContaining("H2");
     }
 
-    private static DatabaseMetaData metaData(DatabaseMetaData real, String product) {
-        return (DatabaseMetaData) Proxy.newProxyInstance(DialectOnConnectTest.class.getClassLoader(),
-                new Class<?>[] {DatabaseMetaData.class}, (p, m, a) -> m.getName().equals("getDatabaseProductName")
-                        ? product : m.invoke(real, a));
+    @Test
+    void aMySqlTargetBehindAnotherDriverThanMariaDbConnectorJIsRefusedAtConnect() {
+        // Its placeholder scan is not traced, so it could bind values where the analysis did not number them.
+        Throwable thrown = catchThrowable(() -> new EnvelopeDataSource(standIn("MySQL", "MySQL Connector/J"),
+                config.toString()).getConnection());
+        assertThat(thrown).isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("envelope-jdbc: ")
+                .hasMessageContaining("MySQL Connector/J")
+                .hasMessageContaining("MariaDB Connector/J")
+                .hasMessageContaining("permitMysqlScheme");
+    }
+
+    /** Connections to the H2 database whose metadata names another product and driver. */
+    private javax.sql.DataSource standIn(String product, String driver) {
+        return (javax.sql.DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> product + " stand-in";
+                    case "getConnection" -> {
+                        Connection h2 = DriverManager.getConnection(h2Url);
+                        DatabaseMetaData real = h2.getMetaData();
+                        DatabaseMetaData meta = (DatabaseMetaData) Proxy.newProxyInstance(
+                                getClass().getClassLoader(), new Class<?>[] {DatabaseMetaData.class},
+                                (p, m, a) -> switch (m.getName()) {
+                                    case "getDatabaseProductName" -> product;
+                                    case "getDriverName" -> driver;
+                                    default -> m.invoke(real, a);
+                                });
+                        yield Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                                (p, m, a) -> m.getName().equals("getMetaData") ? meta : m.invoke(h2, a));
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * dialects, Spring Data JDBC, jOOQ and MyBatis mappers send, analysed with the MySQL dialect of a MariaDB and of a
  * MySQL session. Each statement's plan must encrypt exactly the parameters and literals the file lists and decrypt
  * exactly the result positions it lists, or the statement must be refused for the reason it names, with a message
- * that names the column and quotes no literal of the statement. (Running them against a server is the PostgreSQL
- * corpus's job, CorpusIT; MariaDB connections are still refused at connect.)
+ * that names the column and quotes no literal of the statement. (MariaDbCorpusIT runs them against the real
+ * MariaDB server through the wrapper.)
  */
 class MySqlCorpusTest {
 

@@ -22,7 +22,7 @@ import java.util.Properties;
  * schema, and a configuration file listing the test's encrypted columns. Connections through the wrapper and
  * plain pgJDBC connections (to see what is really stored) both resolve unqualified names to the schema.
  */
-public final class EncryptedDatabase {
+public final class EncryptedDatabase implements EncryptedTarget {
 
     static {
         // make sure the wrapper is registered even when no test touched the class yet
@@ -87,6 +87,7 @@ public final class EncryptedDatabase {
     }
 
     /** A connection through envelope-jdbc. */
+    @Override
     public Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("envelope.config", configFile.toString());
@@ -94,11 +95,13 @@ public final class EncryptedDatabase {
     }
 
     /** A plain pgJDBC connection to the same schema: what the database really holds. */
+    @Override
     public Connection plain() throws SQLException {
         return DriverManager.getConnection(TestDatabase.withSchema(TestDatabase.jdbcUrl(), schema));
     }
 
     /** Runs statements with plain pgJDBC (DDL, tampering). */
+    @Override
     public void executePlain(String... sql) throws SQLException {
         try (Connection c = plain(); Statement s = c.createStatement()) {
             for (String statement : sql) {

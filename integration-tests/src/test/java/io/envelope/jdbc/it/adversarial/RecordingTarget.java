@@ -15,20 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The real pgJDBC driver behind a recording proxy: every SQL text and every bound parameter value that the
+ * The real target driver (pgJDBC, MariaDB Connector/J) behind a recording proxy: every SQL text and every bound parameter value that the
  * wrapper hands the target driver is kept, so a test can check what the server received. Given to the wrapper
  * through {@code new EnvelopeDataSource(target, config)}.
  */
-final class RecordingTarget {
+public final class RecordingTarget {
 
     private final String jdbcUrl;
     private final List<String> sent = new ArrayList<>();
 
-    RecordingTarget(String jdbcUrl) {
+    public RecordingTarget(String jdbcUrl) {
         this.jdbcUrl = jdbcUrl;
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getConnection" -> wrap(DriverManager.getConnection(jdbcUrl), Connection.class);
@@ -41,7 +41,7 @@ final class RecordingTarget {
     }
 
     /** Everything sent since the last call (SQL texts, and parameter values as text), then forgotten. */
-    synchronized List<String> drain() {
+    public synchronized List<String> drain() {
         List<String> out = new ArrayList<>(sent);
         sent.clear();
         return out;

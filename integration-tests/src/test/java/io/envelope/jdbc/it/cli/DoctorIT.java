@@ -229,9 +229,11 @@ class DoctorIT {
         assertThat(lines(run, "PROBLEM")).anyMatch(l -> l.equals("PROBLEM  column " + db.schema() + ".accounts.number:"
                 + " too narrow: varchar(64) holds 48 bytes of ciphertext, but a deterministic bigint value is stored as"
                 + " up to 71 bytes (95 base64 characters); widen it to varchar(95) or wider (or text)"));
-        // what the database does with such a write
+        // such a write is refused by the driver before it is sent, naming the column and the width it needs
         Throwable tooLong = catchThrowable(() -> insertAccount(db, 1, Long.MIN_VALUE));
-        assertThat(tooLong).isInstanceOf(SQLException.class).hasMessageContaining("too long");
+        assertThat(tooLong).isInstanceOf(SQLException.class).hasMessageStartingWith("envelope-jdbc: ")
+                .hasMessageContaining("accounts.number").hasMessageContaining("varchar(64)");
+        assertThat(((SQLException) tooLong).getSQLState()).isEqualTo("22001");
 
         db.executePlain("ALTER TABLE accounts ALTER COLUMN number TYPE varchar(95)");
         EnvelopeRuntimes.clear();

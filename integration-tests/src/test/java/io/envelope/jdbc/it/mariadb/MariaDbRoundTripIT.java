@@ -83,4 +83,63 @@ class MariaDbRoundTripIT {
             }
         }
     }
+
+    @Test
+    void theMySqlSchemeWorksThroughMariaDbConnectorJ() throws SQLException {
+        String url = db.envelopeUrl().replace("jdbc:envelope:mariadb:", "jdbc:envelope:mysql:")
+                + (db.envelopeUrl().contains("?") ? "&" : "?") + "permitMysqlScheme";
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("envelope.config", db.configFile().toString());
+        try (Connection c = java.sql.DriverManager.getConnection(url, p)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
+                ps.setInt(1, 9);
+                ps.setString(2, "zq-scheme@example.com");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM customers WHERE email = ?")) {
+                ps.setString(1, "zq-scheme@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(9);
+                }
+            }
+        }
+        assertThat(new String(db.raw("customers", "email")[0], StandardCharsets.ISO_8859_1)).doesNotContain("zq-");
+    }
+
+    @Test
+    void generatedKeysAreTheAutoIncrementValuesAsMariaDbConnectorJGivesThem() throws Exception {
+        db.executePlain("CREATE TABLE accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARBINARY(200))");
+        EncryptedMariaDb.appendTable(db, """
+                  accounts:
+                    columns:
+                      email: { mode: deterministic }
+                """);
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (email) VALUES (?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "zq-key@example.com");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(1L);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO accounts (email) VALUES ('zq-key2@example.com')",
+                        Statement.RETURN_GENERATED_KEYS);
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(2L);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts WHERE email = ?")) {
+                ps.setString(1, "zq-key2@example.com");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(2L);
+                }
+            }
+        }
+    }
 }

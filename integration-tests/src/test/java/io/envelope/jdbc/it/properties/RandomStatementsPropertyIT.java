@@ -1,6 +1,8 @@
 package io.envelope.jdbc.it.properties;
 
 import io.envelope.jdbc.it.EncryptedDatabase;
+import io.envelope.jdbc.it.EncryptedTarget;
+import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -68,12 +70,54 @@ class RandomStatementsPropertyIT {
         }
     }
 
+    /** The database a run is on: how it is made, its column types and how it quotes a name. */
+    private enum Target {
+        POSTGRESQL("bytea", "text", "bigint", '"'),
+        MARIADB("VARBINARY(255)", "TEXT", "BIGINT", '`');
+
+        final String binaryType;
+        final String textType;
+        final String bigintType;
+        final char quote;
+
+        Target(String binaryType, String textType, String bigintType, char quote) {
+            this.binaryType = binaryType;
+            this.textType = textType;
+            this.bigintType = bigintType;
+            this.quote = quote;
+        }
+
+        EncryptedTarget create(String prefix, String yaml) throws Exception {
+            return this == POSTGRESQL ? EncryptedDatabase.create(prefix, yaml) : EncryptedMariaDb.create(prefix, yaml);
+        }
+
+        String quoted(String name) {
+            return quote + name + quote;
+        }
+
+        /** A cast of a column to text, in the database's syntax. */
+        String asText(String column) {
+            return this == POSTGRESQL ? column + "::text" : "CAST(" + column + " AS CHAR)";
+        }
+    }
+
+    private Target target;
     private final AtomicInteger examples = new AtomicInteger();
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
 
     @Test
-    void randomStatementsNeverStorePlaintextAndReadBackWhatWasWritten() {
+    void randomStatementsNeverStorePlaintextAndReadBackWhatWasWrittenOnPostgreSql() {
+        check(Target.POSTGRESQL);
+    }
+
+    @Test
+    void randomStatementsNeverStorePlaintextAndReadBackWhatWasWrittenOnMariaDb() {
+        check(Target.MARIADB);
+    }
+
+    private void check(Target on) {
+        target = on;
         qt().withExamples(30).withShrinkCycles(0)
                 .forAll(longs().all(), integers().between(4, 12))
                 .checkAssert((seed, size) -> {
@@ -83,7 +127,7 @@ class RandomStatementsPropertyIT {
                         throw new AssertionError("scenario seed=" + seed + " size=" + size + ": " + e, e);
                     }
                 });
-        System.out.println("property: " + examples + " schemas, " + statements + " statements, "
+        System.out.println("property on " + on + ": " + examples + " schemas, " + statements + " statements, "
                 + refusals + " refused as the documented rules require");
         assertThat(examples.get()).isEqualTo(30);
         assertThat(refusals.get()).isPositive();
@@ -118,12 +162,14 @@ class RandomStatementsPropertyIT {
                 }
             }
         }
-        EncryptedDatabase db = EncryptedDatabase.create("prop", yaml.toString());
+        EncryptedTarget db = target.create("prop", yaml.toString());
         for (Table t : tables) {
-            StringBuilder ddl = new StringBuilder("CREATE TABLE " + t.name + " (id bigint PRIMARY KEY");
+            StringBuilder ddl = new StringBuilder("CREATE TABLE " + t.name + " (id " + target.bigintType
+                    + " PRIMARY KEY");
             for (Col c : t.cols) {
-                ddl.append(", ").append(c.name).append(' ').append(c.encrypted ? (c.textStorage ? "text" : "bytea")
-                        : c.type.equals("int") ? "int" : "text");
+                ddl.append(", ").append(c.name).append(' ').append(c.encrypted
+                        ? (c.textStorage ? target.textType : target.binaryType)
+                        : c.type.equals("int") ? "int" : target.textType);
             }
             db.executePlain(ddl.append(')').toString());
         }
@@ -214,11 +260,11 @@ class RandomStatementsPropertyIT {
     }
 
     /** A random spelling of a column reference: bare, table-qualified, alias-qualified or quoted. */
-    private static String ref(String alias, Col c, Random r) {
+    private String ref(String alias, Col c, Random r) {
         return switch (r.nextInt(3)) {
             case 0 -> c.name;
             case 1 -> alias + "." + c.name;
-            default -> alias + ".\"" + c.name + "\"";
+            default -> alias + "." + target.quoted(c.name);
         };
     }
 
@@ -228,7 +274,7 @@ class RandomStatementsPropertyIT {
         List<Col> cols = new ArrayList<>(t.cols);
         Collections.shuffle(cols, r);
         int rowsInStatement = 1 + r.nextInt(2);
-        StringBuilder sql = new StringBuilder("INSERT INTO " + (r.nextBoolean() ? t.name : "\"" + t.name + "\"")
+        StringBuilder sql = new StringBuilder("INSERT INTO " + (r.nextBoolean() ? t.name : target.quoted(t.name))
                 + " (id");
         cols.forEach(c -> sql.append(", ").append(c.name));
         sql.append(") VALUES ");
@@ -458,8 +504,9 @@ class RandomStatementsPropertyIT {
             return;
         }
         Col key = (Col) l[0];
-        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + t.name + " d WHERE d." + key.name
-                + " = ?")) {
+        // MariaDB 10.11 takes a table alias in DELETE only in its multi-table form
+        String from = target == Target.POSTGRESQL ? "DELETE FROM " + t.name + " d" : "DELETE d FROM " + t.name + " d";
+        try (PreparedStatement ps = conn.prepareStatement(from + " WHERE d." + key.name + " = ?")) {
             bind(ps, 1, key, l[1]);
             TreeSet<Long> expected = matching(t, key, l[1]);
             assertThat(ps.executeUpdate()).isEqualTo(expected.size());
@@ -493,7 +540,7 @@ class RandomStatementsPropertyIT {
             default -> {
                 List<Col> plain = t.cols.stream().filter(x -> !x.encrypted).toList();
                 sql = plain.isEmpty()
-                        ? "SELECT count(*) FROM " + t.name + " WHERE lower(" + c.name + "::text) = 'x'"
+                        ? "SELECT count(*) FROM " + t.name + " WHERE lower(" + target.asText(c.name) + ") = 'x'"
                         : "UPDATE " + t.name + " SET " + c.name + " = " + plain.get(0).name;
             }
         }
@@ -528,7 +575,7 @@ class RandomStatementsPropertyIT {
         }
     }
 
-    private void rawScan(EncryptedDatabase db, List<Table> tables, List<String> texts) throws SQLException {
+    private void rawScan(EncryptedTarget db, List<Table> tables, List<String> texts) throws SQLException {
         try (Connection plain = db.plain(); Statement s = plain.createStatement()) {
             for (Table t : tables) {
                 for (Col c : t.encrypted()) {
