@@ -186,7 +186,7 @@ public final class SqlAnalyzer {
             ShareModeLock.Blanked shareMode = dialect.isMySqlFamily() ? ShareModeLock.find(lexed, lexer) : null;
             if (shareMode != null) {
                 // SELECT … LOCK IN SHARE MODE: parsed without the clause, which holds no column and no value
-                statements = parse(shareMode.parseable(), schema, head);
+                statements = parse(shareMode.parseable(), schema, head, lexer);
                 lexed = shareMode.lexed();
                 return checked(statements, lexed, head[0], tables, null);
             }
