@@ -129,26 +129,11 @@ final class MariaDbGetters extends PlaintextGetters {
         if (v == null) {
             return null; // whatever the class: the driver checks nothing for SQL NULL
         }
-        Object result;
-        if (target == String.class) {
-            result = getString(v);
-        } else if (target == Boolean.class) {
-            result = getBoolean(v);
-        } else if (target == Integer.class) {
-            result = (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
-        } else if (target == Long.class) {
-            result = getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
-        } else if (target == Short.class) {
-            result = (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
-        } else if (target == Double.class) {
-            result = getDouble(v);
-        } else if (target == Float.class) {
-            result = getFloat(v);
-        } else if (target == BigDecimal.class) {
-            result = getBigDecimal(v);
-        } else if (target == byte[].class) {
-            result = getBytes(v);
-        } else if (target == LocalDateTime.class && (v instanceof LocalDate || v instanceof LocalTime)) {
+        Object result = scalar(v, target); // between the numbers, booleans and text, with no check of the type
+        if (result != null) {
+            return target.cast(result);
+        }
+        if (target == LocalDateTime.class && (v instanceof LocalDate || v instanceof LocalTime)) {
             result = getTimestamp(v, null).toLocalDateTime();
         } else if (target == Timestamp.class && (v instanceof LocalDate || v instanceof LocalTime)) {
             result = getTimestamp(v, null);
