@@ -101,8 +101,11 @@ class MariaDbGetterTwinIT {
 
     private static EncryptedMariaDb db;
 
-    @BeforeAll
-    static void setUp() throws Exception {
+    /**
+     * A database with table {@code plain}, a column of each {@link #TYPES} SQL type, and table {@code enc}, the same
+     * columns encrypted (deterministic and TEXT storage for every other type, randomized and VARBINARY for the rest).
+     */
+    static EncryptedMariaDb twinDatabase(String prefix) throws Exception {
         StringBuilder tables = new StringBuilder("  enc:\n    columns:\n");
         StringBuilder enc = new StringBuilder("CREATE TABLE enc (id INT PRIMARY KEY");
         StringBuilder plain = new StringBuilder("CREATE TABLE plain (id INT PRIMARY KEY");
@@ -113,8 +116,14 @@ class MariaDbGetterTwinIT {
             enc.append(", ").append(t.column()).append(deterministic ? " TEXT" : " VARBINARY(255)");
             plain.append(", ").append(t.column()).append(' ').append(t.sqlType());
         }
-        db = EncryptedMariaDb.create("getters", tables.toString());
-        db.executePlain(enc + ")", plain + ")");
+        EncryptedMariaDb twin = EncryptedMariaDb.create(prefix, tables.toString());
+        twin.executePlain(enc + ")", plain + ")");
+        return twin;
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        db = twinDatabase("getters");
         try (Connection p = db.plain(); Connection w = db.connect()) {
             for (int id = 1; id <= ROWS; id++) {
                 for (TypeCase t : TYPES) {

@@ -31,18 +31,7 @@ class MariaDbSetterTwinIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        StringBuilder tables = new StringBuilder("  enc:\n    columns:\n");
-        StringBuilder enc = new StringBuilder("CREATE TABLE enc (id INT PRIMARY KEY");
-        StringBuilder plain = new StringBuilder("CREATE TABLE plain (id INT PRIMARY KEY");
-        for (MariaDbGetterTwinIT.TypeCase t : MariaDbGetterTwinIT.TYPES) {
-            boolean deterministic = t.type().length() % 2 == 1;
-            tables.append("      ").append(t.column()).append(": { type: ").append(t.type()).append(", mode: ")
-                    .append(deterministic ? "deterministic" : "randomized").append(t.extra()).append(" }\n");
-            enc.append(", ").append(t.column()).append(deterministic ? " TEXT" : " VARBINARY(255)");
-            plain.append(", ").append(t.column()).append(' ').append(t.sqlType());
-        }
-        db = EncryptedMariaDb.create("setters", tables.toString());
-        db.executePlain(enc + ")", plain + ")");
+        db = MariaDbGetterTwinIT.twinDatabase("setters");
     }
 
     /** What one setter call did: the value read back as text, or "fails". */
