@@ -4,6 +4,7 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.UUID;
 
 /**
  * The getters as MariaDB Connector/J (3.x) answers them for a plaintext column of the declared type, where it
@@ -43,11 +45,18 @@ final class MariaDbGetters extends PlaintextGetters {
         return super.getString(v);
     }
 
-    /** Only a binary or character column has bytes to give. */
+    /**
+     * Only a binary or character column has bytes to give; a uuid is what MySQL keeps it in, BINARY(16): its 16
+     * bytes in order.
+     */
     @Override
     public byte[] getBytes(Object v) throws SQLException {
         if (v == null || v instanceof byte[] || v instanceof String) {
             return super.getBytes(v);
+        }
+        if (v instanceof UUID u) {
+            return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits())
+                    .array();
         }
         throw badConversion("byte[]");
     }

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeErrors;
+import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.conversion.AssignmentCasts;
 import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.conversion.SessionZone;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -307,6 +310,12 @@ final class ColumnValues implements StatementPlan.Candidates {
     private Object cast(EncryptedColumn column, Object value) throws SQLException {
         if (value == null || value instanceof String) {
             return value;
+        }
+        if (value instanceof byte[] b && b.length == 16 && column.config().type() == PlaintextType.UUID
+                && dialect.isMySqlFamily()) {
+            // MySQL has no uuid type: applications (and Hibernate) keep a UUID in BINARY(16), its 16 bytes in order
+            ByteBuffer bytes = ByteBuffer.wrap(b);
+            return new UUID(bytes.getLong(), bytes.getLong());
         }
         // only java.time values meet a conversion in the session zone; others skip reading it
         ZoneId zone = value instanceof Temporal ? sessionZone.zone() : null;
