@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 abstract class HibernateOnMariaDb {
 
-    /** The configuration's tables, with national_id's plaintext type: uuid, or bytes for the MySQL dialect. */
+    /** The configuration's tables, with national_id's plaintext type. */
     static String tables(String nationalIdType) {
         return """
               patients:
