@@ -3,6 +3,7 @@ package io.envelope.jdbc.driver;
 import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.conversion.AssignmentCasts;
+import io.envelope.jdbc.conversion.PlaintextDescriptions;
 import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.crypto.CiphertextWidths;
@@ -62,6 +63,11 @@ final class ColumnValues implements StatementPlan.Candidates {
         this.catalog = catalog;
         this.sessionZone = sessionZone;
         this.dialect = dialect;
+    }
+
+    /** How the target driver describes a plaintext column or parameter, for the encrypted ones' metadata. */
+    PlaintextDescriptions descriptions() {
+        return PlaintextDescriptions.of(dialect.isMySqlFamily());
     }
 
     /** The getters of an encrypted column, answering as the target driver does for a plaintext column. */

@@ -211,4 +211,35 @@ class MariaDbGetterTwinIT {
         assertThat(unexpected).as("differences from MariaDB Connector/J that are not pinned").isEmpty();
         assertThat(gone).as("pinned differences that no longer occur").isEmpty();
     }
+
+    /** The result metadata of the column as the driver describes it: type code, name, class, precision, scale. */
+    private static String describe(Connection c, String table, TypeCase t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + t.column() + " FROM " + table + " WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            java.sql.ResultSetMetaData m = rs.getMetaData();
+            return m.getColumnType(1) + " " + m.getColumnTypeName(1) + " " + m.getColumnClassName(1) + " "
+                    + m.getPrecision(1) + "," + m.getScale(1) + (m.isSigned(1) ? " signed" : " unsigned");
+        }
+    }
+
+    @Test
+    void resultMetadataDescribesTheColumnAsMariaDbConnectorJDescribesAPlaintextOne() throws Exception {
+        List<String> differences = new ArrayList<>();
+        try (Connection p = db.plain(); Connection w = db.connect()) {
+            for (TypeCase t : TYPES) {
+                String expected = describe(p, "plain", t);
+                String actual = describe(w, "enc", t);
+                if (!expected.equals(actual)) {
+                    differences.add(t.type() + ": driver " + expected + " | wrapper " + actual);
+                }
+            }
+        }
+        // The length a plaintext VARCHAR or VARBINARY column would have been declared with is not in the
+        // configuration: the wrapper reports an unknown (unbounded) length, as pgJDBC does for text.
+        assertThat(differences).containsExactlyInAnyOrder(
+                "text: driver 12 VARCHAR java.lang.String 100,0 signed | wrapper 12 VARCHAR java.lang.String "
+                        + Integer.MAX_VALUE + ",0 signed",
+                "bytes: driver -3 VARBINARY byte[] 100,0 signed | wrapper -3 VARBINARY byte[] "
+                        + Integer.MAX_VALUE + ",0 signed");
+    }
 }
