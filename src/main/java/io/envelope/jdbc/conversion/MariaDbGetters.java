@@ -4,6 +4,7 @@ import io.envelope.jdbc.schema.EncryptedColumn;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.UUID;
 
 /**
  * The getters as MariaDB Connector/J (3.x) answers them for a plaintext column of the declared type, where it
@@ -43,11 +45,18 @@ final class MariaDbGetters extends PlaintextGetters {
         return super.getString(v);
     }
 
-    /** Only a binary or character column has bytes to give. */
+    /**
+     * Only a binary or character column has bytes to give; a uuid is what MySQL keeps it in, BINARY(16): its 16
+     * bytes in order.
+     */
     @Override
     public byte[] getBytes(Object v) throws SQLException {
         if (v == null || v instanceof byte[] || v instanceof String) {
             return super.getBytes(v);
+        }
+        if (v instanceof UUID u) {
+            return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits())
+                    .array();
         }
         throw badConversion("byte[]");
     }
@@ -129,26 +138,11 @@ final class MariaDbGetters extends PlaintextGetters {
         if (v == null) {
             return null; // whatever the class: the driver checks nothing for SQL NULL
         }
-        Object result;
-        if (target == String.class) {
-            result = getString(v);
-        } else if (target == Boolean.class) {
-            result = getBoolean(v);
-        } else if (target == Integer.class) {
-            result = (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
-        } else if (target == Long.class) {
-            result = getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
-        } else if (target == Short.class) {
-            result = (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
-        } else if (target == Double.class) {
-            result = getDouble(v);
-        } else if (target == Float.class) {
-            result = getFloat(v);
-        } else if (target == BigDecimal.class) {
-            result = getBigDecimal(v);
-        } else if (target == byte[].class) {
-            result = getBytes(v);
-        } else if (target == LocalDateTime.class && (v instanceof LocalDate || v instanceof LocalTime)) {
+        Object result = scalar(v, target); // between the numbers, booleans and text, with no check of the type
+        if (result != null) {
+            return target.cast(result);
+        }
+        if (target == LocalDateTime.class && (v instanceof LocalDate || v instanceof LocalTime)) {
             result = getTimestamp(v, null).toLocalDateTime();
         } else if (target == Timestamp.class && (v instanceof LocalDate || v instanceof LocalTime)) {
             result = getTimestamp(v, null);

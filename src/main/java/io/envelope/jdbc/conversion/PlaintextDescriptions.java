@@ -10,17 +10,34 @@ import java.sql.Timestamp;
 import java.sql.Types;
 
 /**
- * How pgJDBC describes a plaintext column or parameter of each §3 type (its type code, type name, Java class,
- * precision, scale, display size, signedness), so the wrapper's {@code ResultSetMetaData} and
- * {@code ParameterMetaData} describe an encrypted column as the target driver would its plaintext twin.
+ * How the target driver describes a plaintext column or parameter of each declared type (its type code, type
+ * name, Java class, precision, scale, display size, signedness), so the wrapper's {@code ResultSetMetaData} and
+ * {@code ParameterMetaData} describe an encrypted column as the driver would its plaintext twin. A date-time is
+ * described with microseconds (MariaDB's {@code TIME(6)}, {@code DATETIME(6)}), the precision values keep.
  */
-public final class PlaintextDescriptions {
+public enum PlaintextDescriptions {
 
-    private PlaintextDescriptions() {
+    /** As pgJDBC describes PostgreSQL's types (and, for want of another, what H2 gets). */
+    PGJDBC,
+    /** As MariaDB Connector/J describes MariaDB's types. */
+    MARIADB_CONNECTOR_J;
+
+    /** {@link #MARIADB_CONNECTOR_J} for a MySQL-family dialect (always behind that driver), else {@link #PGJDBC}. */
+    public static PlaintextDescriptions of(boolean mariaDbConnectorJ) {
+        return mariaDbConnectorJ ? MARIADB_CONNECTOR_J : PGJDBC;
     }
 
     /** pgJDBC reports {@code bool} as BIT and {@code timestamptz} as TIMESTAMP. */
-    public static int sqlType(PlaintextType type) {
+    public int sqlType(PlaintextType type) {
+        if (this == MARIADB_CONNECTOR_J) {
+            return switch (type) {
+                case BYTES -> Types.VARBINARY;
+                case DECIMAL -> Types.DECIMAL;
+                case BOOLEAN -> Types.BOOLEAN;
+                case TIMESTAMPTZ -> Types.TIMESTAMP;
+                default -> type.sqlType();
+            };
+        }
         return switch (type) {
             case BOOLEAN -> Types.BIT;
             case TIMESTAMPTZ -> Types.TIMESTAMP;
@@ -28,15 +45,28 @@ public final class PlaintextDescriptions {
         };
     }
 
-    public static String typeName(PlaintextType type) {
+    public String typeName(PlaintextType type) {
+        if (this == MARIADB_CONNECTOR_J) {
+            return switch (type) {
+                case TEXT -> "VARCHAR";
+                case BYTES -> "VARBINARY";
+                case INT -> "INTEGER";
+                case REAL -> "FLOAT";
+                case TIMESTAMP -> "DATETIME";
+                case TIMESTAMPTZ -> "TIMESTAMP";
+                case UUID -> "uuid";
+                default -> type.name();
+            };
+        }
         return type.sqlTypeName();
     }
 
-    public static String className(PlaintextType type) {
+    public String className(PlaintextType type) {
         return switch (type) {
             case TEXT -> String.class.getName();
-            case BYTES -> byte[].class.getName();
-            case SMALLINT, INT -> Integer.class.getName();
+            case BYTES -> this == MARIADB_CONNECTOR_J ? "byte[]" : byte[].class.getName();
+            case SMALLINT -> (this == MARIADB_CONNECTOR_J ? Short.class : Integer.class).getName();
+            case INT -> Integer.class.getName();
             case BIGINT -> Long.class.getName();
             case DECIMAL -> BigDecimal.class.getName();
             case DOUBLE -> Double.class.getName();
@@ -49,54 +79,61 @@ public final class PlaintextDescriptions {
         };
     }
 
-    /** As pgJDBC for an unconstrained column of the type (text and bytea: unknown length). */
-    public static int precision(ColumnConfig config) {
+    /** As the driver for an unconstrained column of the type (text and bytes: unknown length). */
+    public int precision(ColumnConfig config) {
+        boolean mariaDb = this == MARIADB_CONNECTOR_J;
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
-            case DECIMAL -> config.precision() == null ? 0 : config.precision();
+            case DECIMAL -> config.precision() == null ? (mariaDb ? 65 : 0) : config.precision();
             case SMALLINT -> 5;
             case INT -> 10;
             case BIGINT -> 19;
-            case DOUBLE -> 17;
-            case REAL -> 8;
+            case DOUBLE -> mariaDb ? 22 : 17;
+            case REAL -> mariaDb ? 12 : 8;
             case BOOLEAN -> 1;
-            case DATE -> 13;
-            case TIME -> 15;
-            case TIMESTAMP -> 29;
-            case TIMESTAMPTZ -> 35;
-            case UUID -> 0;
+            case DATE -> mariaDb ? 10 : 13;
+            case TIME -> mariaDb ? 17 : 15;
+            case TIMESTAMP -> mariaDb ? 26 : 29;
+            case TIMESTAMPTZ -> mariaDb ? 26 : 35;
+            case UUID -> mariaDb ? 36 : 0;
         };
     }
 
-    public static int scale(ColumnConfig config) {
+    public int scale(ColumnConfig config) {
+        boolean mariaDb = this == MARIADB_CONNECTOR_J;
         return switch (config.type()) {
             case DECIMAL -> config.scale();
-            case DOUBLE -> 17;
-            case REAL -> 8;
+            case DOUBLE -> mariaDb ? 31 : 17;
+            case REAL -> mariaDb ? 31 : 8;
             case TIME, TIMESTAMP, TIMESTAMPTZ -> 6;
             default -> 0;
         };
     }
 
-    public static int displaySize(ColumnConfig config) {
+    public int displaySize(ColumnConfig config) {
+        boolean mariaDb = this == MARIADB_CONNECTOR_J;
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
-            case DECIMAL -> config.precision() == null ? 131089 : config.precision() + 2;
+            case DECIMAL -> config.precision() == null ? (mariaDb ? 67 : 131089) : config.precision() + 2;
             case SMALLINT -> 6;
             case INT -> 11;
             case BIGINT -> 20;
-            case DOUBLE -> 25;
-            case REAL -> 15;
+            case DOUBLE -> mariaDb ? 22 : 25;
+            case REAL -> mariaDb ? 12 : 15;
             case BOOLEAN -> 1;
-            case DATE -> 13;
-            case TIME -> 15;
-            case TIMESTAMP -> 29;
-            case TIMESTAMPTZ -> 35;
-            case UUID -> 36;
+            case DATE -> mariaDb ? 10 : 13;
+            case TIME -> mariaDb ? 17 : 15;
+            case TIMESTAMP -> mariaDb ? 26 : 29;
+            case TIMESTAMPTZ -> mariaDb ? 26 : 35;
+            case UUID -> mariaDb ? 144 : 36;
         };
     }
 
-    public static boolean signed(PlaintextType type) {
+    /** MariaDB Connector/J calls every type signed but TIMESTAMP and UUID; pgJDBC only the numbers. */
+    public boolean signed(PlaintextType type) {
+        if (this == MARIADB_CONNECTOR_J) {
+            return type != PlaintextType.TIMESTAMPTZ && type != PlaintextType.UUID;
+        }
         return switch (type) {
             case SMALLINT, INT, BIGINT, DECIMAL, DOUBLE, REAL -> true;
             default -> false;

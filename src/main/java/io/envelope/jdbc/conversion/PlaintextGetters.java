@@ -362,28 +362,11 @@ public class PlaintextGetters {
         if (v == null) {
             return null;
         }
-        Object result;
-        if (target == String.class) {
-            result = getString(v);
-        } else if (target == Integer.class) {
-            result = (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
-        } else if (target == Long.class) {
-            result = getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
-        } else if (target == Short.class) {
-            result = (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
-        } else if (target == BigDecimal.class) {
-            result = getBigDecimal(v);
-        } else if (target == BigInteger.class) {
-            result = BigInteger.valueOf(getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long"));
-        } else if (target == Double.class) {
-            result = getDouble(v);
-        } else if (target == Float.class) {
-            result = getFloat(v);
-        } else if (target == Boolean.class) {
-            result = getBoolean(v);
-        } else if (target == byte[].class) {
-            result = getBytes(v);
-        } else if (target == UUID.class) {
+        Object result = scalar(v, target);
+        if (result != null) {
+            return target.cast(result);
+        }
+        if (target == UUID.class) {
             result = v instanceof UUID u ? u : uuid(v);
         } else if (target == Date.class) {
             result = getDate(v, null);
@@ -408,6 +391,35 @@ public class PlaintextGetters {
             result = calendar;
         }
         return target.cast(result);
+    }
+
+    /**
+     * A non-null value as a text, number, boolean or byte[] target of getObject, through this class's own getter
+     * for that type (with its range checks); null for any other target.
+     */
+    protected final Object scalar(Object v, Class<?> target) throws SQLException {
+        if (target == String.class) {
+            return getString(v);
+        } else if (target == Integer.class) {
+            return (int) getLong(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
+        } else if (target == Long.class) {
+            return getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long");
+        } else if (target == Short.class) {
+            return (short) getLong(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
+        } else if (target == BigDecimal.class) {
+            return getBigDecimal(v);
+        } else if (target == BigInteger.class) {
+            return BigInteger.valueOf(getLong(v, Long.MIN_VALUE, Long.MAX_VALUE, "long"));
+        } else if (target == Double.class) {
+            return getDouble(v);
+        } else if (target == Float.class) {
+            return getFloat(v);
+        } else if (target == Boolean.class) {
+            return getBoolean(v);
+        } else if (target == byte[].class) {
+            return getBytes(v);
+        }
+        return null;
     }
 
     private LocalTime localTime(Object v) throws SQLException {

@@ -1,7 +1,9 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeErrors;
+import io.envelope.jdbc.config.PlaintextType;
 import io.envelope.jdbc.conversion.AssignmentCasts;
+import io.envelope.jdbc.conversion.PlaintextDescriptions;
 import io.envelope.jdbc.conversion.PlaintextGetters;
 import io.envelope.jdbc.conversion.SessionZone;
 import io.envelope.jdbc.crypto.CiphertextWidths;
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,6 +63,11 @@ final class ColumnValues implements StatementPlan.Candidates {
         this.catalog = catalog;
         this.sessionZone = sessionZone;
         this.dialect = dialect;
+    }
+
+    /** How the target driver describes a plaintext column or parameter, for the encrypted ones' metadata. */
+    PlaintextDescriptions descriptions() {
+        return PlaintextDescriptions.of(dialect.isMySqlFamily());
     }
 
     /** The getters of an encrypted column, answering as the target driver does for a plaintext column. */
@@ -307,6 +316,12 @@ final class ColumnValues implements StatementPlan.Candidates {
     private Object cast(EncryptedColumn column, Object value) throws SQLException {
         if (value == null || value instanceof String) {
             return value;
+        }
+        if (value instanceof byte[] b && b.length == 16 && column.config().type() == PlaintextType.UUID
+                && dialect.isMySqlFamily()) {
+            // MySQL has no uuid type: applications (and Hibernate) keep a UUID in BINARY(16), its 16 bytes in order
+            ByteBuffer bytes = ByteBuffer.wrap(b);
+            return new UUID(bytes.getLong(), bytes.getLong());
         }
         // only java.time values meet a conversion in the session zone; others skip reading it
         ZoneId zone = value instanceof Temporal ? sessionZone.zone() : null;

@@ -21,8 +21,11 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
     private final StatementPlan plan;
     /** Where the application's parameters sit in the SQL sent (lookups may be widened), or null: same places. */
     private final StatementPlan.Rendered rendered;
+    private final PlaintextDescriptions descriptions;
 
-    EnvelopeParameterMetaData(ParameterMetaData delegate, StatementPlan plan, StatementPlan.Rendered rendered) {
+    EnvelopeParameterMetaData(ParameterMetaData delegate, StatementPlan plan, StatementPlan.Rendered rendered,
+                              PlaintextDescriptions descriptions) {
+        this.descriptions = descriptions;
         this.delegate = delegate;
         this.plan = plan;
         this.rendered = rendered;
@@ -60,37 +63,37 @@ final class EnvelopeParameterMetaData implements ParameterMetaData {
     @Override
     public boolean isSigned(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.isSigned(target(param)) : PlaintextDescriptions.signed(c.type());
+        return c == null ? delegate.isSigned(target(param)) : descriptions.signed(c.type());
     }
 
     @Override
     public int getPrecision(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getPrecision(target(param)) : PlaintextDescriptions.precision(c);
+        return c == null ? delegate.getPrecision(target(param)) : descriptions.precision(c);
     }
 
     @Override
     public int getScale(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getScale(target(param)) : PlaintextDescriptions.scale(c);
+        return c == null ? delegate.getScale(target(param)) : descriptions.scale(c);
     }
 
     @Override
     public int getParameterType(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterType(target(param)) : PlaintextDescriptions.sqlType(c.type());
+        return c == null ? delegate.getParameterType(target(param)) : descriptions.sqlType(c.type());
     }
 
     @Override
     public String getParameterTypeName(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterTypeName(target(param)) : PlaintextDescriptions.typeName(c.type());
+        return c == null ? delegate.getParameterTypeName(target(param)) : descriptions.typeName(c.type());
     }
 
     @Override
     public String getParameterClassName(int param) throws SQLException {
         ColumnConfig c = encrypted(param);
-        return c == null ? delegate.getParameterClassName(target(param)) : PlaintextDescriptions.className(c.type());
+        return c == null ? delegate.getParameterClassName(target(param)) : descriptions.className(c.type());
     }
 
     @Override

@@ -220,14 +220,15 @@ public class EnvelopePreparedStatement extends DelegatingPreparedStatement {
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         ResultSetMetaData metaData = preparedStatementDelegate.getMetaData();
-        return metaData == null ? null : new EnvelopeResultSetMetaData(metaData, plan.results());
+        return metaData == null ? null : new EnvelopeResultSetMetaData(metaData, plan.results(),
+                connection.values().descriptions());
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         ParameterMetaData metaData = preparedStatementDelegate.getParameterMetaData();
         return metaData == null || plan.isPassThrough() ? metaData
-                : new EnvelopeParameterMetaData(metaData, plan, rendered);
+                : new EnvelopeParameterMetaData(metaData, plan, rendered, connection.values().descriptions());
     }
 
     // ---- parameters -------------------------------------------------------------------------------------------

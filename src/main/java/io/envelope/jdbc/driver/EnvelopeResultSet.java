@@ -410,7 +410,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
 
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
-        return new EnvelopeResultSetMetaData(delegate.getMetaData(), shape);
+        return new EnvelopeResultSetMetaData(delegate.getMetaData(), shape, values.descriptions());
     }
 
     @Override

@@ -16,10 +16,12 @@ import java.sql.SQLException;
 final class EnvelopeResultSetMetaData extends DelegatingResultSetMetaData {
 
     private final ResultShape shape;
+    private final PlaintextDescriptions descriptions;
 
-    EnvelopeResultSetMetaData(ResultSetMetaData delegate, ResultShape shape) {
+    EnvelopeResultSetMetaData(ResultSetMetaData delegate, ResultShape shape, PlaintextDescriptions descriptions) {
         super(delegate);
         this.shape = shape;
+        this.descriptions = descriptions;
     }
 
     private ColumnConfig encrypted(int column) {
@@ -30,43 +32,43 @@ final class EnvelopeResultSetMetaData extends DelegatingResultSetMetaData {
     @Override
     public int getColumnType(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getColumnType(column) : PlaintextDescriptions.sqlType(c.type());
+        return c == null ? delegate.getColumnType(column) : descriptions.sqlType(c.type());
     }
 
     @Override
     public String getColumnTypeName(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getColumnTypeName(column) : PlaintextDescriptions.typeName(c.type());
+        return c == null ? delegate.getColumnTypeName(column) : descriptions.typeName(c.type());
     }
 
     @Override
     public String getColumnClassName(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getColumnClassName(column) : PlaintextDescriptions.className(c.type());
+        return c == null ? delegate.getColumnClassName(column) : descriptions.className(c.type());
     }
 
     @Override
     public int getPrecision(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getPrecision(column) : PlaintextDescriptions.precision(c);
+        return c == null ? delegate.getPrecision(column) : descriptions.precision(c);
     }
 
     @Override
     public int getScale(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getScale(column) : PlaintextDescriptions.scale(c);
+        return c == null ? delegate.getScale(column) : descriptions.scale(c);
     }
 
     @Override
     public int getColumnDisplaySize(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.getColumnDisplaySize(column) : PlaintextDescriptions.displaySize(c);
+        return c == null ? delegate.getColumnDisplaySize(column) : descriptions.displaySize(c);
     }
 
     @Override
     public boolean isSigned(int column) throws SQLException {
         ColumnConfig c = encrypted(column);
-        return c == null ? delegate.isSigned(column) : PlaintextDescriptions.signed(c.type());
+        return c == null ? delegate.isSigned(column) : descriptions.signed(c.type());
     }
 
     @Override

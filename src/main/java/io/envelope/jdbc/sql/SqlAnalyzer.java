@@ -183,6 +183,13 @@ public final class SqlAnalyzer {
         try {
             statements = parse(sql, schema, head, lexer);
         } catch (SQLException unparsable) {
+            ShareModeLock.Blanked shareMode = dialect.isMySqlFamily() ? ShareModeLock.find(lexed, lexer) : null;
+            if (shareMode != null) {
+                // SELECT … LOCK IN SHARE MODE: parsed without the clause, which holds no column and no value
+                statements = parse(shareMode.parseable(), schema, head, lexer);
+                lexed = shareMode.lexed();
+                return checked(statements, lexed, head[0], tables, null);
+            }
             if (!dialect.isMySqlFamily() || !RowAlias.present(lexed)) {
                 throw unparsable;
             }
@@ -201,6 +208,12 @@ public final class SqlAnalyzer {
             // The plan keeps the application's text; its tokens are those the parser saw (the alias left out).
             lexed = new LexedSql(sql, blanked.tokens(), lexed.ambiguity(), lexed.hazard());
         }
+        return checked(statements, lexed, head[0], tables, rowAlias);
+    }
+
+    /** The one statement JSqlParser read, once it is checked against the lexer's reading of the same text. */
+    private static Parsed checked(Statements statements, LexedSql lexed, net.sf.jsqlparser.parser.Token head,
+                                  String tables, RowAlias rowAlias) throws SQLException {
         if (statements == null) {
             throw Refusals.unparsable(tables, -1, -1);
         }
@@ -209,7 +222,7 @@ public final class SqlAnalyzer {
             throw Refusals.parserDisagrees(tables, "the SQL parser and the database count its statements "
                     + "differently");
         }
-        String disagreement = ParserAgreement.disagreement(lexed, head[0]);
+        String disagreement = ParserAgreement.disagreement(lexed, head);
         if (disagreement != null) {
             throw Refusals.parserDisagrees(tables, disagreement);
         }

@@ -6,7 +6,6 @@ import io.envelope.jdbc.it.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -68,7 +67,7 @@ class LexerDifferentialFuzzIT {
                 String canary = MARK + i + "x";
                 List<String> params = new ArrayList<>();
                 String sql = statement(canary, params);
-                SQLException error = run(wrapped, sql, params);
+                SQLException error = Attempts.run(wrapped, sql, params);
                 List<String> sent = target.drain();
                 boolean byWrapper = error != null && error.getMessage() != null
                         && error.getMessage().startsWith("envelope-jdbc:");
@@ -110,26 +109,6 @@ class LexerDifferentialFuzzIT {
         assertThat(refused + executed + serverErrors).isEqualTo(count);
         assertThat(executed).as("the generator also produces statements that run").isPositive();
         assertThat(refused).as("and statements that must be refused").isPositive();
-    }
-
-    private static SQLException run(Connection c, String sql, List<String> params) {
-        try {
-            if (params.isEmpty()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(sql);
-                }
-            } else {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int p = 0; p < params.size(); p++) {
-                        ps.setString(p + 1, params.get(p));
-                    }
-                    ps.execute();
-                }
-            }
-            return null;
-        } catch (SQLException e) {
-            return e;
-        }
     }
 
     // ------------------------------------------------------------------ the generator

@@ -8,13 +8,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Issue 8, findings 1, 2 and 8, each as its own test against the real server: a canary plaintext aimed at an
@@ -60,22 +58,11 @@ class LexicalAttacksIT {
 
     /** Runs the SQL on a plain Statement through the wrapper; returns the exception, or null when it ran. */
     private Throwable plain(String sql) {
-        return catchThrowable(() -> {
-            try (Statement s = connection.createStatement()) {
-                s.execute(sql);
-            }
-        });
+        return Attempts.plain(connection, sql);
     }
 
     private Throwable prepared(String sql, String... values) {
-        return catchThrowable(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                for (int i = 0; i < values.length; i++) {
-                    ps.setString(i + 1, values[i]);
-                }
-                ps.execute();
-            }
-        });
+        return Attempts.prepared(connection, sql, values);
     }
 
     private void assertRefusedAndNoCanary(Throwable thrown) throws SQLException {

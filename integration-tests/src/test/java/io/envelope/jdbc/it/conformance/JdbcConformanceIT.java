@@ -4,22 +4,16 @@ import io.envelope.jdbc.it.EncryptedDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Time;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -27,12 +21,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TimeZone;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,83 +65,6 @@ class JdbcConformanceIT {
             new TypeCase("timestamptz", "", "timestamptz",
                     OffsetDateTime.of(2024, 2, 29, 13, 45, 30, 123_456_000, ZoneOffset.ofHours(2))),
             new TypeCase("uuid", "", "uuid", UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e")));
-
-    interface Setter {
-        void set(PreparedStatement ps, int index) throws SQLException;
-    }
-
-    /** Every setter JDBC defines, each with values of the kinds applications bind. */
-    static final Map<String, Setter> SETTERS = new LinkedHashMap<>();
-
-    static {
-        for (String s : List.of("héllo", "42", "-7", "12.50", "1.25", "t", "true", "2024-02-29", "13:45:30",
-                "2024-02-29 13:45:30.123456", "2024-02-29 13:45:30+02", "0f8fad5b-d9cb-469f-a165-70867728950e",
-                "\\x010203", "")) {
-            SETTERS.put("setString(\"" + s + "\")", (ps, i) -> ps.setString(i, s));
-        }
-        SETTERS.put("setNString", (ps, i) -> ps.setNString(i, "héllo"));
-        SETTERS.put("setBoolean", (ps, i) -> ps.setBoolean(i, true));
-        SETTERS.put("setByte", (ps, i) -> ps.setByte(i, (byte) 7));
-        SETTERS.put("setShort", (ps, i) -> ps.setShort(i, (short) 7));
-        SETTERS.put("setInt", (ps, i) -> ps.setInt(i, 7));
-        SETTERS.put("setLong", (ps, i) -> ps.setLong(i, 7L));
-        SETTERS.put("setLong(big)", (ps, i) -> ps.setLong(i, 5_000_000_000L));
-        SETTERS.put("setFloat", (ps, i) -> ps.setFloat(i, 1.25f));
-        SETTERS.put("setDouble", (ps, i) -> ps.setDouble(i, 1.25));
-        SETTERS.put("setBigDecimal", (ps, i) -> ps.setBigDecimal(i, new BigDecimal("12.5")));
-        SETTERS.put("setBytes", (ps, i) -> ps.setBytes(i, new byte[] {1, 2, 3}));
-        SETTERS.put("setDate", (ps, i) -> ps.setDate(i, Date.valueOf("2024-02-29")));
-        SETTERS.put("setDate(cal)", (ps, i) -> ps.setDate(i, Date.valueOf("2024-02-29"), utc()));
-        SETTERS.put("setTime", (ps, i) -> ps.setTime(i, Time.valueOf("13:45:30")));
-        SETTERS.put("setTime(cal)", (ps, i) -> ps.setTime(i, Time.valueOf("13:45:30"), utc()));
-        SETTERS.put("setTimestamp", (ps, i) -> ps.setTimestamp(i, Timestamp.valueOf("2024-02-29 13:45:30.123456")));
-        SETTERS.put("setTimestamp(cal)",
-                (ps, i) -> ps.setTimestamp(i, Timestamp.valueOf("2024-02-29 13:45:30.123456"), utc()));
-        for (TypeCase t : TYPES) {
-            SETTERS.put("setObject(" + t.sample().getClass().getSimpleName() + ")",
-                    (ps, i) -> ps.setObject(i, t.sample()));
-        }
-        SETTERS.put("setObject(java.sql.Date)", (ps, i) -> ps.setObject(i, Date.valueOf("2024-02-29")));
-        SETTERS.put("setObject(Time)", (ps, i) -> ps.setObject(i, Time.valueOf("13:45:30")));
-        SETTERS.put("setObject(Timestamp)",
-                (ps, i) -> ps.setObject(i, Timestamp.valueOf("2024-02-29 13:45:30.123456")));
-        SETTERS.put("setObject(LocalDate, DATE)", (ps, i) -> ps.setObject(i, LocalDate.of(2024, 2, 29), Types.DATE));
-        SETTERS.put("setObject(String, INTEGER)", (ps, i) -> ps.setObject(i, "42", Types.INTEGER));
-        SETTERS.put("setObject(Integer, VARCHAR)", (ps, i) -> ps.setObject(i, 42, Types.VARCHAR));
-        SETTERS.put("setObject(BigDecimal, NUMERIC, 2)",
-                (ps, i) -> ps.setObject(i, new BigDecimal("12.5"), Types.NUMERIC, 2));
-        SETTERS.put("setObject(UUID, OTHER)", (ps, i) -> ps.setObject(i, TYPES.get(13).sample(), Types.OTHER));
-        for (int type : new int[] {Types.NULL, Types.VARCHAR, Types.INTEGER, Types.BIGINT, Types.NUMERIC,
-                Types.DOUBLE, Types.BOOLEAN, Types.BINARY, Types.DATE, Types.TIME, Types.TIMESTAMP, Types.OTHER}) {
-            SETTERS.put("setNull(" + type + ")", (ps, i) -> ps.setNull(i, type));
-        }
-        SETTERS.put("setObject(null)", (ps, i) -> ps.setObject(i, null));
-        SETTERS.put("setBinaryStream", (ps, i) -> ps.setBinaryStream(i, bytes(1, 2, 3), 3));
-        SETTERS.put("setBinaryStream(long)", (ps, i) -> ps.setBinaryStream(i, bytes(1, 2, 3), 3L));
-        SETTERS.put("setBinaryStream(all)", (ps, i) -> ps.setBinaryStream(i, bytes(1, 2, 3)));
-        SETTERS.put("setCharacterStream", (ps, i) -> ps.setCharacterStream(i, new StringReader("héllo"), 5));
-        SETTERS.put("setCharacterStream(all)", (ps, i) -> ps.setCharacterStream(i, new StringReader("héllo")));
-        SETTERS.put("setAsciiStream", (ps, i) -> ps.setAsciiStream(i, ascii("hello"), 5));
-        SETTERS.put("setBlob(InputStream)", (ps, i) -> ps.setBlob(i, bytes(1, 2, 3), 3));
-        SETTERS.put("setClob(Reader)", (ps, i) -> ps.setClob(i, new StringReader("héllo"), 5));
-        SETTERS.put("setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, new StringReader("héllo"), 5));
-    }
-
-    private static Calendar utc() {
-        return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-    }
-
-    private static InputStream bytes(int... values) {
-        byte[] b = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            b[i] = (byte) values[i];
-        }
-        return new ByteArrayInputStream(b);
-    }
-
-    private static InputStream ascii(String s) {
-        return new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
-    }
 
     private static EncryptedDatabase db;
 
@@ -202,7 +116,7 @@ class JdbcConformanceIT {
     }
 
     /** Binds with the setter, inserts, reads back with getObject and getString. */
-    private static Outcome write(Connection c, String table, int id, TypeCase t, Setter setter) {
+    private static Outcome write(Connection c, String table, int id, TypeCase t, JdbcSetters.Setter setter) {
         try {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO " + table + " (id, " + t.column() + ") VALUES (?, ?)")) {
@@ -238,7 +152,7 @@ class JdbcConformanceIT {
                 io.envelope.jdbc.it.TestDatabase.withSchema(io.envelope.jdbc.it.TestDatabase.jdbcUrl(), db.schema())
                         + "&prepareThreshold=0")) {
             for (TypeCase t : TYPES) {
-                for (Map.Entry<String, Setter> setter : SETTERS.entrySet()) {
+                for (Map.Entry<String, JdbcSetters.Setter> setter : JdbcSetters.SETTERS.entrySet()) {
                     id++;
                     Outcome expected = write(plain, "plain", id, t, setter.getValue());
                     Outcome actual = write(wrapped, "enc", id, t, setter.getValue());

@@ -1,5 +1,6 @@
 package io.envelope.jdbc.it.mariadb;
 
+import io.envelope.jdbc.it.adversarial.Attempts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,22 +73,11 @@ class MariaDbAttacksIT {
 
     /** Runs the SQL on a plain Statement through the wrapper; returns the exception, or null when it ran. */
     private Throwable plain(String sql) {
-        return catchThrowable(() -> {
-            try (Statement s = connection.createStatement()) {
-                s.execute(sql);
-            }
-        });
+        return Attempts.plain(connection, sql);
     }
 
     private Throwable prepared(String sql, String... values) {
-        return catchThrowable(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                for (int i = 0; i < values.length; i++) {
-                    ps.setString(i + 1, values[i]);
-                }
-                ps.execute();
-            }
-        });
+        return Attempts.prepared(connection, sql, values);
     }
 
     /** Refused (by the wrapper, or by the server) or stored encrypted: either way no canary anywhere. */

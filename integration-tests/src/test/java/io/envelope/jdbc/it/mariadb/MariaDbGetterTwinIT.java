@@ -101,8 +101,11 @@ class MariaDbGetterTwinIT {
 
     private static EncryptedMariaDb db;
 
-    @BeforeAll
-    static void setUp() throws Exception {
+    /**
+     * A database with table {@code plain}, a column of each {@link #TYPES} SQL type, and table {@code enc}, the same
+     * columns encrypted (deterministic and TEXT storage for every other type, randomized and VARBINARY for the rest).
+     */
+    static EncryptedMariaDb twinDatabase(String prefix) throws Exception {
         StringBuilder tables = new StringBuilder("  enc:\n    columns:\n");
         StringBuilder enc = new StringBuilder("CREATE TABLE enc (id INT PRIMARY KEY");
         StringBuilder plain = new StringBuilder("CREATE TABLE plain (id INT PRIMARY KEY");
@@ -113,8 +116,14 @@ class MariaDbGetterTwinIT {
             enc.append(", ").append(t.column()).append(deterministic ? " TEXT" : " VARBINARY(255)");
             plain.append(", ").append(t.column()).append(' ').append(t.sqlType());
         }
-        db = EncryptedMariaDb.create("getters", tables.toString());
-        db.executePlain(enc + ")", plain + ")");
+        EncryptedMariaDb twin = EncryptedMariaDb.create(prefix, tables.toString());
+        twin.executePlain(enc + ")", plain + ")");
+        return twin;
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        db = twinDatabase("getters");
         try (Connection p = db.plain(); Connection w = db.connect()) {
             for (int id = 1; id <= ROWS; id++) {
                 for (TypeCase t : TYPES) {
@@ -201,5 +210,36 @@ class MariaDbGetterTwinIT {
         gone.removeAll(differences);
         assertThat(unexpected).as("differences from MariaDB Connector/J that are not pinned").isEmpty();
         assertThat(gone).as("pinned differences that no longer occur").isEmpty();
+    }
+
+    /** The result metadata of the column as the driver describes it: type code, name, class, precision, scale. */
+    private static String describe(Connection c, String table, TypeCase t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + t.column() + " FROM " + table + " WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            java.sql.ResultSetMetaData m = rs.getMetaData();
+            return m.getColumnType(1) + " " + m.getColumnTypeName(1) + " " + m.getColumnClassName(1) + " "
+                    + m.getPrecision(1) + "," + m.getScale(1) + (m.isSigned(1) ? " signed" : " unsigned");
+        }
+    }
+
+    @Test
+    void resultMetadataDescribesTheColumnAsMariaDbConnectorJDescribesAPlaintextOne() throws Exception {
+        List<String> differences = new ArrayList<>();
+        try (Connection p = db.plain(); Connection w = db.connect()) {
+            for (TypeCase t : TYPES) {
+                String expected = describe(p, "plain", t);
+                String actual = describe(w, "enc", t);
+                if (!expected.equals(actual)) {
+                    differences.add(t.type() + ": driver " + expected + " | wrapper " + actual);
+                }
+            }
+        }
+        // The length a plaintext VARCHAR or VARBINARY column would have been declared with is not in the
+        // configuration: the wrapper reports an unknown (unbounded) length, as pgJDBC does for text.
+        assertThat(differences).containsExactlyInAnyOrder(
+                "text: driver 12 VARCHAR java.lang.String 100,0 signed | wrapper 12 VARCHAR java.lang.String "
+                        + Integer.MAX_VALUE + ",0 signed",
+                "bytes: driver -3 VARBINARY byte[] 100,0 signed | wrapper -3 VARBINARY byte[] "
+                        + Integer.MAX_VALUE + ",0 signed");
     }
 }

@@ -142,4 +142,47 @@ class MariaDbRoundTripIT {
             }
         }
     }
+
+    @Test
+    void aUuidTravelsAsTheSixteenBytesMySqlKeepsItIn() throws Exception {
+        db.executePlain("CREATE TABLE devices (id INT PRIMARY KEY, token VARBINARY(255))");
+        EncryptedMariaDb.appendTable(db, """
+                  devices:
+                    columns:
+                      token: { mode: deterministic, type: uuid }
+                """);
+        java.util.UUID token = java.util.UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+        byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(token.getMostSignificantBits())
+                .putLong(token.getLeastSignificantBits()).array();
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (id, token) VALUES (?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setBytes(2, bytes); // as Hibernate binds a UUID on MySQL and MariaDB
+                ps.executeUpdate();
+                ps.setInt(1, 2);
+                ps.setObject(2, token);
+                ps.executeUpdate();
+                ps.setInt(1, 3);
+                ps.setBytes(2, java.util.Arrays.copyOf(bytes, 15));
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(ps::executeUpdate))
+                        .as("15 bytes are no UUID").hasMessageStartingWith("envelope-jdbc: ");
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, token FROM devices WHERE token = ? ORDER BY id")) {
+                ps.setBytes(1, bytes);
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int id = 1; id <= 2; id++) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(id);
+                        assertThat(rs.getBytes(2)).isEqualTo(bytes);
+                        assertThat(rs.getObject(2, java.util.UUID.class)).isEqualTo(token);
+                        assertThat(rs.getString(2)).isEqualTo(token.toString());
+                    }
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+        }
+        for (byte[] stored : db.raw("devices", "token")) {
+            assertThat(stored).isNotEqualTo(bytes).hasSizeGreaterThan(16);
+        }
+    }
 }

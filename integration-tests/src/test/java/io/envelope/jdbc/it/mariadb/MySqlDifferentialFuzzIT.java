@@ -1,11 +1,11 @@
 package io.envelope.jdbc.it.mariadb;
 
 import io.envelope.jdbc.EnvelopeDataSource;
+import io.envelope.jdbc.it.adversarial.Attempts;
 import io.envelope.jdbc.it.adversarial.RecordingTarget;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ class MySqlDifferentialFuzzIT {
                 String canary = MARK + i + "x";
                 List<String> params = new ArrayList<>();
                 String sql = statement(canary, params);
-                SQLException error = run(wrapped, sql, params);
+                SQLException error = Attempts.run(wrapped, sql, params);
                 for (String text : target.drain()) {
                     if (text.contains(MARK)) {
                         fail("canary handed to the driver (seed " + seed + ", statement " + i + "): " + sql);
@@ -122,26 +122,6 @@ class MySqlDifferentialFuzzIT {
     /** The plain URL of the target driver under test. */
     String targetUrl(EncryptedMariaDb db) {
         return db.plainUrl();
-    }
-
-    private static SQLException run(Connection c, String sql, List<String> params) {
-        try {
-            if (params.isEmpty()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(sql);
-                }
-            } else {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int p = 0; p < params.size(); p++) {
-                        ps.setString(p + 1, params.get(p));
-                    }
-                    ps.execute();
-                }
-            }
-            return null;
-        } catch (SQLException e) {
-            return e;
-        }
     }
 
     // ------------------------------------------------------------------ the generator

@@ -1,0 +1,393 @@
+package io.envelope.jdbc.it.mariadb.hibernate;
+
+import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
+import io.envelope.jdbc.it.mariadb.MariaDbCiphertext;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Root;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.resource.jdbc.spi.StatementInspector;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Hibernate ORM 7 with HikariCP over {@code jdbc:envelope:mariadb://…}, the URL swap being the only change to the
+ * application: the {@link Patient} entity's encrypted fields go through persist, find, dirty-checked updates,
+ * JPQL and Criteria queries by deterministic fields, bulk update and delete, natural ids, JDBC batching,
+ * pagination, pessimistic and optimistic locking and {@code merge}, and plain MariaDB Connector/J then sees only
+ * ciphertext. Each subclass names the Hibernate dialect and makes the schema that dialect expects. Every SQL
+ * string Hibernate sends is recorded ({@link #SQL}), so a test can say which form of a statement it exercised.
+ */
+abstract class HibernateOnMariaDb {
+
+    /** The configuration's tables, with national_id's plaintext type. */
+    static String tables(String nationalIdType) {
+        return """
+              patients:
+                columns:
+                  email:       { mode: deterministic }
+                  national_id: { mode: deterministic, type: %s }
+                  birth_date:  { type: date }
+                  risk_score:  { mode: deterministic, type: int }
+                  balance:     { type: decimal, scale: 2 }
+                  scan:        { type: bytes }
+                  notes:       { pad: 32 }
+              contacts:
+                columns:
+                  email: { mode: deterministic }
+                  phone: { mode: randomized }
+              notes:
+                columns:
+                  author: { mode: deterministic }
+                  body:   { mode: randomized }
+            """.formatted(nationalIdType);
+    }
+
+    static final List<String> ENCRYPTED = List.of("email", "national_id", "birth_date", "risk_score", "balance",
+            "scan", "notes");
+
+    static final String CONTACTS_DDL = "CREATE TABLE contacts (id BIGINT PRIMARY KEY, email VARBINARY(255) UNIQUE,"
+            + " phone TEXT, label VARCHAR(100))";
+
+    static final String NOTES_DDL = "CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, author VARBINARY(255),"
+            + " body TEXT, created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
+
+    /** Every SQL string that a session factory of these tests prepared, in order. */
+    static final Queue<String> SQL = new ConcurrentLinkedQueue<>();
+
+    /** Records what Hibernate sends, unchanged. */
+    public static final class Recorder implements StatementInspector {
+        @Override
+        public String inspect(String sql) {
+            SQL.add(sql);
+            return sql;
+        }
+    }
+
+    static EncryptedMariaDb db;
+    static SessionFactory sessions;
+
+    @AfterAll
+    static void stop() {
+        if (sessions != null) {
+            sessions.close();
+            sessions = null;
+        }
+    }
+
+    /** The whole Hibernate setup: config-examples/persistence.xml's properties, with the MariaDB URL. */
+    static SessionFactory sessionFactory(EncryptedMariaDb database, String dialect, String ddlAuto) {
+        return new HibernatePersistenceConfiguration("patients")
+                .managedClass(Patient.class)
+                .managedClass(Contact.class)
+                .managedClass(Note.class)
+                .property("jakarta.persistence.jdbc.url",
+                        database.envelopeUrl() + "&envelope.config=" + database.configFile())
+                .property("hibernate.dialect", dialect)
+                .property("hibernate.connection.provider_class",
+                        "org.hibernate.hikaricp.internal.HikariCPConnectionProvider")
+                .property("hibernate.hikari.maximumPoolSize", "4")
+                .property("hibernate.hbm2ddl.auto", ddlAuto)
+                .property("hibernate.jdbc.batch_size", "20")
+                .property("hibernate.order_inserts", "true")
+                .property("hibernate.order_updates", "true")
+                .property("hibernate.generate_statistics", "true")
+                .property("hibernate.session_factory.statement_inspector", Recorder.class.getName())
+                .createEntityManagerFactory();
+    }
+
+    static Patient patient(String email, int risk) {
+        Patient p = new Patient(email, "ward-" + (risk % 3));
+        p.setNationalId(UUID.nameUUIDFromBytes(email.getBytes()));
+        p.setBirthDate(LocalDate.of(1980 + risk % 20, 1 + risk % 12, 1 + risk % 28));
+        p.setRiskScore(risk);
+        p.setBalance(new BigDecimal("1234.5").add(BigDecimal.valueOf(risk)));
+        p.setScan(new byte[] {1, 2, 3, (byte) risk});
+        p.setNotes("allergic to penicillin #" + risk);
+        return p;
+    }
+
+    /** The SQL recorded since {@code mark} (a size of {@link #SQL} taken before). */
+    static List<String> sqlSince(int mark) {
+        return SQL.stream().skip(mark).toList();
+    }
+
+    /** {@code StatelessSession.upsert} in a transaction of its own; returns the SQL it sent. */
+    static List<String> upsert(Object entity) {
+        int mark = SQL.size();
+        try (StatelessSession s = sessions.openStatelessSession()) {
+            s.getTransaction().begin();
+            try {
+                s.upsert(entity);
+                s.getTransaction().commit();
+            } finally {
+                if (s.getTransaction().isActive()) {
+                    s.getTransaction().rollback();
+                }
+            }
+        }
+        return sqlSince(mark);
+    }
+
+    @Test
+    void crudRoundTripsEveryEncryptedType() throws Exception {
+        Long id = Tx.inTransaction(sessions, s -> {
+            Patient p = patient("crud@example.com", 7);
+            s.persist(p);
+            return p.getId();
+        });
+        Tx.inTransaction(sessions, s -> {
+            Patient p = s.find(Patient.class, id);
+            assertThat(p.getEmail()).isEqualTo("crud@example.com");
+            assertThat(p.getNationalId()).isEqualTo(UUID.nameUUIDFromBytes("crud@example.com".getBytes()));
+            assertThat(p.getBirthDate()).isEqualTo(LocalDate.of(1987, 8, 8));
+            assertThat(p.getRiskScore()).isEqualTo(7);
+            assertThat(p.getBalance()).isEqualTo(new BigDecimal("1241.50"));   // the column's scale
+            assertThat(p.getScan()).containsExactly(1, 2, 3, 7);
+            assertThat(p.getNotes()).isEqualTo("allergic to penicillin #7");
+            assertThat(p.getVersion()).isZero();
+            p.setNotes("no allergies");
+            p.setBalance(null);                                                 // NULL stays NULL
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            Patient p = s.find(Patient.class, id);
+            assertThat(p.getNotes()).isEqualTo("no allergies");
+            assertThat(p.getBalance()).isNull();
+            assertThat(p.getVersion()).isEqualTo(1);
+            s.remove(p);
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            assertThat(s.find(Patient.class, id)).isNull();
+            return null;
+        });
+    }
+
+    @Test
+    void jpqlAndCriteriaQueriesByDeterministicFields() throws Exception {
+        Tx.inTransaction(sessions, s -> {
+            for (int i = 0; i < 5; i++) {
+                s.persist(patient("query" + i + "@example.com", 100 + i));
+            }
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            Patient byEmail = s.createQuery("from Patient p where p.email = :email", Patient.class)
+                    .setParameter("email", "query3@example.com").getSingleResult();
+            assertThat(byEmail.getRiskScore()).isEqualTo(103);
+
+            List<String> byRisk = s.createQuery(
+                            "select p.email from Patient p where p.riskScore in (:scores) order by p.id", String.class)
+                    .setParameter("scores", List.of(101, 104)).getResultList();
+            assertThat(byRisk).containsExactly("query1@example.com", "query4@example.com");
+
+            long count = s.createQuery("select count(p) from Patient p where p.nationalId = :nid", Long.class)
+                    .setParameter("nid", UUID.nameUUIDFromBytes("query2@example.com".getBytes())).getSingleResult();
+            assertThat(count).isEqualTo(1);
+
+            CriteriaBuilder cb = s.getCriteriaBuilder();
+            CriteriaQuery<Patient> q = cb.createQuery(Patient.class);
+            Root<Patient> root = q.from(Patient.class);
+            q.select(root).where(cb.and(
+                    cb.equal(root.get("nationalId"), UUID.nameUUIDFromBytes("query4@example.com".getBytes())),
+                    cb.equal(root.get("riskScore"), 104)));
+            Patient byCriteria = s.createQuery(q).getSingleResult();
+            assertThat(byCriteria.getEmail()).isEqualTo("query4@example.com");
+            assertThat(byCriteria.getBirthDate()).isEqualTo(LocalDate.of(1984, 9, 21));
+
+            int updated = s.createMutationQuery("update Patient p set p.notes = :notes where p.email = :email")
+                    .setParameter("notes", "bulk-updated").setParameter("email", "query0@example.com")
+                    .executeUpdate();
+            assertThat(updated).isEqualTo(1);
+            int deleted = s.createMutationQuery("delete from Patient p where p.riskScore = :risk")
+                    .setParameter("risk", 101).executeUpdate();
+            assertThat(deleted).isEqualTo(1);
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            assertThat(s.createQuery("select p.notes from Patient p where p.email = :e", String.class)
+                    .setParameter("e", "query0@example.com").getSingleResult()).isEqualTo("bulk-updated");
+            assertThat(s.createQuery("select p.email from Patient p where p.email in (:e) order by p.id",
+                            String.class).setParameter("e", List.of("query1@example.com", "query2@example.com"))
+                    .getResultList()).containsExactly("query2@example.com");
+            return null;
+        });
+    }
+
+    @Test
+    void naturalIdLookup() throws Exception {
+        Tx.inTransaction(sessions, s -> {
+            s.persist(patient("natural@example.com", 42));
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            Patient p = s.bySimpleNaturalId(Patient.class).load("natural@example.com");
+            assertThat(p).isNotNull();
+            assertThat(p.getRiskScore()).isEqualTo(42);
+            assertThat(s.bySimpleNaturalId(Patient.class).load("nobody@example.com")).isNull();
+            return null;
+        });
+    }
+
+    @Test
+    void jdbcBatchingAndPagination() throws Exception {
+        Statistics stats = sessions.getStatistics();
+        stats.clear();
+        Tx.inTransaction(sessions, s -> {
+            for (int i = 0; i < 45; i++) {
+                s.persist(patient("batch" + i + "@example.com", 500 + (i % 5)));
+            }
+            return null;
+        });
+        // 45 inserts in batches of 20: the INSERT is prepared a handful of times, not 45
+        assertThat(stats.getEntityInsertCount()).isEqualTo(45);
+        assertThat(stats.getPrepareStatementCount()).isLessThan(10);
+
+        int mark = SQL.size();
+        Tx.inTransaction(sessions, s -> {
+            List<Patient> page = s.createQuery(
+                            "from Patient p where p.riskScore = :risk order by p.ward, p.id", Patient.class)
+                    .setParameter("risk", 502).setFirstResult(2).setMaxResults(3).getResultList();
+            assertThat(page).hasSize(3);
+            assertThat(page).allSatisfy(p -> assertThat(p.getRiskScore()).isEqualTo(502));
+            List<String> all = s.createQuery(
+                            "select p.email from Patient p where p.riskScore = :risk order by p.ward, p.id", String.class)
+                    .setParameter("risk", 502).getResultList();
+            assertThat(all).hasSize(9);
+            assertThat(page.stream().map(Patient::getEmail).toList()).isEqualTo(all.subList(2, 5));
+            return null;
+        });
+        assertThat(sqlSince(mark)).as("the paged query has a LIMIT").anySatisfy(sql -> assertThat(sql).contains("limit"));
+
+        // batched updates of encrypted fields too
+        Tx.inTransaction(sessions, s -> {
+            s.createQuery("from Patient p where p.riskScore = :risk", Patient.class).setParameter("risk", 503)
+                    .getResultList().forEach(p -> p.setBalance(new BigDecimal("0.10")));
+            return null;
+        });
+        Tx.inTransaction(sessions, s -> {
+            assertThat(s.createQuery("select p.balance from Patient p where p.riskScore = :risk", BigDecimal.class)
+                    .setParameter("risk", 503).getResultList()).hasSize(9).containsOnly(new BigDecimal("0.10"));
+            return null;
+        });
+    }
+
+    @Test
+    void optimisticLockingDetectsAConcurrentUpdate() throws Exception {
+        Long id = Tx.inTransaction(sessions, s -> {
+            Patient p = patient("locking@example.com", 9);
+            s.persist(p);
+            return p.getId();
+        });
+        try (Session first = sessions.openSession(); Session second = sessions.openSession()) {
+            first.beginTransaction();
+            second.beginTransaction();
+            Patient a = first.find(Patient.class, id);
+            Patient b = second.find(Patient.class, id);
+            a.setNotes("first writer");
+            first.getTransaction().commit();
+            b.setNotes("second writer");
+            assertThatThrownBy(() -> second.getTransaction().commit())
+                    .hasRootCauseInstanceOf(org.hibernate.StaleStateException.class)
+                    .isInstanceOfAny(OptimisticLockException.class, jakarta.persistence.RollbackException.class);
+        }
+        Tx.inTransaction(sessions, s -> {
+            Patient p = s.find(Patient.class, id);
+            assertThat(p.getNotes()).isEqualTo("first writer");
+            assertThat(p.getVersion()).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void mergeOfDetachedAndNewEntities() throws Exception {
+        Patient detached = Tx.inTransaction(sessions, s -> {
+            Patient p = patient("merge@example.com", 21);
+            s.persist(p);
+            return p;
+        });
+        // a detached copy edited outside any session, then merged: a select by id and a versioned update
+        detached.setEmail("merged@example.com");
+        detached.setNationalId(UUID.nameUUIDFromBytes("merged".getBytes()));
+        detached.setNotes("merged notes");
+        Patient merged = Tx.inTransaction(sessions, s -> s.merge(detached));
+        assertThat(merged.getVersion()).isEqualTo(1);
+        // a new entity through merge is an insert
+        Patient fresh = Tx.inTransaction(sessions, s -> s.merge(patient("merge-new@example.com", 22)));
+        assertThat(fresh.getId()).isNotNull();
+        Tx.inTransaction(sessions, s -> {
+            Patient p = s.createQuery("from Patient p where p.email = :e", Patient.class)
+                    .setParameter("e", "merged@example.com").getSingleResult();
+            assertThat(p.getId()).isEqualTo(detached.getId());
+            assertThat(p.getNationalId()).isEqualTo(UUID.nameUUIDFromBytes("merged".getBytes()));
+            assertThat(p.getNotes()).isEqualTo("merged notes");
+            assertThat(p.getRiskScore()).isEqualTo(21);
+            assertThat(s.bySimpleNaturalId(Patient.class).load("merge@example.com")).isNull();
+            assertThat(s.bySimpleNaturalId(Patient.class).load("merge-new@example.com").getRiskScore()).isEqualTo(22);
+            return null;
+        });
+        // the stale detached copy (version 0) merged again: optimistic locking refuses it
+        detached.setNotes("stale");
+        assertThatThrownBy(() -> Tx.inTransaction(sessions, s -> s.merge(detached)))
+                .isInstanceOfAny(OptimisticLockException.class, org.hibernate.StaleObjectStateException.class);
+    }
+
+    @Test
+    void theDatabaseHoldsOnlyCiphertext() throws Exception {
+        Tx.inTransaction(sessions, s -> {
+            s.persist(patient("stored@example.com", 11));
+            return null;
+        });
+        for (String column : ENCRYPTED) {
+            MariaDbCiphertext.assertStoredAsCiphertext(db, "patients", column, "@example.com", "penicillin",
+                    "merged notes", "bulk-updated");
+        }
+        try (Connection plain = db.plain(); Statement st = plain.createStatement();
+             ResultSet rs = st.executeQuery("SELECT ward FROM patients WHERE ward IS NOT NULL LIMIT 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("unconfigured columns stay plaintext").startsWith("ward-");
+        }
+    }
+
+    /** A transaction around a unit of work, as an application's service layer would have. */
+    static final class Tx {
+        interface Work<T> {
+            T run(Session session) throws Exception;
+        }
+
+        static <T> T inTransaction(SessionFactory factory, Work<T> work) throws Exception {
+            try (Session session = factory.openSession()) {
+                session.beginTransaction();
+                try {
+                    T result = work.run(session);
+                    session.getTransaction().commit();
+                    return result;
+                } catch (Exception | AssertionError e) {
+                    if (session.getTransaction().isActive()) {
+                        session.getTransaction().rollback();
+                    }
+                    throw e;
+                }
+            }
+        }
+    }
+}
