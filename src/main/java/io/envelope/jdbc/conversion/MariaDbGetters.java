@@ -24,7 +24,7 @@ import java.util.UUID;
  * between the date and time types as the driver does. Measured against the driver by MariaDbGetterTwinIT; the
  * differences that remain are listed, with their reasons, in that test's resources.
  */
-final class MariaDbGetters extends PlaintextGetters {
+class MariaDbGetters extends PlaintextGetters {
 
     MariaDbGetters(EncryptedColumn column, SessionZone sessionZone) {
         super(column, sessionZone);

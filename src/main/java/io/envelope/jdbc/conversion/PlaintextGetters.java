@@ -50,9 +50,17 @@ public class PlaintextGetters {
         this.sessionZone = sessionZone;
     }
 
-    /** The getters of {@code column} as the target driver answers them: MariaDB Connector/J's, else pgJDBC's. */
-    public static PlaintextGetters of(EncryptedColumn column, SessionZone sessionZone, boolean mariaDbConnectorJ) {
-        return mariaDbConnectorJ ? new MariaDbGetters(column, sessionZone) : new PlaintextGetters(column, sessionZone);
+    /**
+     * The getters of {@code column} as the target driver answers them: pgJDBC's, or for a MySQL-family target
+     * MariaDB Connector/J's or MySQL Connector/J's.
+     */
+    public static PlaintextGetters of(EncryptedColumn column, SessionZone sessionZone, boolean mySqlFamily,
+                                      boolean mySqlConnectorJ) {
+        if (!mySqlFamily) {
+            return new PlaintextGetters(column, sessionZone);
+        }
+        return mySqlConnectorJ ? new MySqlConnectorJGetters(column, sessionZone)
+                : new MariaDbGetters(column, sessionZone);
     }
 
     // ---- strings and bytes -------------------------------------------------------------------------------------

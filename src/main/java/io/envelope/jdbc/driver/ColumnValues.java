@@ -72,7 +72,7 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     /** The getters of an encrypted column, answering as the target driver does for a plaintext column. */
     PlaintextGetters getters(EncryptedColumn column) {
-        return PlaintextGetters.of(column, sessionZone, dialect.isMySqlFamily());
+        return PlaintextGetters.of(column, sessionZone, dialect.isMySqlFamily(), dialect.behindMySqlConnectorJ());
     }
 
     /**

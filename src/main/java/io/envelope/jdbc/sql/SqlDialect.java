@@ -272,6 +272,11 @@ public final class SqlDialect {
      * {@code USE} run as SQL leaves stale (MySQL Connector/J), so that the session must be asked instead.
      */
     public boolean cachesCurrentDatabase() {
+        return behindMySqlConnectorJ();
+    }
+
+    /** Whether the target driver is MySQL Connector/J (else MariaDB Connector/J, for a MySQL-family dialect). */
+    public boolean behindMySqlConnectorJ() {
         return lexer instanceof MySqlLexer m && m.driver() == MySqlTargetDriver.MYSQL_CONNECTOR_J;
     }
 
