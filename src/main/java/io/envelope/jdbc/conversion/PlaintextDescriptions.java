@@ -20,20 +20,27 @@ public enum PlaintextDescriptions {
     /** As pgJDBC describes PostgreSQL's types (and, for want of another, what H2 gets). */
     PGJDBC,
     /** As MariaDB Connector/J describes MariaDB's types. */
-    MARIADB_CONNECTOR_J;
+    MARIADB_CONNECTOR_J,
+    /** As MySQL Connector/J describes MySQL's (and MariaDB's) types. */
+    MYSQL_CONNECTOR_J;
 
-    /** {@link #MARIADB_CONNECTOR_J} for a MySQL-family dialect (always behind that driver), else {@link #PGJDBC}. */
-    public static PlaintextDescriptions of(boolean mariaDbConnectorJ) {
-        return mariaDbConnectorJ ? MARIADB_CONNECTOR_J : PGJDBC;
+    /** The descriptions of the target driver: pgJDBC's, or for a MySQL-family dialect one of its two drivers'. */
+    public static PlaintextDescriptions of(boolean mySqlFamily, boolean mySqlConnectorJ) {
+        return !mySqlFamily ? PGJDBC : mySqlConnectorJ ? MYSQL_CONNECTOR_J : MARIADB_CONNECTOR_J;
+    }
+
+    /** Either MySQL-family driver: they agree on most descriptions. */
+    private boolean mySqlFamily() {
+        return this != PGJDBC;
     }
 
     /** pgJDBC reports {@code bool} as BIT and {@code timestamptz} as TIMESTAMP. */
     public int sqlType(PlaintextType type) {
-        if (this == MARIADB_CONNECTOR_J) {
+        if (mySqlFamily()) {
             return switch (type) {
                 case BYTES -> Types.VARBINARY;
                 case DECIMAL -> Types.DECIMAL;
-                case BOOLEAN -> Types.BOOLEAN;
+                case BOOLEAN -> this == MYSQL_CONNECTOR_J ? Types.BIT : Types.BOOLEAN;
                 case TIMESTAMPTZ -> Types.TIMESTAMP;
                 default -> type.sqlType();
             };
@@ -46,11 +53,12 @@ public enum PlaintextDescriptions {
     }
 
     public String typeName(PlaintextType type) {
-        if (this == MARIADB_CONNECTOR_J) {
+        if (mySqlFamily()) {
             return switch (type) {
                 case TEXT -> "VARCHAR";
                 case BYTES -> "VARBINARY";
-                case INT -> "INTEGER";
+                case INT -> this == MYSQL_CONNECTOR_J ? "INT" : "INTEGER";
+                case BOOLEAN -> this == MYSQL_CONNECTOR_J ? "BIT" : "BOOLEAN";
                 case REAL -> "FLOAT";
                 case TIMESTAMP -> "DATETIME";
                 case TIMESTAMPTZ -> "TIMESTAMP";
@@ -74,14 +82,15 @@ public enum PlaintextDescriptions {
             case BOOLEAN -> Boolean.class.getName();
             case DATE -> Date.class.getName();
             case TIME -> Time.class.getName();
-            case TIMESTAMP, TIMESTAMPTZ -> Timestamp.class.getName();
+            case TIMESTAMP -> (this == MYSQL_CONNECTOR_J ? java.time.LocalDateTime.class : Timestamp.class).getName();
+            case TIMESTAMPTZ -> Timestamp.class.getName();
             case UUID -> java.util.UUID.class.getName();
         };
     }
 
     /** As the driver for an unconstrained column of the type (text and bytes: unknown length). */
     public int precision(ColumnConfig config) {
-        boolean mariaDb = this == MARIADB_CONNECTOR_J;
+        boolean mariaDb = mySqlFamily();
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
             case DECIMAL -> config.precision() == null ? (mariaDb ? 65 : 0) : config.precision();
@@ -99,8 +108,12 @@ public enum PlaintextDescriptions {
         };
     }
 
+    /** MySQL Connector/J gives a scale only to DECIMAL. */
     public int scale(ColumnConfig config) {
         boolean mariaDb = this == MARIADB_CONNECTOR_J;
+        if (this == MYSQL_CONNECTOR_J) {
+            return config.type() == PlaintextType.DECIMAL ? config.scale() : 0;
+        }
         return switch (config.type()) {
             case DECIMAL -> config.scale();
             case DOUBLE -> mariaDb ? 31 : 17;
@@ -111,7 +124,7 @@ public enum PlaintextDescriptions {
     }
 
     public int displaySize(ColumnConfig config) {
-        boolean mariaDb = this == MARIADB_CONNECTOR_J;
+        boolean mariaDb = mySqlFamily();
         return switch (config.type()) {
             case TEXT, BYTES -> Integer.MAX_VALUE;
             case DECIMAL -> config.precision() == null ? (mariaDb ? 67 : 131089) : config.precision() + 2;
@@ -129,7 +142,7 @@ public enum PlaintextDescriptions {
         };
     }
 
-    /** MariaDB Connector/J calls every type signed but TIMESTAMP and UUID; pgJDBC only the numbers. */
+    /** MariaDB Connector/J calls every type signed but TIMESTAMP and UUID; pgJDBC and MySQL Connector/J the numbers. */
     public boolean signed(PlaintextType type) {
         if (this == MARIADB_CONNECTOR_J) {
             return type != PlaintextType.TIMESTAMPTZ && type != PlaintextType.UUID;

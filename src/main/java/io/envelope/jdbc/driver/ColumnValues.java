@@ -67,7 +67,7 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     /** How the target driver describes a plaintext column or parameter, for the encrypted ones' metadata. */
     PlaintextDescriptions descriptions() {
-        return PlaintextDescriptions.of(dialect.isMySqlFamily());
+        return PlaintextDescriptions.of(dialect.isMySqlFamily(), dialect.behindMySqlConnectorJ());
     }
 
     /** The getters of an encrypted column, answering as the target driver does for a plaintext column. */

@@ -213,7 +213,7 @@ class MariaDbGetterTwinIT {
     }
 
     /** The result metadata of the column as the driver describes it: type code, name, class, precision, scale. */
-    private static String describe(Connection c, String table, TypeCase t) throws SQLException {
+    static String describe(Connection c, String table, TypeCase t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + t.column() + " FROM " + table + " WHERE id = 1");
              ResultSet rs = ps.executeQuery()) {
             java.sql.ResultSetMetaData m = rs.getMetaData();

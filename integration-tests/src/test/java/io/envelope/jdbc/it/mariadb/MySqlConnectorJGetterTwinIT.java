@@ -85,4 +85,25 @@ class MySqlConnectorJGetterTwinIT {
         assertThat(unexpected).as("differences from MySQL Connector/J that are not pinned").isEmpty();
         assertThat(gone).as("pinned differences that no longer occur").isEmpty();
     }
+
+    @Test
+    void resultMetadataDescribesTheColumnAsMySqlConnectorJDescribesAPlaintextOne() throws Exception {
+        List<String> differences = new ArrayList<>();
+        try (Connection p = db.plainThroughMySqlConnectorJ(); Connection w = db.connectThroughMySqlConnectorJ()) {
+            for (MariaDbGetterTwinIT.TypeCase t : TYPES) {
+                String expected = MariaDbGetterTwinIT.describe(p, "plain", t);
+                String actual = MariaDbGetterTwinIT.describe(w, "enc", t);
+                if (!expected.equals(actual)) {
+                    differences.add(t.type() + ": driver " + expected + " | wrapper " + actual);
+                }
+            }
+        }
+        // The length a plaintext VARCHAR or VARBINARY column would have been declared with is not in the
+        // configuration: the wrapper reports an unknown (unbounded) length.
+        assertThat(differences).containsExactlyInAnyOrder(
+                "text: driver 12 VARCHAR java.lang.String 100,0 unsigned | wrapper 12 VARCHAR java.lang.String "
+                        + Integer.MAX_VALUE + ",0 unsigned",
+                "bytes: driver -3 VARBINARY [B 100,0 unsigned | wrapper -3 VARBINARY [B " + Integer.MAX_VALUE
+                        + ",0 unsigned");
+    }
 }
