@@ -31,27 +31,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
     private static final long MISMATCH_RETRY_NANOS = 1_000_000_000L;
 
     private final EnvelopeRuntime runtime;
-    /**
-     * The target database's SQL dialect, decided when the connection opens (refused if unsupported). A MySQL or
-     * MariaDB session's is read again after SQL that may have changed its {@code sql_mode}, character set or
-     * database ({@link #sessionStale}).
-     */
-    private volatile SqlDialect dialect;
-    /**
-     * SQL ran on this MySQL or MariaDB session that may have changed what its dialect was read from: the session
-     * is read again before the next statement is analysed.
-     */
-    private volatile boolean sessionStale;
-    /** MySQL Connector/J's record of the current database ({@link #creationDatabase}); null for other drivers. */
-    private volatile String driverDatabase;
+    /** The dialect and current schema this connection's SQL is read by and resolves against, now. */
+    private final SessionState session;
     /** The key ring's view of this connection: key rows are read on it, never on a second pooled connection. */
     private final KeyRing keys;
     /** The session's time zone as the server reports it (date/time conversions of encrypted values use it). */
     private final SessionZone sessionZone;
     /** The current schema when the connection opened: it fixed the identities of unqualified configured names. */
     private final String openingSchema;
-    /** Where unqualified SQL names resolve now (follows {@link #setSchema}). */
-    private volatile String currentSchema;
     private final ConnectionCatalog catalog;
     private final ColumnValues values;
     private final AtomicBoolean released = new AtomicBoolean();
@@ -65,68 +52,18 @@ public final class EnvelopeConnection extends DelegatingConnection {
         super(target);
         this.runtime = runtime;
         DatabaseMetaData metaData = target.getMetaData();
-        this.dialect = SqlDialect.of(target);
+        this.session = new SessionState(target);
         this.keys = runtime.keyRing().on(target);
         this.sessionZone = SessionZone.of(target);
-        this.openingSchema = currentSchema(target);
-        this.currentSchema = openingSchema;
-        this.driverDatabase = dialect.cachesCurrentDatabase() ? target.getCatalog() : null;
+        this.openingSchema = session.currentSchema();
         runtime.schemas().open(openingSchema, IdentifierCase.of(metaData), target);
         this.catalog = new ConnectionCatalog(runtime.layouts(), metaData);
-        this.values = new ColumnValues(keys, catalog, sessionZone, dialect);
+        this.values = new ColumnValues(keys, catalog, sessionZone, session.dialect());
     }
 
-    /**
-     * After a {@code USE} run as SQL, which MySQL Connector/J does not notice: its record of the current database is
-     * set to the session's, before it creates another statement, so that statements created from now on run there
-     * (see {@link #creationDatabase}). Those created before run in the database they were created in, as after a
-     * {@code setCatalog}.
-     */
-    private void followUse() throws SQLException {
-        if (!sessionStale || !dialect.cachesCurrentDatabase()) {
-            return;
-        }
-        String database = currentSchema(delegate);
-        if (!database.equals(delegate.getCatalog())) {
-            delegate.setCatalog(database);
-        }
-        driverDatabase = delegate.getCatalog();
-    }
-
-    /**
-     * The target driver's record of the current database, for a driver that runs each statement in the database
-     * it recorded when the statement was created (MySQL Connector/J: a statement made before
-     * {@code setCatalog("b")} still runs in the old database); null for any other driver.
-     */
+    /** See {@link SessionState#creationDatabase()}. */
     String creationDatabase() {
-        return driverDatabase;
-    }
-
-    /**
-     * The schema unqualified names resolve to: the connection's current schema (or catalog, where no schemas). MySQL
-     * Connector/J answers {@code getCatalog} from what it last set itself, so after a {@code USE} run as SQL it
-     * names the old database: its session is asked instead.
-     */
-    private String currentSchema(Connection target) throws SQLException {
-        if (dialect.cachesCurrentDatabase()) {
-            try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
-                String database = rs.next() ? rs.getString(1) : null;
-                if (database == null) {
-                    throw EnvelopeErrors.config("the session has no current database; name one in the URL and "
-                            + "qualify every table name in the configuration");
-                }
-                return database;
-            }
-        }
-        String schema = target.getSchema();
-        if (schema == null) {
-            schema = target.getCatalog();
-        }
-        if (schema == null) {
-            throw EnvelopeErrors.config(
-                    "the target connection reports no current schema; qualify every table name in the configuration");
-        }
-        return schema;
+        return session.creationDatabase();
     }
 
     /**
@@ -140,9 +77,9 @@ public final class EnvelopeConnection extends DelegatingConnection {
     /** The configured tables as this connection sees them now (catalog facts re-read when due). */
     private EncryptionSchema schema() throws SQLException {
         if (uncommittedSchemaChange) {
-            return runtime.schemas().readNow(openingSchema, currentSchema, delegate);
+            return runtime.schemas().readNow(openingSchema, session.currentSchema(), delegate);
         }
-        return runtime.schemas().current(openingSchema, currentSchema, delegate);
+        return runtime.schemas().current(openingSchema, session.currentSchema(), delegate);
     }
 
     /**
@@ -160,7 +97,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
      */
     StatementPlan plan(String sql, String creationDatabase) throws SQLException {
         EncryptionSchema schema = schema();
-        if (sessionStale) {
+        if (session.isStale()) {
             if (!readSessionAgain(sql, schema)) {
                 return StatementPlan.passThrough(sql);
             }
@@ -174,25 +111,22 @@ public final class EnvelopeConnection extends DelegatingConnection {
             // MySQL Connector/J runs the SQL in the database current when the statement was created, then
             // switches back to its own record: the SQL's unqualified names resolve there, and the session is
             // read again afterwards.
-            sessionStale = true;
+            session.markStale();
             schema = uncommittedSchemaChange ? runtime.schemas().readNow(openingSchema, creationDatabase, delegate)
                     : runtime.schemas().current(openingSchema, creationDatabase, delegate);
         }
-        return runtime.analyzer().plan(sql, catalog.at(schema), dialect);
+        return runtime.analyzer().plan(sql, catalog.at(schema), session.dialect());
     }
 
     /**
-     * Reads a MySQL or MariaDB session's facts again ({@link #sessionStale}). When the session is now one the
-     * analysis cannot model (an unknown sql_mode, a multi-byte client character set), every statement is refused
+     * Reads a MySQL or MariaDB session's facts again ({@link SessionState#readAgain}). When the session is now one
+     * the analysis cannot model (an unknown sql_mode, a multi-byte client character set), every statement is refused
      * except one that does not name a configured table and may change the session back, which passes through
      * (false).
      */
     private boolean readSessionAgain(String sql, EncryptionSchema schema) throws SQLException {
         try {
-            dialect = SqlDialect.readMySqlSession(delegate);
-            currentSchema = currentSchema(delegate);
-            followUse();
-            sessionStale = false;
+            session.readAgain();
             return true;
         } catch (SQLException unsupported) {
             if (SqlDialect.mayChangeSession(sql) && !runtime.analyzer().mayNameConfiguredTable(sql, schema)) {
@@ -202,27 +136,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
         }
     }
 
-    /**
-     * Called as SQL is sent (and again after it ran): on MySQL and MariaDB, SQL that may change the session's
-     * {@code sql_mode}, character set or database, even SQL that then fails, makes the next analysis read the
-     * session again.
-     */
+    /** See {@link SessionState#sending}. */
     void sending(String sql) {
-        if (dialect.isMySqlFamily() && SqlDialect.mayChangeSession(sql)) {
-            sessionStale = true;
-        }
+        session.sending(sql);
     }
 
-    /**
-     * Refuses, in a batch of SQL strings, one that may change the session the batch's other strings were analysed
-     * for: each string is analysed when it is added, before any of them runs.
-     */
+    /** See {@link SessionState#checkBatchable}. */
     void checkBatchable(String sql) throws SQLException {
-        if (dialect.isMySqlFamily() && SqlDialect.mayChangeSession(sql)) {
-            throw EnvelopeErrors.refused(RefusalReason.NOT_SUPPORTED, "a statement that may change the session's "
-                    + "sql_mode, character set or database (SET, USE, EXECUTE, CALL) cannot be added to a batch: "
-                    + "the batch's other statements were analysed for the session as it is now. Run it on its own");
-        }
+        session.checkBatchable(sql);
     }
 
     /** Called after SQL ran (or, prepared, as it runs): DDL on configured tables leaves nothing stale behind. */
@@ -371,20 +292,20 @@ public final class EnvelopeConnection extends DelegatingConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        followUse();
+        session.followUse();
         return new EnvelopeStatement(this, delegate.createStatement());
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        followUse();
+        session.followUse();
         return new EnvelopeStatement(this, delegate.createStatement(resultSetType, resultSetConcurrency));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        followUse();
+        session.followUse();
         return new EnvelopeStatement(this,
                 delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
     }
@@ -493,16 +414,14 @@ public final class EnvelopeConnection extends DelegatingConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
-        currentSchema = currentSchema(delegate);
-        driverDatabase = dialect.cachesCurrentDatabase() ? delegate.getCatalog() : null;
+        session.schemaSet();
     }
 
     /** In MySQL and MariaDB the catalog is the database unqualified names resolve in: as {@link #setSchema}. */
     @Override
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
-        currentSchema = currentSchema(delegate);
-        driverDatabase = dialect.cachesCurrentDatabase() ? delegate.getCatalog() : null;
+        session.schemaSet();
     }
 
     /**
