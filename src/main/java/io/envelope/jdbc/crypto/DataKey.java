@@ -81,7 +81,7 @@ public final class DataKey {
     }
 
     /** Whether {@link #destroy()} was called: such a key must not encrypt or decrypt anything. */
-    boolean isDestroyed() {
+    public boolean isDestroyed() {
         return destroyed;
     }
 

@@ -19,6 +19,15 @@ enum TypeFamily {
     TIMESTAMPTZ(0x0A),
     UUID(0x0B);
 
+    /** By code; index 0 is unused. Every stored value's header is checked against it, so no values() copy. */
+    private static final TypeFamily[] BY_CODE = new TypeFamily[0x0C];
+
+    static {
+        for (TypeFamily f : values()) {
+            BY_CODE[f.code] = f;
+        }
+    }
+
     final int code;
 
     TypeFamily(int code) {
@@ -26,12 +35,7 @@ enum TypeFamily {
     }
 
     static TypeFamily fromCode(int code) {
-        for (TypeFamily f : values()) {
-            if (f.code == code) {
-                return f;
-            }
-        }
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 
     static TypeFamily of(PlaintextType type) {

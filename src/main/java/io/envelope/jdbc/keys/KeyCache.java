@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +36,8 @@ final class KeyCache<K, V> {
         void stored(K key, V value, Instant expiresAt);
     }
 
-    private static final class Entry<V> {
+    /** One cached value and until when it is served. */
+    static final class Entry<V> {
         final V value;
         final Instant expiresAt;
         volatile boolean used;
@@ -52,6 +54,13 @@ final class KeyCache<K, V> {
         Instant expiresAt() {
             return expiresAt;
         }
+
+        /** Records a use made without asking the cache (the refresher renews only entries in use). */
+        void markUsed() {
+            if (!used) {
+                used = true;
+            }
+        }
     }
 
     private final Duration ttl;
@@ -64,6 +73,11 @@ final class KeyCache<K, V> {
     /** Bumped by {@link #clear()}, so a load that started before it does not store its (older) result. */
     private long generation;
     private volatile Listener<K, V> listener = (k, v, at) -> { };
+    /**
+     * Bumped whenever an entry is stored, replaced or removed, so that whoever remembers an answer worked out from
+     * this cache's values can tell, with one read, that nothing it came from has changed since.
+     */
+    private final AtomicLong changes = new AtomicLong();
 
     /**
      * @param what what the values are ("data key", "key rows"), for error messages
@@ -88,6 +102,11 @@ final class KeyCache<K, V> {
 
     Duration ttl() {
         return ttl;
+    }
+
+    /** How many times an entry was stored, replaced or removed so far (see {@link #changes}). */
+    long changes() {
+        return changes.get();
     }
 
     /** Whether anything is kept at all (TTL above zero). */
@@ -167,6 +186,7 @@ final class KeyCache<K, V> {
         Instant expiresAt = clock.instant().plus(ttl);
         synchronized (this) {
             entries.put(key, new Entry<>(value, expiresAt));
+            changes.incrementAndGet();
         }
         listener.stored(key, value, expiresAt);
     }
@@ -189,12 +209,19 @@ final class KeyCache<K, V> {
             replaced = current != null && current.value() == expected;
             if (replaced) {
                 entries.put(key, new Entry<>(replacement, expiresAt));
+                changes.incrementAndGet();
             }
         }
         if (replaced) {
             listener.stored(key, replacement, expiresAt);
         }
         return replaced;
+    }
+
+    /** The entry of {@code key} while it holds {@code value} (fresh or not yet swept), else null. */
+    Entry<V> entry(K key, V value) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.value() == value ? entry : null;
     }
 
     /** Whether {@code value} is what the key holds and it was asked for since it was stored. */
@@ -212,7 +239,7 @@ final class KeyCache<K, V> {
     /** Removes the entry if it still holds {@code value}. */
     boolean removeIfHolds(K key, V value) {
         Entry<V> entry = entries.get(key);
-        return entry != null && entry.value() == value && entries.remove(key, entry);
+        return entry != null && entry.value() == value && removed(key, entry);
     }
 
     /** How many values are cached and still fresh. */
@@ -228,14 +255,24 @@ final class KeyCache<K, V> {
     }
 
     void remove(K key) {
-        entries.remove(key);
+        if (entries.remove(key) != null) {
+            changes.incrementAndGet();
+        }
+    }
+
+    private boolean removed(K key, Entry<V> entry) {
+        if (entries.remove(key, entry)) {
+            changes.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     /** Removes the entries whose key matches; returns their values. */
     List<V> removeIf(Predicate<K> matching) {
         List<V> removed = new ArrayList<>();
         for (Map.Entry<K, Entry<V>> e : entries.entrySet()) {
-            if (matching.test(e.getKey()) && entries.remove(e.getKey(), e.getValue())) {
+            if (matching.test(e.getKey()) && removed(e.getKey(), e.getValue())) {
                 removed.add(e.getValue().value());
             }
         }
@@ -251,6 +288,7 @@ final class KeyCache<K, V> {
                 removed.add(e.value());
             }
             entries.clear();
+            changes.incrementAndGet();
         }
         loads.forget();
         return removed;
@@ -268,7 +306,7 @@ final class KeyCache<K, V> {
         if (clock.instant().isBefore(entry.expiresAt())) {
             return entry;
         }
-        entries.remove(key, entry);
+        removed(key, entry);
         return null;
     }
 
@@ -292,6 +330,7 @@ final class KeyCache<K, V> {
                     Entry<V> entry = new Entry<>(value, expiresAt);
                     entry.used = used;
                     entries.put(key, entry);
+                    changes.incrementAndGet();
                     stored = true;
                 }
             }

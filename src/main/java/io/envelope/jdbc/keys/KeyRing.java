@@ -74,6 +74,48 @@ public final class KeyRing implements AutoCloseable {
     private final Map<String, RowSnapshot> statementRows = new ConcurrentHashMap<>();
     private final Map<DataKeyId, DataKey> statementKeys = new ConcurrentHashMap<>();
     private final RecentKeyIds recentIds = new RecentKeyIds();
+    /** What this view last answered per table for randomized writes, deterministic writes and lookups. */
+    private final Map<String, Answer<DataKey>> randomizedAnswers = new ConcurrentHashMap<>();
+    private final Map<String, Answer<DataKey>> deterministicAnswers = new ConcurrentHashMap<>();
+    private final Map<String, Answer<List<DataKey>>> matchAnswers = new ConcurrentHashMap<>();
+
+    /**
+     * How many values may reuse one answer before the full path runs again. Working out a write key walks the
+     * cached rows, the table's history, the refusal checks and the key cache (two clock reads and half a dozen map
+     * lookups) — for a batch of 500 rows with two encrypted columns, a thousand times for the same answer. Running
+     * the full path now and then keeps every check it makes in force even if this class missed a way its inputs
+     * can change.
+     */
+    private static final int MAX_REUSES = 64;
+
+    /**
+     * An answer of the key ring (a write key, or the keys a lookup matches) with what it was worked out from. It is
+     * reused while neither cache changed (no entry stored, replaced or removed: no new rows, no refresh, no
+     * rotation or invalidation seen by this process), before its rows and keys expire, within its statement when
+     * nothing is cached (zero TTL), and for at most {@link #MAX_REUSES} values. Each reuse marks the rows and keys
+     * used, as asking the caches would, so the refresher keeps renewing them.
+     */
+    private static final class Answer<T> {
+        final T value;
+        final List<DataKey> keys;
+        /** The cache entry of the rows it came from; null with a zero TTL. */
+        final KeyCache.Entry<RowSnapshot> rows;
+        final long changes;
+        final long statement;
+        final long expiresAtMillis;
+        /** Not synchronized: a lost increment lets one more value reuse an answer every other check still allows. */
+        int reuses;
+
+        Answer(T value, List<DataKey> keys, KeyCache.Entry<RowSnapshot> rows, long changes, long statement,
+               long expiresAtMillis) {
+            this.value = value;
+            this.keys = keys;
+            this.rows = rows;
+            this.changes = changes;
+            this.statement = statement;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+    }
 
     /** A ring that reads and writes on new connections from {@code connections} (the command line, tests). */
     public KeyRing(String keyTable, boolean createKeyTable, KmsProvider kms, ConnectionSource connections,
@@ -138,6 +180,11 @@ public final class KeyRing implements AutoCloseable {
      * refused key row above it could be the real highest active version, so the write is refused then.
      */
     public DataKey randomizedWriteKey(String tableIdentity) throws SQLException {
+        DataKey reused = reused(randomizedAnswers, tableIdentity);
+        if (reused != null) {
+            return reused;
+        }
+        long changes = changes();
         RowSnapshot snapshot = writable(tableIdentity);
         List<KeyRow> active = active(snapshot);
         KeyRow row = active.get(active.size() - 1);
@@ -148,7 +195,9 @@ public final class KeyRing implements AutoCloseable {
             }
         }
         s.history(tableIdentity).randomizedWrite(row.keyVersion());
-        return dataKey(row);
+        DataKey key = dataKey(row);
+        remember(randomizedAnswers, tableIdentity, key, List.of(key), List.of(row), snapshot, changes);
+        return key;
     }
 
     /**
@@ -156,6 +205,11 @@ public final class KeyRing implements AutoCloseable {
      * refused key row below it could be the real lowest active version, so the write is refused then.
      */
     public DataKey deterministicWriteKey(String tableIdentity) throws SQLException {
+        DataKey reused = reused(deterministicAnswers, tableIdentity);
+        if (reused != null) {
+            return reused;
+        }
+        long changes = changes();
         RowSnapshot snapshot = writable(tableIdentity);
         KeyRow row = active(snapshot).get(0);
         for (int version : refusedVersions(snapshot)) {
@@ -164,7 +218,9 @@ public final class KeyRing implements AutoCloseable {
                         + " are refused rather than written under version " + row.keyVersion());
             }
         }
-        return dataKey(row);
+        DataKey key = dataKey(row);
+        remember(deterministicAnswers, tableIdentity, key, List.of(key), List.of(row), snapshot, changes);
+        return key;
     }
 
     /**
@@ -174,9 +230,16 @@ public final class KeyRing implements AutoCloseable {
      * versions are all retired is an error.
      */
     public List<DataKey> matchKeys(String tableIdentity) throws SQLException {
-        List<KeyRow> matching = matching(honoured(tableIdentity, false));
+        List<DataKey> reused = reused(matchAnswers, tableIdentity);
+        if (reused != null) {
+            return reused;
+        }
+        long changes = changes();
+        RowSnapshot snapshot = honoured(tableIdentity, false);
+        List<KeyRow> matching = matching(snapshot);
         if (matching.isEmpty() && s.caching()) {
-            matching = matching(honoured(tableIdentity, true));
+            snapshot = honoured(tableIdentity, true);
+            matching = matching(snapshot);
         }
         if (matching.isEmpty()) {
             throw EnvelopeErrors.key("key table " + s.table.name() + ": table " + tableIdentity
@@ -187,7 +250,63 @@ public final class KeyRing implements AutoCloseable {
         for (KeyRow row : matching) {
             keys.add(dataKey(row));
         }
+        keys = List.copyOf(keys);
+        remember(matchAnswers, tableIdentity, keys, keys, matching, snapshot, changes);
         return keys;
+    }
+
+    /** How many times either cache changed so far: an answer worked out before a change is not reused. */
+    private long changes() {
+        return s.rowCache.changes() + s.keyCache.changes();
+    }
+
+    /** The answer remembered for the table while it may be reused (see {@link Answer}), else null. */
+    private <T> T reused(Map<String, Answer<T>> answers, String tableIdentity) {
+        Answer<T> a = answers.get(tableIdentity);
+        if (a == null || a.reuses >= MAX_REUSES || a.changes != changes() || a.statement != statement.get()
+                || s.clock.millis() >= a.expiresAtMillis) {
+            return null;
+        }
+        for (DataKey key : a.keys) {
+            if (key.isDestroyed()) {
+                return null;
+            }
+            key.markUsed();
+        }
+        if (a.rows != null) {
+            a.rows.markUsed();
+        }
+        a.reuses++;
+        return a.value;
+    }
+
+    /**
+     * Remembers an answer worked out from {@code snapshot} and {@code keys} (the keys of {@code keyRows}), if the
+     * caches still hold them: it expires with the first of them. Nothing is remembered when the caches changed while
+     * it was worked out.
+     */
+    private <T> void remember(Map<String, Answer<T>> answers, String tableIdentity, T value, List<DataKey> keys,
+                              List<KeyRow> keyRows, RowSnapshot snapshot, long changesBefore) {
+        if (!s.caching()) {
+            answers.put(tableIdentity, new Answer<>(value, keys, null, changesBefore, statement.get(),
+                    Long.MAX_VALUE));
+            return;
+        }
+        KeyCache.Entry<RowSnapshot> rows = s.rowCache.entry(tableIdentity, snapshot);
+        if (rows == null || changes() != changesBefore) {
+            answers.remove(tableIdentity);
+            return;
+        }
+        long expires = rows.expiresAt().toEpochMilli();
+        for (int i = 0; i < keys.size(); i++) {
+            KeyCache.Entry<DataKey> entry = s.keyCache.entry(recentIds.of(keyRows.get(i)), keys.get(i));
+            if (entry == null) {
+                answers.remove(tableIdentity);
+                return;
+            }
+            expires = Math.min(expires, entry.expiresAt().toEpochMilli());
+        }
+        answers.put(tableIdentity, new Answer<>(value, keys, rows, changesBefore, 0, expires));
     }
 
     /** The key of one version (any status: retired keys still decrypt), for decrypting a stored value that names it. */
@@ -222,7 +341,9 @@ public final class KeyRing implements AutoCloseable {
         if (!s.caching()) {
             return lease.statement() == statement.get() && !lease.expiresAt().equals(Instant.MIN);
         }
-        return s.clock.instant().isBefore(lease.expiresAt());
+        // millis(), not instant(): on the read path for every value, and the system clock's millis() allocates nothing
+        Instant expiresAt = lease.expiresAt();
+        return !expiresAt.equals(Instant.MIN) && s.clock.millis() < expiresAt.toEpochMilli();
     }
 
     // ---- administration (the command line): always on connections of the driver's own -------------------------

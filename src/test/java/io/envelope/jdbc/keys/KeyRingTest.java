@@ -251,6 +251,23 @@ class KeyRingTest {
     }
 
     @Test
+    void writeAndLookupKeysAnsweredAgainAndAgainEndWithTheirTtl() throws SQLException {
+        KeyRing ring = ring();
+        DataKey first = ring.randomizedWriteKey(T);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(ring.randomizedWriteKey(T)).isSameAs(first);
+            assertThat(ring.deterministicWriteKey(T)).isSameAs(first);
+            assertThat(ring.matchKeys(T)).containsExactly(first);
+        }
+        clock.advance(TTL);
+        DataKey randomized = ring.randomizedWriteKey(T);
+        assertThat(randomized).as("unwrapped again once the TTL ended").isNotSameAs(first);
+        assertThat(ring.deterministicWriteKey(T)).isSameAs(randomized);
+        assertThat(ring.matchKeys(T)).containsExactly(randomized);
+        assertThat(kms.decryptCalls.get()).isEqualTo(1);
+    }
+
+    @Test
     void rowListIsCachedForOneTtlThenNewVersionsAreSeen() throws SQLException {
         KeyRing admin = ring();
         admin.randomizedWriteKey(T);
