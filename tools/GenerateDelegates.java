@@ -52,7 +52,9 @@ import java.util.stream.Collectors;
  *
  * Rules: a method that hands out a Connection, Statement, ResultSet, DatabaseMetaData or ResultSetMetaData is
  * left abstract, so the compiler forces the hand-written wrapper to hand out its own wrapper; ResultSet
- * update* methods first call beforeUpdate(column) so updates of encrypted columns can be refused, and its getters
+ * update* methods first call beforeUpdate(column) so updates of encrypted columns can be refused, its methods that
+ * move the cursor, change the current row or close call leavingRow() first (a wrapper may keep values of the row), and
+ * its getters
  * by label answer through the getter by index when answersByIndex() says so; DatabaseMetaData
  * result sets go through wrapMetaDataResult; unwrap/isWrapperFor check this first.
  *
@@ -63,6 +65,11 @@ import java.util.stream.Collectors;
  * byte arrays are copied when remembered, as the target driver copies them when set).
  */
 public class GenerateDelegates {
+
+    /** ResultSet methods after which the current row's values may be others (see leavingRow). */
+    private static final Set<String> LEAVING_ROW = Set.of("absolute", "afterLast", "beforeFirst", "cancelRowUpdates",
+            "close", "deleteRow", "first", "insertRow", "last", "moveToCurrentRow", "moveToInsertRow", "next",
+            "previous", "refreshRow", "relative", "updateRow");
 
     private static final Set<Class<?>> WRAPPED = Set.of(Connection.class, Statement.class, PreparedStatement.class,
             CallableStatement.class, ResultSet.class, DatabaseMetaData.class, ResultSetMetaData.class);
@@ -308,6 +315,8 @@ public class GenerateDelegates {
             out.append("    protected abstract boolean answersByIndex();\n\n");
             out.append("    /** Called before every update* method, with the 1-based column it updates. */\n");
             out.append("    protected abstract void beforeUpdate(int column) throws java.sql.SQLException;\n\n");
+            out.append("    /** Called before every method that moves the cursor, changes the current row or closes. */\n");
+            out.append("    protected abstract void leavingRow();\n\n");
         }
         List<Method> methods = Arrays.stream(iface.getMethods())
                 .filter(m -> !Modifier.isStatic(m.getModifiers()))
@@ -373,6 +382,9 @@ public class GenerateDelegates {
             return;
         }
         out.append("    @Override\n    public ").append(signature).append(" {\n");
+        if (iface == ResultSet.class && LEAVING_ROW.contains(name)) {
+            out.append("        leavingRow();\n");
+        }
         if (iface == ResultSet.class && name.startsWith("update") && paramNames.length >= 1) {
             Class<?> first = m.getParameterTypes()[0];
             if (first == int.class) {

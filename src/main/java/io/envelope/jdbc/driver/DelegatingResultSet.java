@@ -24,23 +24,30 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
     /** Called before every update* method, with the 1-based column it updates. */
     protected abstract void beforeUpdate(int column) throws java.sql.SQLException;
 
+    /** Called before every method that moves the cursor, changes the current row or closes. */
+    protected abstract void leavingRow();
+
     @Override
     public boolean absolute(int row) throws java.sql.SQLException {
+        leavingRow();
         return delegate.absolute(row);
     }
 
     @Override
     public void afterLast() throws java.sql.SQLException {
+        leavingRow();
         delegate.afterLast();
     }
 
     @Override
     public void beforeFirst() throws java.sql.SQLException {
+        leavingRow();
         delegate.beforeFirst();
     }
 
     @Override
     public void cancelRowUpdates() throws java.sql.SQLException {
+        leavingRow();
         delegate.cancelRowUpdates();
     }
 
@@ -51,11 +58,13 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public void close() throws java.sql.SQLException {
+        leavingRow();
         delegate.close();
     }
 
     @Override
     public void deleteRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.deleteRow();
     }
 
@@ -66,6 +75,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public boolean first() throws java.sql.SQLException {
+        leavingRow();
         return delegate.first();
     }
 
@@ -491,6 +501,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public void insertRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.insertRow();
     }
 
@@ -526,36 +537,43 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public boolean last() throws java.sql.SQLException {
+        leavingRow();
         return delegate.last();
     }
 
     @Override
     public void moveToCurrentRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.moveToCurrentRow();
     }
 
     @Override
     public void moveToInsertRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.moveToInsertRow();
     }
 
     @Override
     public boolean next() throws java.sql.SQLException {
+        leavingRow();
         return delegate.next();
     }
 
     @Override
     public boolean previous() throws java.sql.SQLException {
+        leavingRow();
         return delegate.previous();
     }
 
     @Override
     public void refreshRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.refreshRow();
     }
 
     @Override
     public boolean relative(int rows) throws java.sql.SQLException {
+        leavingRow();
         return delegate.relative(rows);
     }
 
@@ -1038,6 +1056,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
 
     @Override
     public void updateRow() throws java.sql.SQLException {
+        leavingRow();
         delegate.updateRow();
     }
 

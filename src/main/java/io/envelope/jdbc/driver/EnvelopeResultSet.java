@@ -52,6 +52,18 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private final EncryptedColumn[] lookalikes;
     /** Told when a lookalike position turns out to hold ciphertext: the tables' definitions changed. */
     private final Runnable staleSeen;
+    /**
+     * The current row's decrypted values by position, so that a column read twice (getObject then getString, a
+     * framework reading it again) is decrypted once: {@code decrypted[i]} holds a value of this row when
+     * {@code decryptedInRow[i] == row}. Byte arrays are not kept (the application may change the one it got), nor
+     * NULLs (nothing to decrypt).
+     */
+    private Object[] decrypted;
+    private int[] decryptedInRow;
+    /** Counts the cursor's moves (and row changes); starts at 1 so that a fresh stamp of 0 never matches. */
+    private int row = 1;
+    /** The last getter answered from {@link #decrypted} without reading the target, so it was not NULL. */
+    private boolean lastFromRow;
 
     EnvelopeResultSet(Statement statement, ResultSet delegate, ResultShape shape, ColumnValues values) {
         this(statement, delegate, shape, values, null, null);
@@ -71,6 +83,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
 
     /** The getters of the encrypted column at this position, or null when the column is not encrypted. */
     private PlaintextGetters encrypted(int columnIndex) throws SQLException {
+        lastFromRow = false; // every getter by index starts here
         EncryptedColumn column = shape.column(columnIndex);
         if (column == null) {
             if (lookalikes != null) {
@@ -125,7 +138,40 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     }
 
     private Object plaintext(int columnIndex) throws SQLException {
-        return values.read(delegate, columnIndex, shape.column(columnIndex));
+        int i = columnIndex - 1;
+        if (decrypted != null && i < decrypted.length && decryptedInRow[i] == row) {
+            lastFromRow = true;
+            return decrypted[i];
+        }
+        Object value = values.read(delegate, columnIndex, shape.column(columnIndex));
+        if (value != null && !(value instanceof byte[])) {
+            if (decrypted == null || i >= decrypted.length) {
+                int size = Math.max(shape.columnCount(), columnIndex);
+                decrypted = decrypted == null ? new Object[size] : Arrays.copyOf(decrypted, size);
+                decryptedInRow = decryptedInRow == null ? new int[size] : Arrays.copyOf(decryptedInRow, size);
+            }
+            decrypted[i] = value;
+            decryptedInRow[i] = row;
+        }
+        return value;
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return !lastFromRow && delegate.wasNull();
+    }
+
+    /** The row's decrypted values are no longer the current row's: forgotten (and not kept past close). */
+    @Override
+    protected void leavingRow() {
+        if (decrypted != null) {
+            row++;
+            if (row == 0) {
+                row = 1;
+                Arrays.fill(decryptedInRow, 0);
+            }
+            Arrays.fill(decrypted, null);
+        }
     }
 
     // ---- getters by index ---------------------------------------------------------------------------------------

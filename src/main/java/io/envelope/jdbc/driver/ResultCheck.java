@@ -35,13 +35,12 @@ final class ResultCheck {
         int count = metaData.getColumnCount();
         EncryptedColumn[] found = null;
         for (int position = 1; position <= count; position++) {
-            if (shape.column(position) != null
-                    || ColumnStorage.ofSqlType(metaData.getColumnType(position)) == null) {
+            if (shape.column(position) != null) {
                 continue;
             }
-            String label = metaData.getColumnLabel(position);
-            EncryptedColumn named = encryptedNamed(shape, label, count);
-            if (named != null) {
+            // the label first: asking a column's type costs the target driver a lookup, and most labels match nothing
+            EncryptedColumn named = shape.encryptedNamed(metaData.getColumnLabel(position));
+            if (named != null && ColumnStorage.ofSqlType(metaData.getColumnType(position)) != null) {
                 if (found == null) {
                     found = new EncryptedColumn[count];
                 }
@@ -49,16 +48,6 @@ final class ResultCheck {
             }
         }
         return found;
-    }
-
-    private static EncryptedColumn encryptedNamed(ResultShape shape, String label, int count) {
-        for (int position = 1; position <= count; position++) {
-            EncryptedColumn column = shape.column(position);
-            if (column != null && column.name().equals(label)) {
-                return column;
-            }
-        }
-        return null;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.envelope.jdbc.sql;
 import io.envelope.jdbc.schema.EncryptedColumn;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Which columns of a statement's result hold encrypted values, by 1-based position, as SQL analysis found
@@ -20,6 +22,8 @@ public final class ResultShape {
     private final int columnCount;
     private final boolean hasEncrypted;
     private final String[] labels;
+    /** Each encrypted column's name (as the catalog spells it), to the first position's column of that name. */
+    private final Map<String, EncryptedColumn> encryptedByName;
 
     /**
      * @param columns     index 0 is result column 1; null entries are plaintext columns
@@ -38,6 +42,13 @@ public final class ResultShape {
         this.columnCount = columnCount;
         this.hasEncrypted = Arrays.stream(columns).anyMatch(c -> c != null);
         this.labels = labels == null || Arrays.stream(labels).allMatch(l -> l == null) ? null : labels.clone();
+        Map<String, EncryptedColumn> byName = new HashMap<>();
+        for (EncryptedColumn c : columns) {
+            if (c != null) {
+                byName.putIfAbsent(c.name(), c);
+            }
+        }
+        this.encryptedByName = Map.copyOf(byName);
     }
 
     /** The label the database must give result column {@code position}, or null when analysis cannot know it. */
@@ -62,5 +73,13 @@ public final class ResultShape {
 
     public boolean hasEncryptedColumns() {
         return hasEncrypted;
+    }
+
+    /**
+     * The encrypted column of this result named {@code label} (the one at the lowest position when several are),
+     * or null: checked against every plaintext column's label at every execution, so looked up, not searched.
+     */
+    public EncryptedColumn encryptedNamed(String label) {
+        return label == null ? null : encryptedByName.get(label);
     }
 }

@@ -1,6 +1,7 @@
 package io.envelope.jdbc.driver;
 
 import io.envelope.jdbc.EnvelopeDataSource;
+import io.envelope.jdbc.EnvelopeMetrics;
 import io.envelope.jdbc.config.ConfigLoader;
 import io.envelope.jdbc.config.EnvelopeConfig;
 import io.envelope.jdbc.kms.LocalMasterKeys;
@@ -158,6 +159,42 @@ class PreparedStatementWrapperTest {
                 assertThat(rs.getString(1)).isNull();
                 assertThat(rs.wasNull()).isTrue();
                 assertThat(rs.getObject(2)).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aValueReadTwiceInARowIsDecryptedOnceAndEachRowAndNullAnswersForItself() throws Exception {
+        try (Connection c = envelope.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notes (id, email, body) VALUES (?, ?, ?)")) {
+                for (int id = 1; id <= 2; id++) {
+                    ps.setInt(1, id);
+                    ps.setString(2, id == 1 ? null : "b@example.com");
+                    ps.setString(3, "secret " + id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, email, body FROM notes ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                long before = EnvelopeMetrics.snapshot().decryptions();
+                assertThat(rs.getString(3)).isEqualTo("secret 1");
+                assertThat(rs.getObject("body")).isEqualTo("secret 1");
+                assertThat(rs.getString(3)).isEqualTo("secret 1");
+                assertThat(EnvelopeMetrics.snapshot().decryptions() - before).as("decrypted once").isEqualTo(1);
+                assertThat(rs.getString(2)).isNull();
+                assertThat(rs.wasNull()).isTrue();
+                assertThat(rs.getString(3)).isEqualTo("secret 1");
+                assertThat(rs.wasNull()).as("answered from the row, after reading a NULL").isFalse();
+                assertThat(rs.getString(2)).isNull();
+                assertThat(rs.wasNull()).isTrue();
+
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(3)).as("the next row's own value").isEqualTo("secret 2");
+                assertThat(rs.getString(2)).isEqualTo("b@example.com");
+                assertThat(rs.wasNull()).isFalse();
+                assertThat(EnvelopeMetrics.snapshot().decryptions() - before).isEqualTo(3);
             }
         }
     }
