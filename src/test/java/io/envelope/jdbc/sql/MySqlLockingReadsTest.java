@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * The locking reads Hibernate 7 writes for MySQL and MariaDB ({@code PESSIMISTIC_WRITE} with and without lock
  * timeouts, and {@code PESSIMISTIC_READ}, which the MariaDB dialect writes as {@code LOCK IN SHARE MODE}, a clause
  * JSqlParser 5.3 cannot parse; see {@link ShareModeLock}): analysed like the same SELECT without the clause, sent as
- * written. Found by HibernateOnMariaDb's probes, where {@code find(…, PESSIMISTIC_READ)} was refused as unparsable.
+ * written. Found by the Hibernate scenarios on MariaDB (HibernateMariaDbDialectIT), where
+ * {@code find(…, PESSIMISTIC_READ)} was refused as unparsable.
  */
 class MySqlLockingReadsTest {
 

@@ -1,32 +1,28 @@
 package io.envelope.jdbc.it.mariadb;
 
-import io.envelope.jdbc.EnvelopeDriver;
-import io.envelope.jdbc.it.EncryptedTarget;
+import io.envelope.jdbc.it.EncryptedDatabase;
+import io.envelope.jdbc.it.EncryptedPlace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Properties;
 
 /**
- * A MariaDB test's own corner of the real server, as {@link io.envelope.jdbc.it.EncryptedDatabase} is for
+ * A MariaDB test's own corner of the real server ({@link EncryptedPlace}), as {@link EncryptedDatabase} is for
  * PostgreSQL: a fresh database, a fresh local master key, the key table inside that database, and a
  * configuration file listing the test's encrypted columns. Connections through the wrapper (with MariaDB
  * Connector/J behind it) and plain MariaDB Connector/J connections (to see what is really stored) both resolve
  * unqualified names in the database.
  */
-public final class EncryptedMariaDb implements EncryptedTarget {
+public final class EncryptedMariaDb extends EncryptedPlace {
 
     static {
-        new EnvelopeDriver();
         try {
             Class.forName("org.mariadb.jdbc.Driver");
         } catch (ClassNotFoundException e) {
@@ -34,14 +30,8 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         }
     }
 
-    private final String database;
-    private final Path configFile;
-    private final Path masterKeyFile;
-
-    private EncryptedMariaDb(String database, Path configFile, Path masterKeyFile) {
-        this.database = database;
-        this.configFile = configFile;
-        this.masterKeyFile = masterKeyFile;
+    private EncryptedMariaDb(String database, Configuration configuration) {
+        super(database, configuration);
     }
 
     /**
@@ -59,57 +49,27 @@ public final class EncryptedMariaDb implements EncryptedTarget {
     public static EncryptedMariaDb create(String prefix, String tablesYaml, String extraYaml)
             throws SQLException, IOException {
         String database = MariaDbDatabase.freshDatabase(prefix);
-        Path dir = Files.createTempDirectory("envelope-it-" + prefix);
-        Path masterKey = dir.resolve("master.key");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(masterKey, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-        Path config = dir.resolve("envelope.yaml");
-        Files.writeString(config, "version: 1\n"
-                + "kms:\n  provider: local\n  master-key-file: " + masterKey + "\n"
-                + "key-table: " + database + ".envelope_data_keys\n"
-                + extraYaml
-                + "tables:\n" + tablesYaml);
-        return new EncryptedMariaDb(database, config, masterKey);
+        return new EncryptedMariaDb(database, writeConfiguration(prefix, database, tablesYaml, extraYaml));
     }
 
     public String database() {
-        return database;
-    }
-
-    public Path configFile() {
-        return configFile;
-    }
-
-    /** The key table, qualified by the test's database. */
-    public String keyTable() {
-        return database + ".envelope_data_keys";
-    }
-
-    /**
-     * A key ring on this database's key table and master key, separate from the wrapper's (as an administrator's
-     * process or the command-line tool would have): for adding versions and changing statuses in tests.
-     */
-    public io.envelope.jdbc.keys.KeyRing adminKeyRing() throws IOException, SQLException {
-        byte[] master = Base64.getDecoder().decode(Files.readString(masterKeyFile).trim());
-        return new io.envelope.jdbc.keys.KeyRing(keyTable(), true,
-                io.envelope.jdbc.kms.LocalKmsProvider.ofKey(master, "test"), this::plain,
-                java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
+        return name();
     }
 
     /** The plain MariaDB Connector/J URL of this database. */
     public String plainUrl() {
-        return MariaDbDatabase.jdbcUrl(database);
+        return MariaDbDatabase.jdbcUrl(database());
     }
 
     /** The wrapper's URL for this database. */
+    @Override
     public String envelopeUrl() {
         return "jdbc:envelope:" + plainUrl().substring("jdbc:".length());
     }
 
     /** The plain MySQL Connector/J URL of this database. */
     public String mysqlConnectorJUrl() {
-        return MariaDbDatabase.mysqlConnectorJUrl(database);
+        return MariaDbDatabase.mysqlConnectorJUrl(database());
     }
 
     /** The wrapper's URL for this database with MySQL Connector/J as the target driver. */
@@ -120,7 +80,7 @@ public final class EncryptedMariaDb implements EncryptedTarget {
     /** A connection through envelope-jdbc, with MySQL Connector/J as the target driver. */
     public Connection connectThroughMySqlConnectorJ() throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("envelope.config", configFile.toString());
+        properties.setProperty("envelope.config", configFile().toString());
         return DriverManager.getConnection(envelopeMySqlConnectorJUrl(), properties);
     }
 
@@ -129,28 +89,10 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         return DriverManager.getConnection(mysqlConnectorJUrl());
     }
 
-    /** A connection through envelope-jdbc. */
-    @Override
-    public Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("envelope.config", configFile.toString());
-        return DriverManager.getConnection(envelopeUrl(), properties);
-    }
-
     /** A plain connection to the same database: what the server really holds. */
     @Override
     public Connection plain() throws SQLException {
         return DriverManager.getConnection(plainUrl());
-    }
-
-    /** Runs statements on a plain connection (DDL, tampering). */
-    @Override
-    public void executePlain(String... sql) throws SQLException {
-        try (Connection c = plain(); Statement s = c.createStatement()) {
-            for (String statement : sql) {
-                s.execute(statement);
-            }
-        }
     }
 
     /** Every stored value of a column, as the bytes the server holds (binary or the base64 text's bytes). */
@@ -174,7 +116,7 @@ public final class EncryptedMariaDb implements EncryptedTarget {
         java.util.List<String> found = new java.util.ArrayList<>();
         try (Connection c = plain()) {
             try (var ps = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ?")) {
-                ps.setString(1, database);
+                ps.setString(1, database());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         tables.add(rs.getString(1));
@@ -204,6 +146,6 @@ public final class EncryptedMariaDb implements EncryptedTarget {
 
     /** Adds tables to the configuration file (a new connection reads it; the test's YAML, indented by two). */
     public static void appendTable(EncryptedMariaDb db, String tablesYaml) throws IOException {
-        Files.writeString(db.configFile, Files.readString(db.configFile) + tablesYaml);
+        Files.writeString(db.configFile(), Files.readString(db.configFile()) + tablesYaml);
     }
 }

@@ -18,7 +18,9 @@ import java.util.UUID;
  * An ordinary JPA entity whose sensitive fields are encrypted by envelope-jdbc. Nothing in the mapping knows
  * about encryption except {@code columnDefinition}: an encrypted column is physically {@code bytea} (or
  * {@code text}) whatever its Java type, and saying so lets {@code hbm2ddl=validate} (and schema creation) agree
- * with the database. String fields stored as {@code text} need nothing.
+ * with the database. String fields stored as {@code text} need nothing. On MariaDB the same entity is mapped
+ * with {@code VARBINARY} instead of {@code bytea}, by the mapping file its tests add
+ * (hibernate/patient-mariadb.orm.xml). The natural id is mutable: a patient's email can change.
  *
  * <pre>
  *   patients:                                   # envelope.yaml
@@ -44,7 +46,7 @@ public class Patient {
     @Version
     private int version;
 
-    @NaturalId
+    @NaturalId(mutable = true)
     @Column(name = "email", columnDefinition = "bytea", nullable = false, unique = true)
     private String email;
 
@@ -79,8 +81,11 @@ public class Patient {
     }
 
     public Long getId() { return id; }
+    public void setId(Long id) { this.id = id; }
     public int getVersion() { return version; }
+    public void setVersion(int version) { this.version = version; }
     public String getEmail() { return email; }
+    public void setEmail(String email) { this.email = email; }
     public UUID getNationalId() { return nationalId; }
     public void setNationalId(UUID nationalId) { this.nationalId = nationalId; }
     public LocalDate getBirthDate() { return birthDate; }

@@ -1,5 +1,7 @@
 package io.envelope.jdbc.it.mariadb.hibernate;
 
+import io.envelope.jdbc.it.frameworks.hibernate.SqlRecorder;
+import io.envelope.jdbc.it.frameworks.hibernate.Tx;
 import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
 import io.envelope.jdbc.it.mariadb.MariaDbCiphertext;
 import org.hibernate.SessionFactory;
@@ -45,9 +47,9 @@ class HibernateInheritanceMariaDbIT {
                 .property("jakarta.persistence.jdbc.url", db.envelopeUrl() + "&envelope.config=" + db.configFile())
                 .property("hibernate.dialect", dialect)
                 .property("hibernate.hbm2ddl.auto", "create")
-                .property("hibernate.session_factory.statement_inspector", HibernateOnMariaDb.Recorder.class.getName())
+                .property("hibernate.session_factory.statement_inspector", SqlRecorder.class.getName())
                 .createEntityManagerFactory()) {
-            HibernateOnMariaDb.Tx.inTransaction(sessions, s -> {
+            Tx.inTransaction(sessions, s -> {
                 Doctor d = new Doctor(1L, "ssn-1", "Quinn", "lic-1");
                 d.getPhones().addAll(List.of("555-0001", "555-0002"));
                 s.persist(d);
@@ -56,7 +58,7 @@ class HibernateInheritanceMariaDbIT {
                 s.persist(p);
                 return null;
             });
-            HibernateOnMariaDb.Tx.inTransaction(sessions, s -> {
+            Tx.inTransaction(sessions, s -> {
                 Doctor d = s.find(Doctor.class, 1L);
                 assertThat(d.getSsn()).isEqualTo("ssn-1");
                 assertThat(d.getLicense()).isEqualTo("lic-1");
@@ -68,18 +70,18 @@ class HibernateInheritanceMariaDbIT {
                 d.getPhones().remove("555-0001");
                 return null;
             });
-            int mark = HibernateOnMariaDb.SQL.size();
-            HibernateOnMariaDb.Tx.inTransaction(sessions, s -> {
+            int mark = SqlRecorder.mark();
+            Tx.inTransaction(sessions, s -> {
                 assertThat(s.createMutationQuery("update Doctor d set d.license = :l where d.ssn = :s")
                         .setParameter("l", "lic-2").setParameter("s", "ssn-1").executeUpdate()).isEqualTo(1);
                 assertThat(s.createMutationQuery("delete from Person p where p.ssn = :s")
                         .setParameter("s", "ssn-2").executeUpdate()).isEqualTo(1);
                 return null;
             });
-            assertThat(HibernateOnMariaDb.sqlSince(mark)).anySatisfy(sql -> assertThat(sql)
+            assertThat(SqlRecorder.since(mark)).anySatisfy(sql -> assertThat(sql)
                     .startsWith("insert into HT_people(id) select ").endsWith(" where d1_1.ssn=?"))
                     .anySatisfy(sql -> assertThat(sql).startsWith("delete to_delete_ from person_phones to_delete_"));
-            HibernateOnMariaDb.Tx.inTransaction(sessions, s -> {
+            Tx.inTransaction(sessions, s -> {
                 assertThat(s.createQuery("select d.license from Doctor d where d.license = :l", String.class)
                         .setParameter("l", "lic-2").getResultList()).containsExactly("lic-2");
                 assertThat(s.find(Doctor.class, 1L).getPhones()).containsExactly("555-0002");

@@ -1,16 +1,18 @@
 package io.envelope.jdbc.it.mariadb.hibernate;
 
+import io.envelope.jdbc.it.frameworks.hibernate.HibernateScenarios;
+import io.envelope.jdbc.it.frameworks.hibernate.Patient;
+import io.envelope.jdbc.it.frameworks.hibernate.SqlRecorder;
+import io.envelope.jdbc.it.frameworks.hibernate.Tx;
 import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
 import io.envelope.jdbc.it.mariadb.MariaDbCiphertext;
 import jakarta.persistence.LockModeType;
-import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,24 +22,21 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link HibernateOnMariaDb} with {@code org.hibernate.dialect.MariaDBDialect}: a native sequence for the ids,
- * the schema made by hand (VARBINARY and TEXT for the encrypted columns) and accepted by
- * {@code hbm2ddl.auto=validate}, or made by Hibernate from the columnDefinitions.
+ * The {@link HibernateScenarios} on MariaDB with {@code org.hibernate.dialect.MariaDBDialect}: a native sequence
+ * for the ids, the schema made by hand (VARBINARY and TEXT for the encrypted columns) and accepted by
+ * {@code hbm2ddl.auto=validate}, or made by Hibernate from the column definitions; and what MariaDB's SQL adds:
+ * pessimistic locks, upserts, {@code INSERT … RETURNING}.
  */
-class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
+class HibernateMariaDbDialectIT extends HibernateScenarios {
 
-    static final String DIALECT = "org.hibernate.dialect.MariaDBDialect";
+    private static EncryptedMariaDb db;
 
     @BeforeAll
     static void start() throws Exception {
-        db = EncryptedMariaDb.create("hibernate_mariadb", tables("uuid"));
-        db.executePlain("CREATE SEQUENCE patients_seq START WITH 1 INCREMENT BY 50",
-                "CREATE TABLE patients (id BIGINT PRIMARY KEY, version INT NOT NULL,"
-                        + " email VARBINARY(255) NOT NULL UNIQUE, national_id VARBINARY(255),"
-                        + " birth_date VARBINARY(255), risk_score VARBINARY(255), balance VARBINARY(255),"
-                        + " scan VARBINARY(1000), notes TEXT, ward VARCHAR(255))",
-                CONTACTS_DDL, NOTES_DDL);
-        sessions = sessionFactory(db, DIALECT, "validate");
+        MariaDbHibernateTarget mariaDb = MariaDbHibernateTarget.create("hibernate_mariadb",
+                MariaDbHibernateTarget.Dialect.MARIADB);
+        db = mariaDb.db();
+        start(mariaDb);
     }
 
     @Test
@@ -47,7 +46,7 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
             s.persist(p);
             return p.getId();
         });
-        int mark = SQL.size();
+        int mark = SqlRecorder.mark();
         Tx.inTransaction(sessions, s -> {
             Patient locked = s.find(Patient.class, id, LockModeType.PESSIMISTIC_WRITE);
             assertThat(locked.getEmail()).isEqualTo("pessimistic@example.com");
@@ -57,9 +56,9 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
             assertThat(byQuery).isSameAs(locked);
             return null;
         });
-        assertThat(sqlSince(mark)).hasSize(2).allSatisfy(sql -> assertThat(sql).endsWith(" for update"));
+        assertThat(SqlRecorder.since(mark)).hasSize(2).allSatisfy(sql -> assertThat(sql).endsWith(" for update"));
         // PESSIMISTIC_READ is MariaDB's LOCK IN SHARE MODE, and a lock timeout of 0 is NOWAIT
-        mark = SQL.size();
+        mark = SqlRecorder.mark();
         Tx.inTransaction(sessions, s -> {
             Patient shared = s.find(Patient.class, id, LockModeType.PESSIMISTIC_READ);
             assertThat(shared.getNotes()).isEqualTo("allergic to penicillin #43");
@@ -72,7 +71,7 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
             assertThat(locked.getBirthDate()).isEqualTo(LocalDate.of(1980 + 43 % 20, 1 + 43 % 12, 1 + 43 % 28));
             return null;
         });
-        assertThat(sqlSince(mark)).hasSize(2).satisfiesExactly(
+        assertThat(SqlRecorder.since(mark)).hasSize(2).satisfiesExactly(
                 sql -> assertThat(sql).endsWith(" where p1_0.id=? lock in share mode"),
                 sql -> assertThat(sql).endsWith(" where p1_0.id=? for update nowait"));
     }
@@ -121,13 +120,13 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
     /** IDENTITY and server-filled columns come back through MariaDB's INSERT … RETURNING. */
     @Test
     void insertReturningGeneratedValues() throws Exception {
-        int mark = SQL.size();
+        int mark = SqlRecorder.mark();
         Note note = Tx.inTransaction(sessions, s -> {
             Note n = new Note("author@example.com", "a private note");
             s.persist(n);
             return n;
         });
-        assertThat(sqlSince(mark)).containsExactly(
+        assertThat(SqlRecorder.since(mark)).containsExactly(
                 "insert into notes (author,body) values (?,?) returning id,created_at");
         assertThat(note.getId()).isPositive();
         assertThat(note.getCreatedAt()).isNotNull();
@@ -155,38 +154,9 @@ class HibernateMariaDbDialectIT extends HibernateOnMariaDb {
         MariaDbCiphertext.assertStoredAsCiphertext(db, "notes", "body", "private", "returned");
     }
 
-    /** hbm2ddl.auto=create: the columnDefinitions make the encrypted columns VARBINARY and TEXT. */
+    /** hbm2ddl.auto=create: the column definitions make the encrypted columns VARBINARY and TEXT. */
     @Test
     void hibernateCreatesTheSchemaFromColumnDefinitions() throws Exception {
-        EncryptedMariaDb fresh = EncryptedMariaDb.create("hibernate_mariadb_create", tables("uuid"));
-        try (SessionFactory created = sessionFactory(fresh, DIALECT, "create")) {
-            Long id = Tx.inTransaction(created, s -> {
-                Patient p = patient("created@example.com", 3);
-                s.persist(p);
-                return p.getId();
-            });
-            Tx.inTransaction(created, s -> {
-                assertThat(s.find(Patient.class, id).getBirthDate()).isEqualTo(LocalDate.of(1983, 4, 4));
-                return null;
-            });
-        }
-        assertThat(columnTypes(fresh)).isEqualTo("balance=varbinary birth_date=varbinary email=varbinary notes=text");
-        for (String column : ENCRYPTED) {
-            MariaDbCiphertext.assertStoredAsCiphertext(fresh, "patients", column, "created@example.com",
-                    "penicillin");
-        }
-    }
-
-    static String columnTypes(EncryptedMariaDb database) throws Exception {
-        try (Connection plain = database.plain(); Statement st = plain.createStatement();
-             ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns"
-                     + " WHERE table_schema = DATABASE() AND table_name = 'patients'"
-                     + " AND column_name IN ('email', 'birth_date', 'balance', 'notes') ORDER BY column_name")) {
-            StringBuilder types = new StringBuilder();
-            while (rs.next()) {
-                types.append(rs.getString(1)).append('=').append(rs.getString(2)).append(' ');
-            }
-            return types.toString().trim();
-        }
+        assertHibernateCreatesTheSchemaFromColumnDefinitions("hibernate_mariadb_create");
     }
 }

@@ -1,5 +1,9 @@
 package io.envelope.jdbc.it.mariadb.hibernate;
 
+import io.envelope.jdbc.it.frameworks.hibernate.HibernateScenarios;
+import io.envelope.jdbc.it.frameworks.hibernate.Patient;
+import io.envelope.jdbc.it.frameworks.hibernate.SqlRecorder;
+import io.envelope.jdbc.it.frameworks.hibernate.Tx;
 import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
 import jakarta.persistence.LockModeType;
 import org.hibernate.SessionFactory;
@@ -17,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * {@link HibernateOnMariaDb} with {@code org.hibernate.dialect.MySQLDialect} against the MariaDB server, as an
+ * The {@link HibernateScenarios} with {@code org.hibernate.dialect.MySQLDialect} against the MariaDB server, as an
  * application written for MySQL would run. What differs from the MariaDB dialect, and is pinned here:
  * <ul>
  *   <li>no sequences: the ids come from a table ({@code patients_seq}) that Hibernate reads and bumps;</li>
@@ -31,31 +35,24 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  *       schema is made by hand and not validated.</li>
  * </ul>
  */
-class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
+class HibernateMySqlDialectOnMariaDbIT extends HibernateScenarios {
 
-    static final String DIALECT = "org.hibernate.dialect.MySQLDialect";
+    private static MariaDbHibernateTarget mariaDb;
+    private static EncryptedMariaDb db;
 
     @BeforeAll
     static void start() throws Exception {
-        db = EncryptedMariaDb.create("hibernate_mysql", tables("uuid"));
-        schema(db);
-        sessions = sessionFactory(db, DIALECT, "none");
-    }
-
-    private static void schema(EncryptedMariaDb database) throws SQLException {
-        database.executePlain("CREATE TABLE patients_seq (next_val BIGINT)", "INSERT INTO patients_seq VALUES (1)",
-                "CREATE TABLE patients (id BIGINT PRIMARY KEY, version INT NOT NULL,"
-                        + " email VARBINARY(255) NOT NULL UNIQUE, national_id VARBINARY(255),"
-                        + " birth_date VARBINARY(255), risk_score VARBINARY(255), balance VARBINARY(255),"
-                        + " scan VARBINARY(1000), notes TEXT, ward VARCHAR(255))",
-                CONTACTS_DDL, NOTES_DDL);
+        mariaDb = MariaDbHibernateTarget.create("hibernate_mysql", MariaDbHibernateTarget.Dialect.MYSQL);
+        db = mariaDb.db();
+        start(mariaDb);
     }
 
     @Test
     void statelessUpsertWritesMySqlsRowAliasWhichMariaDbRejects() throws Exception {
-        int mark = SQL.size();
+        int mark = SqlRecorder.mark();
         Throwable thrown = catchThrowable(() -> upsert(new Contact(1L, "contact@example.com", "555-0101", "first")));
-        assertThat(sqlSince(mark)).containsExactly("insert into contacts (id,email,label,phone) values (?,?,?,?) "
+        assertThat(SqlRecorder.since(mark)).containsExactly(
+                "insert into contacts (id,email,label,phone) values (?,?,?,?) "
                 + "as tr on duplicate key update email=tr.email,label=tr.label,phone=tr.phone");
         // the server's own error, passed through: the wrapper analysed the statement and sent it
         assertThat(thrown).isInstanceOf(SQLGrammarException.class);
@@ -72,18 +69,19 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
             s.persist(p);
             return p.getId();
         });
-        int mark = SQL.size();
+        int mark = SqlRecorder.mark();
         Throwable thrown = catchThrowable(() -> Tx.inTransaction(sessions,
                 s -> s.find(Patient.class, id, LockModeType.PESSIMISTIC_WRITE)));
-        assertThat(sqlSince(mark)).singleElement().satisfies(sql -> assertThat(sql)
+        assertThat(SqlRecorder.since(mark)).singleElement().satisfies(sql -> assertThat(sql)
                 .startsWith("select ").contains(" from patients p1_0 where p1_0.id=?").endsWith(" for update of p1_0"));
         assertThat(thrown).isInstanceOf(SQLGrammarException.class);
         SQLException server = ((SQLGrammarException) thrown).getSQLException();
         assertThat(server.getMessage()).doesNotStartWith("envelope-jdbc:").contains("near 'of p1_0'");
-        mark = SQL.size();
+        mark = SqlRecorder.mark();
         Throwable shared = catchThrowable(() -> Tx.inTransaction(sessions,
                 s -> s.find(Patient.class, id, LockModeType.PESSIMISTIC_READ)));
-        assertThat(sqlSince(mark)).singleElement().satisfies(sql -> assertThat(sql).endsWith(" for share of p1_0"));
+        assertThat(SqlRecorder.since(mark)).singleElement()
+                .satisfies(sql -> assertThat(sql).endsWith(" for share of p1_0"));
         assertThat(shared).isInstanceOf(SQLGrammarException.class);
         assertThat(((SQLGrammarException) shared).getSQLException().getMessage()).doesNotStartWith("envelope-jdbc:")
                 .contains("near 'share of p1_0'");
@@ -92,7 +90,7 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
     @Test
     void aUuidBoundAsSixteenBytesIsStoredEncryptedInAColumnDeclaredUuid() throws Exception {
         UUID nationalId = UUID.randomUUID();
-        try (SessionFactory factory = sessionFactory(db, DIALECT, "none")) {
+        try (SessionFactory factory = sessionFactory(mariaDb, "none")) {
             Long id = Tx.inTransaction(factory, s -> {
                 Patient p = patient("uuid16@example.com", 1);
                 p.setNationalId(nationalId);
@@ -111,10 +109,11 @@ class HibernateMySqlDialectOnMariaDbIT extends HibernateOnMariaDb {
     void schemaValidationMissesATableWithThePlainDriverToo() throws Exception {
         String plain = rootMessage(() -> new org.hibernate.jpa.HibernatePersistenceConfiguration("v")
                 .managedClass(Patient.class).managedClass(Contact.class)
+                .mappingFile(MariaDbHibernateTarget.MAPPING)
                 .property("jakarta.persistence.jdbc.url", db.plainUrl())
-                .property("hibernate.dialect", DIALECT)
+                .property("hibernate.dialect", mariaDb.dialectClass())
                 .property("hibernate.hbm2ddl.auto", "validate").createEntityManagerFactory().close());
-        String wrapped = rootMessage(() -> sessionFactory(db, DIALECT, "validate").close());
+        String wrapped = rootMessage(() -> sessionFactory(mariaDb, "validate").close());
         assertThat(plain).isEqualTo("Schema validation: missing table [contacts]");
         assertThat(wrapped).isEqualTo(plain);
     }

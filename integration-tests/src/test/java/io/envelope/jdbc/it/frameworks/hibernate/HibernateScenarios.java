@@ -1,7 +1,5 @@
-package io.envelope.jdbc.it.mariadb.hibernate;
+package io.envelope.jdbc.it.frameworks.hibernate;
 
-import io.envelope.jdbc.it.mariadb.EncryptedMariaDb;
-import io.envelope.jdbc.it.mariadb.MariaDbCiphertext;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -10,7 +8,6 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
-import org.hibernate.resource.jdbc.spi.StatementInspector;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -21,69 +18,35 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
+import static io.envelope.jdbc.it.frameworks.hibernate.Tx.inTransaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Hibernate ORM 7 with HikariCP over {@code jdbc:envelope:mariadb://…}, the URL swap being the only change to the
- * application: the {@link Patient} entity's encrypted fields go through persist, find, dirty-checked updates,
- * JPQL and Criteria queries by deterministic fields, bulk update and delete, natural ids, JDBC batching,
- * pagination, pessimistic and optimistic locking and {@code merge}, and plain MariaDB Connector/J then sees only
- * ciphertext. Each subclass names the Hibernate dialect and makes the schema that dialect expects. Every SQL
- * string Hibernate sends is recorded ({@link #SQL}), so a test can say which form of a statement it exercised.
+ * Hibernate ORM 7 with HikariCP over envelope-jdbc, the URL swap being the only change to the application, on
+ * whichever database a subclass names ({@link HibernateTarget}): the {@link Patient} entity's encrypted fields
+ * (String, UUID, LocalDate, Integer, BigDecimal, byte[]) go through persist, find, dirty-checked updates, JPQL and
+ * Criteria queries by deterministic fields, bulk update and delete, natural ids, JDBC batching, pagination,
+ * optimistic locking and {@code merge}, and a plain connection then sees only ciphertext. Every SQL string
+ * Hibernate sends is recorded ({@link SqlRecorder}), so a test can say which form of a statement it exercised.
  */
-abstract class HibernateOnMariaDb {
+public abstract class HibernateScenarios {
 
-    /** The configuration's tables, with national_id's plaintext type. */
-    static String tables(String nationalIdType) {
-        return """
-              patients:
-                columns:
-                  email:       { mode: deterministic }
-                  national_id: { mode: deterministic, type: %s }
-                  birth_date:  { type: date }
-                  risk_score:  { mode: deterministic, type: int }
-                  balance:     { type: decimal, scale: 2 }
-                  scan:        { type: bytes }
-                  notes:       { pad: 32 }
-              contacts:
-                columns:
-                  email: { mode: deterministic }
-                  phone: { mode: randomized }
-              notes:
-                columns:
-                  author: { mode: deterministic }
-                  body:   { mode: randomized }
-            """.formatted(nationalIdType);
+    /** The encrypted columns of patients. */
+    protected static final List<String> ENCRYPTED = List.of("email", "national_id", "birth_date", "risk_score",
+            "balance", "scan", "notes");
+
+    protected static HibernateTarget target;
+    protected static SessionFactory sessions;
+
+    /** Makes {@code database}'s schema by hand and opens the session factory the tests share on it. */
+    protected static void start(HibernateTarget database) throws Exception {
+        target = database;
+        database.createSchema();
+        sessions = sessionFactory(database, database.schemaCheck());
     }
-
-    static final List<String> ENCRYPTED = List.of("email", "national_id", "birth_date", "risk_score", "balance",
-            "scan", "notes");
-
-    static final String CONTACTS_DDL = "CREATE TABLE contacts (id BIGINT PRIMARY KEY, email VARBINARY(255) UNIQUE,"
-            + " phone TEXT, label VARCHAR(100))";
-
-    static final String NOTES_DDL = "CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, author VARBINARY(255),"
-            + " body TEXT, created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))";
-
-    /** Every SQL string that a session factory of these tests prepared, in order. */
-    static final Queue<String> SQL = new ConcurrentLinkedQueue<>();
-
-    /** Records what Hibernate sends, unchanged. */
-    public static final class Recorder implements StatementInspector {
-        @Override
-        public String inspect(String sql) {
-            SQL.add(sql);
-            return sql;
-        }
-    }
-
-    static EncryptedMariaDb db;
-    static SessionFactory sessions;
 
     @AfterAll
     static void stop() {
@@ -93,28 +56,24 @@ abstract class HibernateOnMariaDb {
         }
     }
 
-    /** The whole Hibernate setup: config-examples/persistence.xml's properties, with the MariaDB URL. */
-    static SessionFactory sessionFactory(EncryptedMariaDb database, String dialect, String ddlAuto) {
-        return new HibernatePersistenceConfiguration("patients")
-                .managedClass(Patient.class)
-                .managedClass(Contact.class)
-                .managedClass(Note.class)
-                .property("jakarta.persistence.jdbc.url",
-                        database.envelopeUrl() + "&envelope.config=" + database.configFile())
-                .property("hibernate.dialect", dialect)
-                .property("hibernate.connection.provider_class",
-                        "org.hibernate.hikaricp.internal.HikariCPConnectionProvider")
-                .property("hibernate.hikari.maximumPoolSize", "4")
-                .property("hibernate.hbm2ddl.auto", ddlAuto)
-                .property("hibernate.jdbc.batch_size", "20")
-                .property("hibernate.order_inserts", "true")
-                .property("hibernate.order_updates", "true")
-                .property("hibernate.generate_statistics", "true")
-                .property("hibernate.session_factory.statement_inspector", Recorder.class.getName())
+    /** The whole Hibernate setup: config-examples/persistence.xml's properties, and the target's own part. */
+    protected static SessionFactory sessionFactory(HibernateTarget database, String ddlAuto) {
+        return database.configure(new HibernatePersistenceConfiguration("patients")
+                        .managedClass(Patient.class)
+                        .property("jakarta.persistence.jdbc.url", database.jdbcUrl())
+                        .property("hibernate.connection.provider_class",
+                                "org.hibernate.hikaricp.internal.HikariCPConnectionProvider")
+                        .property("hibernate.hikari.maximumPoolSize", "4")
+                        .property("hibernate.hbm2ddl.auto", ddlAuto)
+                        .property("hibernate.jdbc.batch_size", "20")
+                        .property("hibernate.order_inserts", "true")
+                        .property("hibernate.order_updates", "true")
+                        .property("hibernate.generate_statistics", "true")
+                        .property("hibernate.session_factory.statement_inspector", SqlRecorder.class.getName()))
                 .createEntityManagerFactory();
     }
 
-    static Patient patient(String email, int risk) {
+    protected static Patient patient(String email, int risk) {
         Patient p = new Patient(email, "ward-" + (risk % 3));
         p.setNationalId(UUID.nameUUIDFromBytes(email.getBytes()));
         p.setBirthDate(LocalDate.of(1980 + risk % 20, 1 + risk % 12, 1 + risk % 28));
@@ -125,14 +84,9 @@ abstract class HibernateOnMariaDb {
         return p;
     }
 
-    /** The SQL recorded since {@code mark} (a size of {@link #SQL} taken before). */
-    static List<String> sqlSince(int mark) {
-        return SQL.stream().skip(mark).toList();
-    }
-
     /** {@code StatelessSession.upsert} in a transaction of its own; returns the SQL it sent. */
-    static List<String> upsert(Object entity) {
-        int mark = SQL.size();
+    protected static List<String> upsert(Object entity) {
+        int mark = SqlRecorder.mark();
         try (StatelessSession s = sessions.openStatelessSession()) {
             s.getTransaction().begin();
             try {
@@ -144,17 +98,17 @@ abstract class HibernateOnMariaDb {
                 }
             }
         }
-        return sqlSince(mark);
+        return SqlRecorder.since(mark);
     }
 
     @Test
     void crudRoundTripsEveryEncryptedType() throws Exception {
-        Long id = Tx.inTransaction(sessions, s -> {
+        Long id = inTransaction(sessions, s -> {
             Patient p = patient("crud@example.com", 7);
             s.persist(p);
             return p.getId();
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient p = s.find(Patient.class, id);
             assertThat(p.getEmail()).isEqualTo("crud@example.com");
             assertThat(p.getNationalId()).isEqualTo(UUID.nameUUIDFromBytes("crud@example.com".getBytes()));
@@ -168,7 +122,7 @@ abstract class HibernateOnMariaDb {
             p.setBalance(null);                                                 // NULL stays NULL
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient p = s.find(Patient.class, id);
             assertThat(p.getNotes()).isEqualTo("no allergies");
             assertThat(p.getBalance()).isNull();
@@ -176,7 +130,7 @@ abstract class HibernateOnMariaDb {
             s.remove(p);
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             assertThat(s.find(Patient.class, id)).isNull();
             return null;
         });
@@ -184,13 +138,13 @@ abstract class HibernateOnMariaDb {
 
     @Test
     void jpqlAndCriteriaQueriesByDeterministicFields() throws Exception {
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             for (int i = 0; i < 5; i++) {
                 s.persist(patient("query" + i + "@example.com", 100 + i));
             }
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient byEmail = s.createQuery("from Patient p where p.email = :email", Patient.class)
                     .setParameter("email", "query3@example.com").getSingleResult();
             assertThat(byEmail.getRiskScore()).isEqualTo(103);
@@ -223,7 +177,7 @@ abstract class HibernateOnMariaDb {
             assertThat(deleted).isEqualTo(1);
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             assertThat(s.createQuery("select p.notes from Patient p where p.email = :e", String.class)
                     .setParameter("e", "query0@example.com").getSingleResult()).isEqualTo("bulk-updated");
             assertThat(s.createQuery("select p.email from Patient p where p.email in (:e) order by p.id",
@@ -235,11 +189,11 @@ abstract class HibernateOnMariaDb {
 
     @Test
     void naturalIdLookup() throws Exception {
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             s.persist(patient("natural@example.com", 42));
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient p = s.bySimpleNaturalId(Patient.class).load("natural@example.com");
             assertThat(p).isNotNull();
             assertThat(p.getRiskScore()).isEqualTo(42);
@@ -252,7 +206,7 @@ abstract class HibernateOnMariaDb {
     void jdbcBatchingAndPagination() throws Exception {
         Statistics stats = sessions.getStatistics();
         stats.clear();
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             for (int i = 0; i < 45; i++) {
                 s.persist(patient("batch" + i + "@example.com", 500 + (i % 5)));
             }
@@ -262,8 +216,8 @@ abstract class HibernateOnMariaDb {
         assertThat(stats.getEntityInsertCount()).isEqualTo(45);
         assertThat(stats.getPrepareStatementCount()).isLessThan(10);
 
-        int mark = SQL.size();
-        Tx.inTransaction(sessions, s -> {
+        int mark = SqlRecorder.mark();
+        inTransaction(sessions, s -> {
             List<Patient> page = s.createQuery(
                             "from Patient p where p.riskScore = :risk order by p.ward, p.id", Patient.class)
                     .setParameter("risk", 502).setFirstResult(2).setMaxResults(3).getResultList();
@@ -276,15 +230,16 @@ abstract class HibernateOnMariaDb {
             assertThat(page.stream().map(Patient::getEmail).toList()).isEqualTo(all.subList(2, 5));
             return null;
         });
-        assertThat(sqlSince(mark)).as("the paged query has a LIMIT").anySatisfy(sql -> assertThat(sql).contains("limit"));
+        assertThat(SqlRecorder.since(mark)).as("the paged query is paged in SQL")
+                .anySatisfy(sql -> assertThat(sql).contains(target.pagingClause()));
 
         // batched updates of encrypted fields too
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             s.createQuery("from Patient p where p.riskScore = :risk", Patient.class).setParameter("risk", 503)
                     .getResultList().forEach(p -> p.setBalance(new BigDecimal("0.10")));
             return null;
         });
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             assertThat(s.createQuery("select p.balance from Patient p where p.riskScore = :risk", BigDecimal.class)
                     .setParameter("risk", 503).getResultList()).hasSize(9).containsOnly(new BigDecimal("0.10"));
             return null;
@@ -293,7 +248,7 @@ abstract class HibernateOnMariaDb {
 
     @Test
     void optimisticLockingDetectsAConcurrentUpdate() throws Exception {
-        Long id = Tx.inTransaction(sessions, s -> {
+        Long id = inTransaction(sessions, s -> {
             Patient p = patient("locking@example.com", 9);
             s.persist(p);
             return p.getId();
@@ -310,7 +265,7 @@ abstract class HibernateOnMariaDb {
                     .hasRootCauseInstanceOf(org.hibernate.StaleStateException.class)
                     .isInstanceOfAny(OptimisticLockException.class, jakarta.persistence.RollbackException.class);
         }
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient p = s.find(Patient.class, id);
             assertThat(p.getNotes()).isEqualTo("first writer");
             assertThat(p.getVersion()).isEqualTo(1);
@@ -320,7 +275,7 @@ abstract class HibernateOnMariaDb {
 
     @Test
     void mergeOfDetachedAndNewEntities() throws Exception {
-        Patient detached = Tx.inTransaction(sessions, s -> {
+        Patient detached = inTransaction(sessions, s -> {
             Patient p = patient("merge@example.com", 21);
             s.persist(p);
             return p;
@@ -329,12 +284,12 @@ abstract class HibernateOnMariaDb {
         detached.setEmail("merged@example.com");
         detached.setNationalId(UUID.nameUUIDFromBytes("merged".getBytes()));
         detached.setNotes("merged notes");
-        Patient merged = Tx.inTransaction(sessions, s -> s.merge(detached));
+        Patient merged = inTransaction(sessions, s -> s.merge(detached));
         assertThat(merged.getVersion()).isEqualTo(1);
         // a new entity through merge is an insert
-        Patient fresh = Tx.inTransaction(sessions, s -> s.merge(patient("merge-new@example.com", 22)));
+        Patient fresh = inTransaction(sessions, s -> s.merge(patient("merge-new@example.com", 22)));
         assertThat(fresh.getId()).isNotNull();
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             Patient p = s.createQuery("from Patient p where p.email = :e", Patient.class)
                     .setParameter("e", "merged@example.com").getSingleResult();
             assertThat(p.getId()).isEqualTo(detached.getId());
@@ -347,47 +302,57 @@ abstract class HibernateOnMariaDb {
         });
         // the stale detached copy (version 0) merged again: optimistic locking refuses it
         detached.setNotes("stale");
-        assertThatThrownBy(() -> Tx.inTransaction(sessions, s -> s.merge(detached)))
+        assertThatThrownBy(() -> inTransaction(sessions, s -> s.merge(detached)))
                 .isInstanceOfAny(OptimisticLockException.class, org.hibernate.StaleObjectStateException.class);
     }
 
     @Test
     void theDatabaseHoldsOnlyCiphertext() throws Exception {
-        Tx.inTransaction(sessions, s -> {
+        inTransaction(sessions, s -> {
             s.persist(patient("stored@example.com", 11));
             return null;
         });
         for (String column : ENCRYPTED) {
-            MariaDbCiphertext.assertStoredAsCiphertext(db, "patients", column, "@example.com", "penicillin",
-                    "merged notes", "bulk-updated");
+            target.assertStoredAsCiphertext("patients", column, "@example.com", "penicillin", "merged notes",
+                    "bulk-updated");
         }
-        try (Connection plain = db.plain(); Statement st = plain.createStatement();
+        try (Connection plain = target.plain(); Statement st = plain.createStatement();
              ResultSet rs = st.executeQuery("SELECT ward FROM patients WHERE ward IS NOT NULL LIMIT 1")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("unconfigured columns stay plaintext").startsWith("ward-");
         }
     }
 
-    /** A transaction around a unit of work, as an application's service layer would have. */
-    static final class Tx {
-        interface Work<T> {
-            T run(Session session) throws Exception;
+    /**
+     * {@code hbm2ddl.auto=create} in a fresh corner of the target's database: the column definitions make the
+     * encrypted columns binary or text, and what Hibernate then writes is ciphertext. Not every dialect can
+     * create the schema on every database, so a subclass says whether it runs this.
+     */
+    protected static void assertHibernateCreatesTheSchemaFromColumnDefinitions(String prefix) throws Exception {
+        HibernateTarget fresh = target.fresh(prefix);
+        try (SessionFactory created = sessionFactory(fresh, "create")) {
+            Long id = inTransaction(created, s -> {
+                Patient p = patient("created@example.com", 3);
+                s.persist(p);
+                return p.getId();
+            });
+            inTransaction(created, s -> {
+                assertThat(s.find(Patient.class, id).getBirthDate()).isEqualTo(LocalDate.of(1983, 4, 4));
+                return null;
+            });
         }
-
-        static <T> T inTransaction(SessionFactory factory, Work<T> work) throws Exception {
-            try (Session session = factory.openSession()) {
-                session.beginTransaction();
-                try {
-                    T result = work.run(session);
-                    session.getTransaction().commit();
-                    return result;
-                } catch (Exception | AssertionError e) {
-                    if (session.getTransaction().isActive()) {
-                        session.getTransaction().rollback();
-                    }
-                    throw e;
-                }
+        try (Connection plain = fresh.plain(); Statement st = plain.createStatement();
+             ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns"
+                     + " WHERE table_schema = " + fresh.currentSchemaFunction() + " AND table_name = 'patients'"
+                     + " AND column_name IN ('email', 'birth_date', 'balance', 'notes') ORDER BY column_name")) {
+            StringBuilder types = new StringBuilder();
+            while (rs.next()) {
+                types.append(rs.getString(1)).append('=').append(rs.getString(2)).append(' ');
             }
+            assertThat(types.toString().trim()).isEqualTo(fresh.createdColumnTypes());
+        }
+        for (String column : ENCRYPTED) {
+            fresh.assertStoredAsCiphertext("patients", column, "created@example.com", "penicillin");
         }
     }
 }
