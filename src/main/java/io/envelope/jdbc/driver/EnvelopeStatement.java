@@ -151,8 +151,9 @@ public class EnvelopeStatement extends DelegatingStatement {
         ResultShape checked = connection.checkedShape(result, lastPlan, shape);
         EncryptedColumn[] lookalikes = checked.hasEncryptedColumns()
                 ? ResultCheck.lookalikes(result.getMetaData(), checked) : null;
+        // the listener only where there are lookalikes to watch: most results have none, and it is made per execution
         return new EnvelopeResultSet(this, result, checked, connection.values(), lookalikes,
-                connection::staleResultSeen);
+                lookalikes == null ? null : connection::staleResultSeen);
     }
 
     @Override

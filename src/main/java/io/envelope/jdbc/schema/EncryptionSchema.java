@@ -40,7 +40,10 @@ public final class EncryptionSchema {
     /** Identity of every relation that SQL must not name, with the reason. */
     private final Map<String, String> refusals;
     private final Map<String, List<String>> encryptedViews;
+    /** Every name SQL may use for a configured relation (see {@link #bareTableNames()}). */
     private final Set<String> bareTableNames;
+    /** The same, less every name that contains another (see {@link #scanNames()}). */
+    private final Set<String> scanNames;
 
     /**
      * A view that reads encrypted columns of configured tables: the database would hand their ciphertext out
@@ -127,7 +130,8 @@ public final class EncryptionSchema {
         this.relations = Collections.unmodifiableMap(resolved);
         this.refusals = Collections.unmodifiableMap(refused);
         this.encryptedViews = Collections.unmodifiableMap(viewReads);
-        this.bareTableNames = Collections.unmodifiableSet(minimalSubstrings(bare));
+        this.bareTableNames = Collections.unmodifiableSet(new LinkedHashSet<>(bare));
+        this.scanNames = Collections.unmodifiableSet(minimalSubstrings(bare));
     }
 
     private static Map<String, EncryptedTable> resolveTables(EnvelopeConfig config, String currentSchema,
@@ -229,13 +233,21 @@ public final class EncryptionSchema {
     }
 
     /**
-     * Bare names for the cheap token scan that gates analysis: every configured table, partition, inheritance
-     * child, table above one, and view that reads encrypted columns, lower-case, leaving out any name that
-     * contains another one of the set ({@code events_2024_01} when {@code events} is there: the scan for
-     * {@code events} already finds it), so a table with many partitions keeps the scan short.
+     * The bare name of every configured table, partition, inheritance child, table above one, and view that reads
+     * encrypted columns: a statement with an identifier token of one of these names is analysed.
      */
     public Set<String> bareTableNames() {
         return bareTableNames;
+    }
+
+    /**
+     * The names for the substring scan that gates analysis ({@link #bareTableNames()} less any name that contains
+     * another one of them: {@code events_2024_01} when {@code events} is there, since a text containing the longer
+     * contains the shorter), so a table with many partitions keeps the scan short. Only for substring matching:
+     * matched against whole tokens, it would miss every name it left out.
+     */
+    public Set<String> scanNames() {
+        return scanNames;
     }
 
     private String identity(String schema, String name) {

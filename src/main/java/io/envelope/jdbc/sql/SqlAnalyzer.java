@@ -251,7 +251,7 @@ public final class SqlAnalyzer {
     private TableNameScanner scannerFor(EncryptionSchema schema) {
         ScannerFor current = scanner;
         if (current == null || current.schema() != schema) {
-            current = new ScannerFor(schema, new TableNameScanner(schema.bareTableNames()));
+            current = new ScannerFor(schema, new TableNameScanner(schema.scanNames()));
             scanner = current;
         }
         return current.scanner();

@@ -51,8 +51,9 @@ class EncryptionSchemaTest {
         assertThat(events).isSameAs(plain.table(null, "events")); // the same identity, keys and ciphers
         assertThat(schema.descendantsOf(events)).containsExactlyInAnyOrder(new Relation("app", "eu_rows"),
                 new Relation("archive", "events_2020"));
-        // the token gate scans for the shortest names that cover the others
-        assertThat(schema.bareTableNames()).containsExactlyInAnyOrder("events", "eu_rows");
+        // the substring scan looks for the shortest names that cover the others; tokens are matched against all
+        assertThat(schema.scanNames()).containsExactlyInAnyOrder("events", "eu_rows");
+        assertThat(schema.bareTableNames()).containsExactlyInAnyOrder("events", "eu_rows", "events_2020");
     }
 
     @Test
