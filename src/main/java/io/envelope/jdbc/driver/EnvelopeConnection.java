@@ -267,6 +267,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
     /** The values of a statement that starts now (with key-cache.ttl 0s, its keys are read and unwrapped afresh). */
     ColumnValues values() {
         keys.statementStarts();
+        values.statementStarts();
         return values;
     }
 
@@ -277,6 +278,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
      */
     StatementPlan.Rendered render(StatementPlan plan) throws SQLException {
         keys.statementStarts();
+        values.statementStarts();
         return plan.render(values);
     }
 

@@ -4,6 +4,7 @@ import io.envelope.jdbc.EnvelopeErrors;
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.SqlState;
 import io.envelope.jdbc.conversion.PlaintextGetters;
+import io.envelope.jdbc.schema.ColumnStorage;
 import io.envelope.jdbc.schema.EncryptedColumn;
 import io.envelope.jdbc.sql.ResultShape;
 
@@ -48,6 +49,8 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     private final ColumnValues values;
     /** Per result position: how to answer getters for that encrypted column (built on first use). */
     private PlaintextGetters[] getters;
+    /** Per result position: how the encrypted column there is stored (checked against the result's metadata). */
+    private ColumnStorage[] storages;
     /** Plaintext positions labelled like an encrypted column: their values are checked (see ResultCheck). */
     private final EncryptedColumn[] lookalikes;
     /** Told when a lookalike position turns out to hold ciphertext: the tables' definitions changed. */
@@ -94,13 +97,16 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         if (getters == null) {
             checkWidth();
             getters = new PlaintextGetters[Math.max(shape.columnCount(), columnIndex)];
+            storages = new ColumnStorage[getters.length];
         }
         if (columnIndex > getters.length) {
             getters = Arrays.copyOf(getters, columnIndex);
+            storages = Arrays.copyOf(storages, columnIndex);
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
             g = values.getters(column);
+            storages[columnIndex - 1] = values.storage(column);
             getters[columnIndex - 1] = g;
         }
         return g;
@@ -143,7 +149,7 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
             lastFromRow = true;
             return decrypted[i];
         }
-        Object value = values.read(delegate, columnIndex, shape.column(columnIndex));
+        Object value = values.read(delegate, columnIndex, shape.column(columnIndex), storages[i]);
         if (value != null && !(value instanceof byte[])) {
             if (decrypted == null || i >= decrypted.length) {
                 int size = Math.max(shape.columnCount(), columnIndex);
