@@ -226,22 +226,22 @@ public final class ColumnCipher {
         for (int i = 0; i < 8; i++) {
             out[nonceAt + 11 - i] = (byte) (n >>> (8 * i));
         }
-        Cipher c = Jce.engines().gcm;
+        Jce.Engines engines = Jce.engines();
+        Cipher c = engines.gcm;
         c.init(Cipher.ENCRYPT_MODE, w.key,
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, out, nonceAt, ValueFormat.NONCE_BYTES));
-        c.updateAAD(out, 0, ValueFormat.RANDOMIZED_HEADER);
-        c.updateAAD(placeAad);
+        engines.updateAad(c, out, ValueFormat.RANDOMIZED_HEADER, placeAad);
         c.doFinal(plaintext, 0, plaintext.length, out, ValueFormat.RANDOMIZED_HEADER);
         return out;
     }
 
     private byte[] decryptRandomized(byte[] stored, KeyMaterial m) throws GeneralSecurityException {
-        Cipher c = Jce.engines().gcm;
+        Jce.Engines engines = Jce.engines();
+        Cipher c = engines.gcm;
         c.init(Cipher.DECRYPT_MODE, m.randomizedKey(stored, ValueFormat.FIXED_HEADER),
                 new GCMParameterSpec(ValueFormat.GCM_TAG_BYTES * 8, stored,
                         ValueFormat.FIXED_HEADER + ValueFormat.SALT_BYTES, ValueFormat.NONCE_BYTES));
-        c.updateAAD(stored, 0, ValueFormat.RANDOMIZED_HEADER);
-        c.updateAAD(placeAad);
+        engines.updateAad(c, stored, ValueFormat.RANDOMIZED_HEADER, placeAad);
         return c.doFinal(stored, ValueFormat.RANDOMIZED_HEADER, stored.length - ValueFormat.RANDOMIZED_HEADER);
     }
 

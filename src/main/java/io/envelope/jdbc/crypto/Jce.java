@@ -29,6 +29,7 @@ final class Jce {
         final Cipher cbc = cipher("AES/CBC/PKCS5Padding");
         private final KeyedMac siv = new KeyedMac();
         private final KeyedMac tag = new KeyedMac();
+        private byte[] aad = new byte[128];
 
         /** The HMAC for deterministic synthetic IVs, initialised with {@code key}. */
         Mac sivMac(Key key) throws InvalidKeyException {
@@ -38,6 +39,21 @@ final class Jce {
         /** The HMAC for deterministic tags, initialised with {@code key}. */
         Mac tagMac(Key key) throws InvalidKeyException {
             return tag.with(key);
+        }
+
+        /**
+         * Gives {@code cipher} the AAD {@code header} then {@code place} in one call, through this thread's scratch
+         * array: the JCE buffers AAD in a stream sized by the first call, so a second call grows and copies it for
+         * every value. (The AAD is public data: the stored header and the column's place.)
+         */
+        void updateAad(Cipher cipher, byte[] header, int headerLength, byte[] place) {
+            int length = headerLength + place.length;
+            if (aad.length < length) {
+                aad = new byte[length];
+            }
+            System.arraycopy(header, 0, aad, 0, headerLength);
+            System.arraycopy(place, 0, aad, headerLength, place.length);
+            cipher.updateAAD(aad, 0, length);
         }
 
         @Override
