@@ -5,7 +5,7 @@ import java.sql.SQLException;
 
 /**
  * The JDBC driver the wrapper hands statements to on the MariaDB server. The suites written once for both drivers
- * (such as {@link RoundTripScenarios}) take one; what the two do differently is named here, so a scenario states
+ * ({@link RoundTripScenarios}, {@link AttackScenarios}) take one; what the two do differently is named here, so a scenario states
  * what it expects of each instead of asking which driver it runs on.
  */
 enum TargetDriver {
@@ -30,6 +30,11 @@ enum TargetDriver {
         boolean followsALaterNoBackslashEscapes() {
             return true;
         }
+
+        @Override
+        boolean closesTheConnectionOnAMultiByteCharacterSet() {
+            return true;
+        }
     },
 
     MYSQL_CONNECTOR_J("MySQL Connector/J") {
@@ -51,6 +56,12 @@ enum TargetDriver {
         /** It escapes (and scans) bound strings as the session was when it connected. */
         @Override
         boolean followsALaterNoBackslashEscapes() {
+            return false;
+        }
+
+        /** It lets the session change; the wrapper's next analysis reads the session again. */
+        @Override
+        boolean closesTheConnectionOnAMultiByteCharacterSet() {
             return false;
         }
     };
@@ -77,4 +88,7 @@ enum TargetDriver {
 
     /** Whether the driver follows NO_BACKSLASH_ESCAPES set by a statement after it connected. */
     abstract boolean followsALaterNoBackslashEscapes();
+
+    /** Whether the driver itself refuses {@code SET NAMES gbk} and closes the connection. */
+    abstract boolean closesTheConnectionOnAMultiByteCharacterSet();
 }
