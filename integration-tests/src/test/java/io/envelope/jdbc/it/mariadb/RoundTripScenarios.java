@@ -179,7 +179,8 @@ abstract class RoundTripScenarios {
                 assertThat(catchThrowable(ps::executeUpdate))
                         .as("15 bytes are no UUID").hasMessageStartingWith("envelope-jdbc: ");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, token FROM devices WHERE token = ? ORDER BY id")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, token FROM devices WHERE token = ? ORDER BY id")) {
                 ps.setBytes(1, bytes);
                 try (ResultSet rs = ps.executeQuery()) {
                     for (int id = 1; id <= 2; id++) {

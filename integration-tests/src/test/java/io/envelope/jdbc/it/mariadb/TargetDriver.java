@@ -5,8 +5,9 @@ import java.sql.SQLException;
 
 /**
  * The JDBC driver the wrapper hands statements to on the MariaDB server. The suites written once for both drivers
- * ({@link RoundTripScenarios}, {@link AttackScenarios}) take one; what the two do differently is named here, so a scenario states
- * what it expects of each instead of asking which driver it runs on.
+ * ({@link RoundTripScenarios}, {@link AttackScenarios}, {@link MySqlDifferentialFuzzScenarios}) take one; what the
+ * two do differently is named here, so a scenario states what it expects of each instead of asking which driver
+ * it runs on.
  */
 enum TargetDriver {
 
