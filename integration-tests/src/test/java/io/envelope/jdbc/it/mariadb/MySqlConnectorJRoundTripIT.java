@@ -89,35 +89,4 @@ class MySqlConnectorJRoundTripIT extends RoundTripScenarios {
             insertAndFind(c, 7, "zq-back\\slash@example.com");
         }
     }
-
-    @Test
-    void noBackslashEscapesSetWhenTheConnectionOpensIsWhatTheDriverAssumes() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("envelope.config", db.configFile().toString());
-        p.setProperty("sessionVariables", "sql_mode='STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'");
-        try (Connection c = DriverManager.getConnection(db.envelopeMySqlConnectorJUrl(), p)) {
-            insertAndFind(c, 8, "zq-no\\escapes@example.com");
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id FROM customers WHERE email = 'zq-no\\escapes@example.com'")) {
-                assertThat(rs.next()).as("the backslash is a character of the literal").isTrue();
-                assertThat(rs.getInt(1)).isEqualTo(8);
-            }
-        }
-    }
-
-    private static void insertAndFind(Connection c, int id, String email) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
-            ps.setInt(1, id);
-            ps.setString(2, email);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, email FROM customers WHERE email = ?")) {
-            ps.setString(1, email);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getInt(1)).isEqualTo(id);
-                assertThat(rs.getString(2)).isEqualTo(email);
-            }
-        }
-    }
 }

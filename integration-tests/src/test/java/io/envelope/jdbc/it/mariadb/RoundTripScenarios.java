@@ -6,11 +6,13 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +21,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * The URL swap on the MariaDB server with whichever target driver a subclass names ({@link TargetDriver}): values
  * stored as ciphertext in {@code VARBINARY}, {@code BLOB}, {@code VARCHAR} and {@code TEXT} columns and read back
- * as plaintext, deterministic lookups by parameter and by literal, in UPDATE and in IN lists, generated keys, and
- * a UUID kept as MySQL keeps it.
+ * as plaintext, deterministic lookups by parameter and by literal, in UPDATE and in IN lists, generated keys, a
+ * UUID kept as MySQL keeps it, and a session opened with NO_BACKSLASH_ESCAPES.
  */
 abstract class RoundTripScenarios {
 
@@ -196,6 +198,39 @@ abstract class RoundTripScenarios {
         }
         for (byte[] stored : db.raw("devices", "token")) {
             assertThat(stored).isNotEqualTo(bytes).hasSizeGreaterThan(16);
+        }
+    }
+
+    @Test
+    void noBackslashEscapesSetWhenTheConnectionOpensIsWhatTheDriverAssumes() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("envelope.config", db.configFile().toString());
+        p.setProperty("sessionVariables", "sql_mode='STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'");
+        try (Connection c = DriverManager.getConnection(driver.envelopeUrl(db), p)) {
+            insertAndFind(c, 8, "zq-no\\escapes@example.com");
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id FROM customers WHERE email = 'zq-no\\escapes@example.com'")) {
+                assertThat(rs.next()).as("the backslash is a character of the literal").isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(8);
+            }
+        }
+        assertThat(db.find("zq-")).isEmpty();
+    }
+
+    /** Inserts {@code email} by parameter and finds its row by it. */
+    protected static void insertAndFind(Connection c, int id, String email) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
+            ps.setInt(1, id);
+            ps.setString(2, email);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, email FROM customers WHERE email = ?")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(id);
+                assertThat(rs.getString(2)).isEqualTo(email);
+            }
         }
     }
 }

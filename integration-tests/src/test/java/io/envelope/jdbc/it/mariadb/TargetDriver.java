@@ -28,6 +28,11 @@ enum TargetDriver {
         }
 
         @Override
+        String envelopeUrl(EncryptedMariaDb db) {
+            return db.envelopeUrl();
+        }
+
+        @Override
         boolean followsALaterNoBackslashEscapes() {
             return true;
         }
@@ -52,6 +57,11 @@ enum TargetDriver {
         @Override
         String plainUrl(EncryptedMariaDb db) {
             return db.mysqlConnectorJUrl();
+        }
+
+        @Override
+        String envelopeUrl(EncryptedMariaDb db) {
+            return db.envelopeMySqlConnectorJUrl();
         }
 
         /** It escapes (and scans) bound strings as the session was when it connected. */
@@ -86,6 +96,9 @@ enum TargetDriver {
 
     /** This driver's own URL of {@code db}. */
     abstract String plainUrl(EncryptedMariaDb db);
+
+    /** The wrapper's URL of {@code db} with this driver behind it. */
+    abstract String envelopeUrl(EncryptedMariaDb db);
 
     /** Whether the driver follows NO_BACKSLASH_ESCAPES set by a statement after it connected. */
     abstract boolean followsALaterNoBackslashEscapes();
