@@ -1,19 +1,12 @@
 package io.envelope.jdbc.it.adversarial;
 
-import io.envelope.jdbc.EnvelopeDataSource;
 import io.envelope.jdbc.it.EncryptedDatabase;
 import io.envelope.jdbc.it.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Differential fuzzer (issue 8): generates statements that mix the lexical features PostgreSQL accepts — escape
@@ -23,27 +16,22 @@ import static org.assertj.core.api.Assertions.fail;
  * aiming a unique canary plaintext at an encrypted column (in PostgreSQL's reading of the text the canary is
  * always a value for an encrypted column: the generator's prefixes are complete constructs to the server, even
  * when they leave a naive reader inside a string), and runs them through the wrapper against the real
- * server. After every statement: either the wrapper refused it (an {@code envelope-jdbc:} error) and handed
- * pgJDBC nothing with the canary, or neither what pgJDBC received (SQL text and bound values, recorded by a proxy
- * around the real driver) nor any raw column of any table (plain pgJDBC) holds a canary.
+ * server. After every statement ({@link DifferentialFuzzer}): either the wrapper refused it (an
+ * {@code envelope-jdbc:} error) and handed pgJDBC nothing with the canary, or neither what pgJDBC received (SQL text
+ * and bound values, recorded by a proxy around the real driver) nor any raw column of any table (plain pgJDBC)
+ * holds a canary.
  *
  * <p>{@code -Denvelope.fuzz.statements=N} sets the run length (default 1500, well under a minute);
  * {@code -Denvelope.fuzz.seed=S} replays a run (the seed is printed).
  */
-class LexerDifferentialFuzzIT {
+class LexerDifferentialFuzzIT extends DifferentialFuzzer {
 
-    private static final String MARK = "zqcanary";
     private static final String LONG_COLUMN = LexicalAttacksIT.LONG_COLUMN;
 
-    private final Random random = new Random();
     private String schema;
 
     @Test
     void noGeneratedStatementPutsACanaryIntoTheDatabase() throws Exception {
-        int count = Integer.getInteger("envelope.fuzz.statements", 1500);
-        long seed = Long.getLong("envelope.fuzz.seed", new Random().nextLong());
-        random.setSeed(seed);
-        System.out.println("LexerDifferentialFuzzIT: " + count + " statements, seed " + seed);
         EncryptedDatabase db = EncryptedDatabase.create("adv_fuzz", """
                   customers:
                     columns:
@@ -58,62 +46,22 @@ class LexerDifferentialFuzzIT {
                 "CREATE TABLE ledger (id serial PRIMARY KEY, " + LONG_COLUMN + " text, memo text)",
                 "INSERT INTO customers (name, meta) VALUES ('seed', '{\"a\": \"1\"}')");
         RecordingTarget target = new RecordingTarget(TestDatabase.withSchema(TestDatabase.jdbcUrl(), schema));
-        int refused = 0;
-        int executed = 0;
-        int serverErrors = 0;
-        try (Connection wrapped = new EnvelopeDataSource(target.dataSource(), db.configFile().toString())
-                .getConnection(); Connection plain = db.plain()) {
-            for (int i = 0; i < count; i++) {
-                String canary = MARK + i + "x";
-                List<String> params = new ArrayList<>();
-                String sql = statement(canary, params);
-                SQLException error = Attempts.run(wrapped, sql, params);
-                List<String> sent = target.drain();
-                boolean byWrapper = error != null && error.getMessage() != null
-                        && error.getMessage().startsWith("envelope-jdbc:");
-                for (String text : sent) {
-                    if (text.contains(MARK)) {
-                        fail("canary handed to pgJDBC (seed " + seed + ", statement " + i + "): " + sql);
-                    }
-                }
-                if (byWrapper) {
-                    assertThat(error.getMessage()).doesNotContain(MARK);
-                    refused++;
-                    continue;
-                }
-                if (error != null) {
-                    serverErrors++;
-                } else {
-                    executed++;
-                }
-                List<String> found = RawScan.find(plain, schema, MARK);
-                if (!found.isEmpty()) {
-                    fail("canary stored in " + found + " (seed " + seed + ", statement " + i + "): " + sql);
-                }
-                if (i % 10_000 == 9_999) {
-                    System.out.println("LexerDifferentialFuzzIT: " + (i + 1) + " statements so far, " + refused
-                            + " refused, no canary found");
-                }
-                if (i % 250 == 249) {
-                    try (Statement s = plain.createStatement()) {
-                        s.execute("DELETE FROM customers WHERE id > 1; DELETE FROM ledger");
-                    }
-                }
-            }
+        try (Connection plain = db.plain()) {
+            run(target, db.configFile(), plain, "pgJDBC", "DELETE FROM customers WHERE id > 1; DELETE FROM ledger");
         } finally {
-            System.out.println("LexerDifferentialFuzzIT: " + count + " statements tried: " + refused
-                    + " refused by the wrapper, " + executed + " executed, " + serverErrors
-                    + " rejected by the server; canaries found: 0 unless failed above");
             db.executePlain("DROP SCHEMA " + schema + " CASCADE");
         }
-        assertThat(refused + executed + serverErrors).isEqualTo(count);
-        assertThat(executed).as("the generator also produces statements that run").isPositive();
-        assertThat(refused).as("and statements that must be refused").isPositive();
+    }
+
+    @Override
+    protected List<String> storedCanaries(Connection plain, String mark) throws SQLException {
+        return RawScan.find(plain, schema, mark);
     }
 
     // ------------------------------------------------------------------ the generator
 
-    private String statement(String canary, List<String> params) {
+    @Override
+    protected String statement(String canary, List<String> params) {
         String t = table();
         String e = encryptedColumn();
         return switch (random.nextInt(12)) {
@@ -224,9 +172,5 @@ class LexerDifferentialFuzzIT {
             case 5 -> " /*/ x */ ";
             default -> " ";
         };
-    }
-
-    private String pick(String... options) {
-        return options[random.nextInt(options.length)];
     }
 }

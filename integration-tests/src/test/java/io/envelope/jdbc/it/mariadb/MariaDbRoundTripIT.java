@@ -1,96 +1,34 @@
 package io.envelope.jdbc.it.mariadb;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The URL swap on MariaDB: {@code jdbc:envelope:mariadb://…} with MariaDB Connector/J behind it, values stored
- * as ciphertext in {@code VARBINARY}, {@code BLOB}, {@code VARCHAR} and {@code TEXT} columns and read back as
- * plaintext, deterministic lookups by parameter and by literal.
+ * The {@link RoundTripScenarios} with MariaDB Connector/J behind the wrapper ({@code jdbc:envelope:mariadb://…}),
+ * and MariaDB Connector/J's {@code jdbc:mysql:} scheme, which it takes only with {@code permitMysqlScheme}.
  */
-class MariaDbRoundTripIT {
+class MariaDbRoundTripIT extends RoundTripScenarios {
 
-    private static final String TABLES = """
-              customers:
-                columns:
-                  email: { mode: deterministic }
-                  ssn:   { mode: randomized }
-                  note:  { mode: randomized }
-                  card:  { mode: deterministic }
-            """;
-
-    private EncryptedMariaDb db;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = EncryptedMariaDb.create("roundtrip", TABLES);
-        db.executePlain("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), email VARBINARY(200), "
-                + "ssn BLOB, note TEXT, card VARCHAR(200))");
-    }
-
-    @Test
-    void valuesRoundTripAndTheServerHoldsOnlyCiphertext() throws SQLException {
-        try (Connection c = db.connect()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO customers (id, name, email, ssn, note, card) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (int i = 1; i <= 3; i++) {
-                    ps.setInt(1, i);
-                    ps.setString(2, "name" + i);
-                    ps.setString(3, "zq-mail-" + i + "@example.com");
-                    ps.setString(4, "zq-ssn-" + i);
-                    ps.setString(5, "zq-note-" + i);
-                    ps.setString(6, "zq-card-" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO customers (id, name, email, ssn, note, card) VALUES "
-                        + "(4, 'name4', 'zq-mail-4@example.com', 'zq-ssn-4', 'zq-note-4', 'zq-card-4')");
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, email, ssn, note, card FROM customers "
-                    + "WHERE email = ?")) {
-                ps.setString(1, "zq-mail-2@example.com");
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getInt(1)).isEqualTo(2);
-                    assertThat(rs.getString(2)).isEqualTo("zq-mail-2@example.com");
-                    assertThat(rs.getString(3)).isEqualTo("zq-ssn-2");
-                    assertThat(rs.getString(4)).isEqualTo("zq-note-2");
-                    assertThat(rs.getString(5)).isEqualTo("zq-card-2");
-                    assertThat(rs.next()).isFalse();
-                }
-            }
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id, ssn FROM customers WHERE card = 'zq-card-4'")) {
-                assertThat(rs.next()).as("a literal lookup matches a literal insert").isTrue();
-                assertThat(rs.getInt(1)).isEqualTo(4);
-                assertThat(rs.getString(2)).isEqualTo("zq-ssn-4");
-            }
-        }
-        for (String column : new String[] {"email", "ssn", "note", "card"}) {
-            for (byte[] stored : db.raw("customers", column)) {
-                assertThat(new String(stored, StandardCharsets.ISO_8859_1)).as(column).doesNotContain("zq-");
-            }
-        }
+    MariaDbRoundTripIT() {
+        super(TargetDriver.MARIADB_CONNECTOR_J);
     }
 
     @Test
     void theMySqlSchemeWorksThroughMariaDbConnectorJ() throws SQLException {
         String url = db.envelopeUrl().replace("jdbc:envelope:mariadb:", "jdbc:envelope:mysql:")
                 + (db.envelopeUrl().contains("?") ? "&" : "?") + "permitMysqlScheme";
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.setProperty("envelope.config", db.configFile().toString());
-        try (Connection c = java.sql.DriverManager.getConnection(url, p)) {
+        try (Connection c = DriverManager.getConnection(url, p)) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
                 ps.setInt(1, 9);
                 ps.setString(2, "zq-scheme@example.com");
@@ -105,84 +43,5 @@ class MariaDbRoundTripIT {
             }
         }
         assertThat(new String(db.raw("customers", "email")[0], StandardCharsets.ISO_8859_1)).doesNotContain("zq-");
-    }
-
-    @Test
-    void generatedKeysAreTheAutoIncrementValuesAsMariaDbConnectorJGivesThem() throws Exception {
-        db.executePlain("CREATE TABLE accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARBINARY(200))");
-        EncryptedMariaDb.appendTable(db, """
-                  accounts:
-                    columns:
-                      email: { mode: deterministic }
-                """);
-        try (Connection c = db.connect()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (email) VALUES (?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, "zq-key@example.com");
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    assertThat(keys.next()).isTrue();
-                    assertThat(keys.getLong(1)).isEqualTo(1L);
-                }
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO accounts (email) VALUES ('zq-key2@example.com')",
-                        Statement.RETURN_GENERATED_KEYS);
-                try (ResultSet keys = s.getGeneratedKeys()) {
-                    assertThat(keys.next()).isTrue();
-                    assertThat(keys.getLong(1)).isEqualTo(2L);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts WHERE email = ?")) {
-                ps.setString(1, "zq-key2@example.com");
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getLong(1)).isEqualTo(2L);
-                }
-            }
-        }
-    }
-
-    @Test
-    void aUuidTravelsAsTheSixteenBytesMySqlKeepsItIn() throws Exception {
-        db.executePlain("CREATE TABLE devices (id INT PRIMARY KEY, token VARBINARY(255))");
-        EncryptedMariaDb.appendTable(db, """
-                  devices:
-                    columns:
-                      token: { mode: deterministic, type: uuid }
-                """);
-        java.util.UUID token = java.util.UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
-        byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(token.getMostSignificantBits())
-                .putLong(token.getLeastSignificantBits()).array();
-        try (Connection c = db.connect()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (id, token) VALUES (?, ?)")) {
-                ps.setInt(1, 1);
-                ps.setBytes(2, bytes); // as Hibernate binds a UUID on MySQL and MariaDB
-                ps.executeUpdate();
-                ps.setInt(1, 2);
-                ps.setObject(2, token);
-                ps.executeUpdate();
-                ps.setInt(1, 3);
-                ps.setBytes(2, java.util.Arrays.copyOf(bytes, 15));
-                assertThat(org.assertj.core.api.Assertions.catchThrowable(ps::executeUpdate))
-                        .as("15 bytes are no UUID").hasMessageStartingWith("envelope-jdbc: ");
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, token FROM devices WHERE token = ? ORDER BY id")) {
-                ps.setBytes(1, bytes);
-                try (ResultSet rs = ps.executeQuery()) {
-                    for (int id = 1; id <= 2; id++) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getInt(1)).isEqualTo(id);
-                        assertThat(rs.getBytes(2)).isEqualTo(bytes);
-                        assertThat(rs.getObject(2, java.util.UUID.class)).isEqualTo(token);
-                        assertThat(rs.getString(2)).isEqualTo(token.toString());
-                    }
-                    assertThat(rs.next()).isFalse();
-                }
-            }
-        }
-        for (byte[] stored : db.raw("devices", "token")) {
-            assertThat(stored).isNotEqualTo(bytes).hasSizeGreaterThan(16);
-        }
     }
 }

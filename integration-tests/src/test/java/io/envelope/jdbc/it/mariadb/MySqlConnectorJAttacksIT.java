@@ -5,40 +5,27 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link MariaDbAttacksIT}'s canary attacks and session changes with MySQL Connector/J as the target driver: its
+ * The {@link AttackScenarios} (canary attacks and session changes) with MySQL Connector/J as the target driver: its
  * own placeholder scan and its own reading of the session (it takes sql_mode as it was when it connected, does
  * not notice a USE run as SQL, and runs each statement in the database current when the statement was created).
  */
-class MySqlConnectorJAttacksIT extends MariaDbAttacksIT {
+class MySqlConnectorJAttacksIT extends AttackScenarios {
 
-    @Override
-    Connection open(EncryptedMariaDb database) throws SQLException {
-        return database.connectThroughMySqlConnectorJ();
-    }
-
-    @Override
-    boolean mysqlConnectorJ() {
-        return true;
+    MySqlConnectorJAttacksIT() {
+        super(TargetDriver.MYSQL_CONNECTOR_J);
     }
 
     @Test
     void aStatementRunsInTheDatabaseItWasCreatedInAndIsAnalysedThere() throws Exception {
-        // The configured table is qualified: other.customers; the test's own database has an unconfigured one.
-        String other = MariaDbDatabase.freshDatabase("cj_use");
-        EncryptedMariaDb qualified = EncryptedMariaDb.create("cj_use_cfg", """
-                  %s.customers:
-                    columns:
-                      note: { mode: randomized }
-                """.formatted(other));
-        qualified.executePlain("CREATE TABLE " + other + ".customers (id INT PRIMARY KEY, note TEXT)",
-                "CREATE TABLE customers (id INT PRIMARY KEY, note TEXT)");
-        try (Connection c = open(qualified)) {
+        QualifiedCustomers setup = QualifiedCustomers.create("cj_use");
+        EncryptedMariaDb qualified = setup.place();
+        String other = setup.other();
+        try (Connection c = driver.connect(qualified)) {
             c.setCatalog(other);
             try (Statement early = c.createStatement();
                  PreparedStatement earlyPrepared = c.prepareStatement(

@@ -1,15 +1,14 @@
 package io.envelope.jdbc.it.mariadb;
 
 /**
- * {@link MySqlDifferentialFuzzIT} with MySQL Connector/J as the target driver: what it was handed and what the
- * server stores are checked the same way. While the session's NO_BACKSLASH_ESCAPES differs from the one the driver
- * read when it connected, every statement naming the configured table is refused (the driver would escape bound
- * strings for the other mode), so those stretches count as refusals.
+ * The {@link MySqlDifferentialFuzzScenarios} with MySQL Connector/J as the target driver: what it was handed and
+ * what the server stores are checked the same way. While the session's NO_BACKSLASH_ESCAPES differs from the one
+ * the driver read when it connected, every statement naming the configured table is refused (the driver would
+ * escape bound strings for the other mode), so those stretches count as refusals.
  */
-class MySqlConnectorJDifferentialFuzzIT extends MySqlDifferentialFuzzIT {
+class MySqlConnectorJDifferentialFuzzIT extends MySqlDifferentialFuzzScenarios {
 
-    @Override
-    String targetUrl(EncryptedMariaDb db) {
-        return db.mysqlConnectorJUrl();
+    MySqlConnectorJDifferentialFuzzIT() {
+        super(TargetDriver.MYSQL_CONNECTOR_J);
     }
 }
