@@ -13,10 +13,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -113,21 +110,13 @@ public class InProcessOverheadBenchmark {
 
     private static Connection envelopeConnection(String h2Url) throws Exception {
         new EnvelopeDriver();
-        Path dir = Files.createTempDirectory("envelope-overhead");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path keyFile = dir.resolve("master.key");
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-        Path config = dir.resolve("envelope.yaml");
-        Files.writeString(config, """
-                version: 1
-                kms: { provider: local, master-key-file: %s }
+        Path config = LocalKeyConfig.write(Files.createTempDirectory("envelope-overhead"), """
                 tables:
                   customers:
                     columns:
                       email: { mode: deterministic }
                       ssn:   { mode: randomized }
-                """.formatted(keyFile));
+                """);
         Properties properties = new Properties();
         properties.setProperty("envelope.config", config.toString());
         return DriverManager.getConnection("jdbc:envelope:" + h2Url.substring("jdbc:".length()), properties);

@@ -7,10 +7,8 @@ import io.envelope.jdbc.EnvelopeMetrics;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,22 +198,15 @@ public final class LoadTest {
     }
 
     private Path writeConfig(Path dir) throws IOException {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path keyFile = dir.resolve("master.key");
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-        StringBuilder yaml = new StringBuilder("version: 1\nkms:\n  provider: local\n  master-key-file: " + keyFile
-                + "\nkey-table: " + schema + ".envelope_data_keys\nkey-cache:\n  ttl: " + ttl.toMillis() + "ms\n"
-                + "tables:\n");
+        StringBuilder yaml = new StringBuilder("key-table: " + schema + ".envelope_data_keys\nkey-cache:\n  ttl: "
+                + ttl.toMillis() + "ms\ntables:\n");
         for (String table : TABLES) {
             yaml.append("  ").append(table).append(":\n    columns:\n")
                     .append("      lookup: { mode: deterministic }\n")
                     .append("      body:   { mode: randomized, pad: 32 }\n")
                     .append("      amount: { mode: randomized, type: decimal, scale: 2 }\n");
         }
-        Path config = dir.resolve("envelope.yaml");
-        Files.writeString(config, yaml);
-        return config;
+        return LocalKeyConfig.write(dir, yaml.toString());
     }
 
     private void createSchema() throws SQLException {

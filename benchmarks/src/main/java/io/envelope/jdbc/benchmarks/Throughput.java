@@ -10,7 +10,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -183,12 +182,7 @@ public final class Throughput {
     }
 
     private Path writeConfig(Path dir) throws IOException {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path keyFile = dir.resolve("master.key");
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-        StringBuilder yaml = new StringBuilder("version: 1\nkms:\n  provider: local\n  master-key-file: " + keyFile
-                + "\nkey-table: " + schema + ".envelope_data_keys\ntables:\n");
+        StringBuilder yaml = new StringBuilder("key-table: " + schema + ".envelope_data_keys\ntables:\n");
         for (String storage : storages) {
             for (int pad : pads) {
                 String padding = pad > 0 ? ", pad: " + pad : "";
@@ -197,9 +191,7 @@ public final class Throughput {
                         .append("      ssn:   { mode: randomized").append(padding).append(" }\n");
             }
         }
-        Path config = dir.resolve("envelope.yaml");
-        Files.writeString(config, yaml);
-        return config;
+        return LocalKeyConfig.write(dir, yaml.toString());
     }
 
     private void createSchema() throws SQLException {

@@ -13,17 +13,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,22 +68,14 @@ public class WrapperOverheadBenchmark {
             connection = DriverManager.getConnection(schemaUrl);
         } else {
             new EnvelopeDriver();
-            Path dir = Files.createTempDirectory("envelope-bench");
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Path keyFile = dir.resolve("master.key");
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-            Path config = dir.resolve("envelope.yaml");
-            Files.writeString(config, """
-                    version: 1
-                    kms: { provider: local, master-key-file: %s }
+            Path config = LocalKeyConfig.write(Files.createTempDirectory("envelope-bench"), """
                     key-table: %s.envelope_data_keys
                     tables:
                       customers:
                         columns:
                           email: { mode: deterministic }
                           note:  { mode: randomized }
-                    """.formatted(keyFile, schema));
+                    """.formatted(schema));
             Properties properties = new Properties();
             properties.setProperty("envelope.config", config.toString());
             connection = DriverManager.getConnection("jdbc:envelope:" + schemaUrl.substring("jdbc:".length()),
