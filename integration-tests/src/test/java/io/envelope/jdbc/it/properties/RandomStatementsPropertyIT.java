@@ -140,6 +140,10 @@ class RandomStatementsPropertyIT {
         int tableCount = 1 + random.nextInt(2);
         for (int t = 0; t < tableCount; t++) {
             String name = "t" + t + "_" + Long.toString(random.nextLong() & 0xffffff, 36);
+            if (t == 1 && random.nextBoolean()) {
+                // as real schemas name them (customers, customers_archive): one configured name inside another
+                name = tables.get(0).name() + "_" + Long.toString(random.nextLong() & 0xfff, 36);
+            }
             List<Col> cols = new ArrayList<>();
             int encryptedCount = 1 + random.nextInt(4);
             for (int c = 0; c < encryptedCount; c++) {
