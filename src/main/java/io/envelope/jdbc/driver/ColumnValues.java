@@ -239,21 +239,16 @@ final class ColumnValues implements StatementPlan.Candidates {
         return texts;
     }
 
-    /**
-     * Reads and decrypts column {@code index} of the target driver's result set. Returns null for SQL NULL, the
-     * canonical Java value of the column's plaintext type, or — for a column with {@code accept-plaintext} — the
-     * stored plaintext as it is (String or byte[]).
-     */
-    Object read(ResultSet result, int index, EncryptedColumn column) throws SQLException {
-        return read(result, index, column, catalog.storage(column));
-    }
-
     /** How an encrypted column is stored, as the catalog says (a result reading it asks once, not per value). */
     ColumnStorage storage(EncryptedColumn column) throws SQLException {
         return catalog.storage(column);
     }
 
-    /** As {@link #read(ResultSet, int, EncryptedColumn)}, with the column's storage already looked up. */
+    /**
+     * Reads and decrypts column {@code index} of the target driver's result set, stored as {@code storage} (see
+     * {@link #storage}). Returns null for SQL NULL, the canonical Java value of the column's plaintext type, or — for
+     * a column with {@code accept-plaintext} — the stored plaintext as it is (String or byte[]).
+     */
     Object read(ResultSet result, int index, EncryptedColumn column, ColumnStorage storage) throws SQLException {
         byte[] stored;
         String text = null;

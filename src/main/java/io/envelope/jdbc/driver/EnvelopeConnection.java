@@ -277,9 +277,7 @@ public final class EnvelopeConnection extends DelegatingConnection {
      * needs to change.
      */
     StatementPlan.Rendered render(StatementPlan plan) throws SQLException {
-        keys.statementStarts();
-        values.statementStarts();
-        return plan.render(values);
+        return plan.render(values());
     }
 
     /**

@@ -56,15 +56,13 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     /** Told when a lookalike position turns out to hold ciphertext: the tables' definitions changed. */
     private final Runnable staleSeen;
     /**
-     * The current row's decrypted values by position, so that a column read twice (getObject then getString, a
-     * framework reading it again) is decrypted once: {@code decrypted[i]} holds a value of this row when
-     * {@code decryptedInRow[i] == row}. Byte arrays are not kept (the application may change the one it got), nor
-     * NULLs (nothing to decrypt).
+     * Per result position: the current row's decrypted value, so that a column read twice (getObject then getString,
+     * a framework reading it again) is decrypted once; null when not read yet in this row. Neither byte arrays (the
+     * application may change the one it got) nor NULLs (nothing to decrypt) are kept.
      */
     private Object[] decrypted;
-    private int[] decryptedInRow;
-    /** Counts the cursor's moves (and row changes); starts at 1 so that a fresh stamp of 0 never matches. */
-    private int row = 1;
+    /** Whether {@link #decrypted} holds anything to forget when the cursor leaves the row. */
+    private boolean rowKept;
     /** The last getter answered from {@link #decrypted} without reading the target, so it was not NULL. */
     private boolean lastFromRow;
 
@@ -96,12 +94,15 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
         if (getters == null) {
             checkWidth();
-            getters = new PlaintextGetters[Math.max(shape.columnCount(), columnIndex)];
-            storages = new ColumnStorage[getters.length];
+            int width = Math.max(shape.columnCount(), columnIndex);
+            getters = new PlaintextGetters[width];
+            storages = new ColumnStorage[width];
+            decrypted = new Object[width];
         }
         if (columnIndex > getters.length) {
             getters = Arrays.copyOf(getters, columnIndex);
             storages = Arrays.copyOf(storages, columnIndex);
+            decrypted = Arrays.copyOf(decrypted, columnIndex);
         }
         PlaintextGetters g = getters[columnIndex - 1];
         if (g == null) {
@@ -143,21 +144,18 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
         }
     }
 
+    /** The decrypted value at a position {@link #encrypted} found encrypted. */
     private Object plaintext(int columnIndex) throws SQLException {
         int i = columnIndex - 1;
-        if (decrypted != null && i < decrypted.length && decryptedInRow[i] == row) {
+        Object kept = decrypted[i];
+        if (kept != null) {
             lastFromRow = true;
-            return decrypted[i];
+            return kept;
         }
         Object value = values.read(delegate, columnIndex, shape.column(columnIndex), storages[i]);
         if (value != null && !(value instanceof byte[])) {
-            if (decrypted == null || i >= decrypted.length) {
-                int size = Math.max(shape.columnCount(), columnIndex);
-                decrypted = decrypted == null ? new Object[size] : Arrays.copyOf(decrypted, size);
-                decryptedInRow = decryptedInRow == null ? new int[size] : Arrays.copyOf(decryptedInRow, size);
-            }
             decrypted[i] = value;
-            decryptedInRow[i] = row;
+            rowKept = true;
         }
         return value;
     }
@@ -170,13 +168,9 @@ public final class EnvelopeResultSet extends DelegatingResultSet {
     /** The row's decrypted values are no longer the current row's: forgotten (and not kept past close). */
     @Override
     protected void leavingRow() {
-        if (decrypted != null) {
-            row++;
-            if (row == 0) {
-                row = 1;
-                Arrays.fill(decryptedInRow, 0);
-            }
+        if (rowKept) {
             Arrays.fill(decrypted, null);
+            rowKept = false;
         }
     }
 
