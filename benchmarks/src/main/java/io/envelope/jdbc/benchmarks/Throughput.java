@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  *   <li>{@code plain}: plain pgJDBC, plaintext {@code text} columns;</li>
  *   <li>{@code sized}: plain pgJDBC writing {@code email} and {@code ssn} as values of exactly the stored size of
  *       envelope-jdbc's ciphertexts (base64 text or bytes, per storage; computed with {@link CiphertextWidths} and
- *       checked against the stored values at the end): what storing larger values alone costs the server;</li>
+ *       checked against the stored values at the end), pseudo-random like ciphertexts so the index on
+ *       {@code email} takes them in random order: what storing encrypted values alone costs the server;</li>
  *   <li>{@code envelope}: envelope-jdbc over pgJDBC;</li>
  *   <li>{@code aa}: plain pgJDBC again, an A/A control: its ratio to {@code plain} shows the run's noise.</li>
  * </ul>
@@ -283,16 +284,27 @@ public final class Throughput {
         }
 
         private Object value(int bytes, long unique) {
+            // The value starts at a pseudo-random place in the filler, as a ciphertext starts with pseudo-random
+            // bytes after its constant header: the index on email then takes keys in random order, as it does from
+            // envelope-jdbc (ascending keys would fill the index's right-most page only, a cost no encryption has).
+            int start = (int) Long.remainderUnsigned(mix(unique), 2048);
             if (binary) {
-                byte[] out = Arrays.copyOf(filler, bytes);
+                byte[] out = Arrays.copyOfRange(filler, start, start + bytes);
                 for (int i = 0; i < 8; i++) {
-                    out[i] = (byte) (unique >>> (8 * i));
+                    out[bytes - 1 - i] = (byte) (unique >>> (8 * i));
                 }
                 return out;
             }
-            String tag = unique + "-"; // '-' is not in the base64 alphabet: unique whatever the filler
+            String tag = "-" + unique; // '-' is not in the base64 alphabet: unique whatever the filler
             int chars = (int) CiphertextWidths.base64Chars(bytes);
-            return tag + fillerText.substring(0, chars - tag.length());
+            return fillerText.substring(start, start + chars - tag.length()) + tag;
+        }
+
+        /** SplitMix64's finaliser: consecutive ids to well-spread numbers. */
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
         }
     }
 
