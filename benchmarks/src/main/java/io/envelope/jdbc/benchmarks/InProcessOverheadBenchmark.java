@@ -122,11 +122,11 @@ public class InProcessOverheadBenchmark {
         return DriverManager.getConnection("jdbc:envelope:" + h2Url.substring("jdbc:".length()), properties);
     }
 
-    private static String email(int i) {
+    static String email(int i) {
         return "user" + i + "@example.com";
     }
 
-    private static String ssn(int i) {
+    static String ssn(int i) {
         return String.format("%03d-%02d-%04d", i % 1000, i % 100, i);
     }
 
@@ -186,6 +186,32 @@ public class InProcessOverheadBenchmark {
         read100.setInt(1, from);
         read100.setInt(2, from + 100);
         readAll(read100, bh);
+    }
+
+    /** 100 rows, {@code id}, {@code name} and the deterministic {@code email} read (100 values decrypted). */
+    @Benchmark
+    public void read100Deterministic(Blackhole bh) throws SQLException {
+        readOne100(3, bh);
+    }
+
+    /** 100 rows, {@code id}, {@code name} and the randomized {@code ssn} read (100 values decrypted). */
+    @Benchmark
+    public void read100Randomized(Blackhole bh) throws SQLException {
+        readOne100(4, bh);
+    }
+
+    private void readOne100(int encryptedColumn, Blackhole bh) throws SQLException {
+        int from = nextRow() % (ROWS - 100);
+        read100.setInt(1, from);
+        read100.setInt(2, from + 100);
+        boolean wrapped = variant.equals("envelope");
+        try (ResultSet rs = read100.executeQuery()) {
+            while (rs.next()) {
+                bh.consume(rs.getInt(1));
+                bh.consume(rs.getString(2));
+                bh.consume(wrapped ? rs.getString(encryptedColumn) : rs.getBytes(encryptedColumn));
+            }
+        }
     }
 
     private void readAll(PreparedStatement ps, Blackhole bh) throws SQLException {
