@@ -30,6 +30,9 @@ final class Jce {
         private final KeyedMac siv = new KeyedMac();
         private final KeyedMac tag = new KeyedMac();
         private byte[] aad = new byte[128];
+        /** The place whose bytes follow the header in {@link #aad} now, for the header length {@link #aadHeader}. */
+        private byte[] aadPlace;
+        private int aadHeader;
 
         /** The HMAC for deterministic synthetic IVs, initialised with {@code key}. */
         Mac sivMac(Key key) throws InvalidKeyException {
@@ -46,13 +49,19 @@ final class Jce {
          * array: the JCE buffers AAD in a stream sized by the first call, so a second call grows and copies it for
          * every value. (The AAD is public data: the stored header and the column's place.)
          */
+        @SuppressWarnings("ReferenceEquality") // by identity on purpose: a column cipher's own place array
         void updateAad(Cipher cipher, byte[] header, int headerLength, byte[] place) {
             int length = headerLength + place.length;
-            if (aad.length < length) {
-                aad = new byte[length];
+            if (place != aadPlace || headerLength != aadHeader) {
+                // another column than this thread's last one: its place goes in once, not with every value
+                if (aad.length < length) {
+                    aad = new byte[length];
+                }
+                System.arraycopy(place, 0, aad, headerLength, place.length);
+                aadPlace = place;
+                aadHeader = headerLength;
             }
             System.arraycopy(header, 0, aad, 0, headerLength);
-            System.arraycopy(place, 0, aad, headerLength, place.length);
             cipher.updateAAD(aad, 0, length);
         }
 
