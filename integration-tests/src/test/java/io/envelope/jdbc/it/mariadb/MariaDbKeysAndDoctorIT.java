@@ -14,8 +14,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-import static io.envelope.jdbc.it.mariadb.MariaDbCliIT.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -128,14 +129,14 @@ class MariaDbKeysAndDoctorIT {
         CliRunner.Run refused = cli(db, "keys", "destroy", "--table", "orders", "--version", "1", "--yes");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.errorLine()).contains("refused").contains("keys upgrade");
-        assertThat(MariaDbCliIT.keyStatuses(db, "orders")).containsKeys(1, 2);
+        assertThat(keyStatuses(db, "orders")).containsKeys(1, 2);
 
         CliRunner.Run upgraded = cli(db, "keys", "upgrade");
         assertThat(upgraded.exitCode()).as(upgraded.out() + upgraded.err()).isZero();
         CliRunner.Run destroyed = cli(db, "keys", "destroy", "--table", "orders", "--version", "1", "--yes");
         assertThat(destroyed.exitCode()).as(destroyed.out() + destroyed.err()).isZero();
         assertThat(destroyed.out()).contains("destroyed");
-        assertThat(MariaDbCliIT.keyStatuses(db, "orders")).containsOnlyKeys(2);
+        assertThat(keyStatuses(db, "orders")).containsOnlyKeys(2);
         CliRunner.Run verify = cli(db, "verify", "--table", "orders");
         assertThat(verify.exitCode()).as("values under the destroyed version no longer decrypt").isEqualTo(1);
         assertThat(verify.out()).contains("2 value(s) FAIL");
@@ -230,5 +231,25 @@ class MariaDbKeysAndDoctorIT {
         assertThat(widened.exitCode()).as(widened.out()).isZero();
         assertThat(widened.out()).contains("OK       column " + narrow.database() + ".accounts.number: VARBINARY(100),"
                 + " deterministic bigint, at most 71 bytes");
+    }
+
+    private static CliRunner.Run cli(EncryptedMariaDb db, String... args) {
+        return CliRunner.run(db.configFile(), db.plainUrl(), args);
+    }
+
+    /** Version and status of each key row of a table, as the key table holds them. */
+    private static Map<Integer, String> keyStatuses(EncryptedMariaDb db, String table) throws SQLException {
+        Map<Integer, String> statuses = new TreeMap<>();
+        try (Connection c = db.plain();
+             PreparedStatement ps = c.prepareStatement("SELECT key_version, status FROM " + db.keyTable()
+                     + " WHERE table_name = ?")) {
+            ps.setString(1, db.database() + "." + table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    statuses.put(rs.getInt(1), rs.getString(2));
+                }
+            }
+        }
+        return statuses;
     }
 }
