@@ -3,9 +3,10 @@ package io.envelope.jdbc.it.cli;
 import io.envelope.jdbc.it.EncryptedPlace;
 
 /**
- * The database under {@link RewriteCommandScenarios}, with what differs from one database to another: the place
- * and its name, the URL the command line is given, the DDL and bulk SQL that set up each scenario's tables as a DBA
- * (or the application before encryption) would, and the SQL that tampers with a stored value.
+ * The database under {@link RewriteCommandScenarios} and {@link KeyBackupAndDoctorScenarios}, with what differs from
+ * one database to another: the place and its name, the URL the command line is given, the DDL and bulk SQL that set
+ * up each scenario's tables as a DBA (or the application before encryption) would, the SQL that tampers with a
+ * stored value, and how {@code doctor} shows the database's types.
  */
 public interface CliTarget {
 
@@ -47,4 +48,28 @@ public interface CliTarget {
 
     /** Changes the 31st character of row 3's stored memo (base64 text) to another base64 character. */
     String changeACharacterOfMemoInRow3();
+
+    /**
+     * DDL for the deployment {@code doctor} and the key backups check: customers (id int key, email binary,
+     * note varchar(300), legacy text) and orders (id int key, item binary, amount varchar(100)).
+     */
+    String[] createDeployment();
+
+    /** The product name {@code doctor}'s database line starts with. */
+    String productName();
+
+    /** A column type (lower case, e.g. {@code varchar(64)}) as {@code doctor} and the driver's messages show it. */
+    String typeAsShown(String type);
+
+    /** {@code doctor}'s line on the deployment's customers.email column, in {@code place} (its name). */
+    String emailColumnReport(String place);
+
+    /**
+     * What {@code doctor}'s OK line on the key table says before its row count: who owns it ({@code "owned by "}),
+     * or nothing where the database has no owner to check.
+     */
+    String keyTableOwnerReport();
+
+    /** DDL that changes the type of {@code table.column} to {@code type}. */
+    String alterColumnType(String table, String column, String type);
 }

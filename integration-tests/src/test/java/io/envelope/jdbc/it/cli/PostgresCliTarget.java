@@ -68,4 +68,38 @@ final class PostgresCliTarget implements CliTarget {
         return "UPDATE accounts SET memo = overlay(memo PLACING CASE WHEN substr(memo, 31, 1) = 'A' THEN 'B'"
                 + " ELSE 'A' END FROM 31 FOR 1) WHERE id = 3";
     }
+
+    @Override
+    public String[] createDeployment() {
+        return new String[] {
+                "CREATE TABLE customers (id int PRIMARY KEY, email bytea, note varchar(300), legacy text)",
+                "CREATE TABLE orders (id int PRIMARY KEY, item bytea, amount varchar(100))"};
+    }
+
+    @Override
+    public String productName() {
+        return "PostgreSQL";
+    }
+
+    /** As the catalog names it: lower case. */
+    @Override
+    public String typeAsShown(String type) {
+        return type;
+    }
+
+    /** bytea has no declared length: nothing to note. */
+    @Override
+    public String emailColumnReport(String place) {
+        return "OK       column " + place + ".customers.email: bytea (raw bytes), deterministic text";
+    }
+
+    @Override
+    public String keyTableOwnerReport() {
+        return "owned by ";
+    }
+
+    @Override
+    public String alterColumnType(String table, String column, String type) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type;
+    }
 }

@@ -3,7 +3,9 @@ package io.envelope.jdbc.it.cli;
 import io.envelope.jdbc.EnvelopeMetrics;
 import io.envelope.jdbc.driver.EnvelopeRuntimes;
 import io.envelope.jdbc.it.EncryptedPlace;
+import io.envelope.jdbc.it.faults.QuietStderr;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (integer keys in stripes, negative, sparse and huge keys too; other keys by hash), each worker's counts adding up
  * to the table's; {@code verify} reports a tampered value by row. Outcomes are read back with the plain driver:
  * what the database stores, not what the commands say.
+ *
+ * <p>The configuration's warnings (about {@code accept-plaintext} columns) are held back unless a test fails.
  */
+@ExtendWith(QuietStderr.class)
 public abstract class RewriteCommandScenarios {
 
     private static final Pattern ENCRYPTED = Pattern.compile("Encrypted ([\\d,]+) value\\(s\\) in ([\\d,]+) rows");

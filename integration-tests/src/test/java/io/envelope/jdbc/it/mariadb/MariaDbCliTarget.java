@@ -3,6 +3,8 @@ package io.envelope.jdbc.it.mariadb;
 import io.envelope.jdbc.it.EncryptedPlace;
 import io.envelope.jdbc.it.cli.CliTarget;
 
+import java.util.Locale;
+
 /**
  * {@link CliTarget} on MariaDB through MariaDB Connector/J: a database per test ({@link EncryptedMariaDb}), rows
  * made with the sequence engine ({@code seq_1_to_n}).
@@ -70,5 +72,42 @@ final class MariaDbCliTarget implements CliTarget {
     public String changeACharacterOfMemoInRow3() {
         return "UPDATE accounts SET memo = CONCAT(LEFT(memo, 30), IF(SUBSTRING(memo, 31, 1) = BINARY 'A', 'B', 'A'),"
                 + " SUBSTRING(memo, 32)) WHERE id = 3";
+    }
+
+    @Override
+    public String[] createDeployment() {
+        return new String[] {
+                "CREATE TABLE customers (id INT PRIMARY KEY, email VARBINARY(255), note VARCHAR(300),"
+                        + " legacy VARCHAR(200))",
+                "CREATE TABLE orders (id INT PRIMARY KEY, item BLOB, amount VARCHAR(100))"};
+    }
+
+    @Override
+    public String productName() {
+        return "MariaDB";
+    }
+
+    /** As the server's catalog names it: upper case. */
+    @Override
+    public String typeAsShown(String type) {
+        return type.toUpperCase(Locale.ROOT);
+    }
+
+    /** VARBINARY(255) bounds the plaintext a deterministic text value may have. */
+    @Override
+    public String emailColumnReport(String place) {
+        return "NOTE     column " + place + ".customers.email: VARBINARY(255), deterministic text: holds values up to"
+                + " 191 bytes of UTF-8";
+    }
+
+    /** No owner: doctor does not check one on MariaDB. */
+    @Override
+    public String keyTableOwnerReport() {
+        return "";
+    }
+
+    @Override
+    public String alterColumnType(String table, String column, String type) {
+        return "ALTER TABLE " + table + " MODIFY " + column + " " + type;
     }
 }
