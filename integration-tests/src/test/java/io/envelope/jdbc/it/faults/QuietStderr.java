@@ -6,9 +6,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Holds back {@code System.err} for each test of a fault test class ({@link StderrCapture}): the warnings a fault
- * provokes are expected and would only clutter the build log; a failing test's are printed.
+ * provokes are expected and would only clutter the build log; a failing test's are printed. Also used by tests
+ * outside this package whose configurations warn by design (e.g. {@code accept-plaintext} columns).
  */
-final class QuietStderr implements BeforeEachCallback, AfterEachCallback {
+public final class QuietStderr implements BeforeEachCallback, AfterEachCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(QuietStderr.class);
 
