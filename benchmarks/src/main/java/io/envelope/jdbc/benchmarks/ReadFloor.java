@@ -16,8 +16,9 @@ import java.util.Map;
  * {@link InProcessOverheadBenchmark} ({@code sized}, {@code envelope}) and of {@link RawCryptoReadBenchmark}
  * ({@code raw}) in one process, the three variants alternated round by round, so they share every drift of the
  * machine (JMH runs them minutes apart, and on a shared VM the same benchmark moves by a fifth between forks).
- * Each round times a batch of reads per variant in client-thread CPU time; warm-up rounds are discarded; the
- * medians of the timed rounds are reported. Per value: {@code (envelope − sized) / n} and {@code (raw − sized) / n}.
+ * Each round times a batch of reads per variant in client-thread CPU time; warm-up rounds are discarded. Per value:
+ * {@code (envelope − sized) / n} and {@code (raw − sized) / n}, from the medians of the timed rounds, and their
+ * ratio taken round by round (median and quartiles), since this VM changes speed between rounds.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.envelope.jdbc.benchmarks.ReadFloor [rounds] [warm-up seconds]
@@ -67,17 +68,26 @@ public final class ReadFloor {
                 System.getProperty("java.version"), rounds, READS_PER_ROUND, warmupSeconds);
         System.out.println();
         System.out.println("| 100-row read | sized µs/read | envelope µs/read | raw µs/read | envelope µs/value"
-                + " | raw µs/value | envelope/raw per value |");
+                + " | raw µs/value | envelope/raw per value (quartiles) |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Shape shape : shapes) {
             Map<String, double[]> perRead = measure(shape, rounds, warmupSeconds, bh);
-            double s = Throughput.median(perRead.get("sized"));
-            double e = Throughput.median(perRead.get("envelope"));
-            double r = Throughput.median(perRead.get("raw"));
-            double ev = (e - s) / shape.values;
-            double rv = (r - s) / shape.values;
-            System.out.printf("| %s | %.2f | %.2f | %.2f | %.3f | %.3f | **%.2f** |%n",
-                    shape.title, s, e, r, ev, rv, ev / rv);
+            double[] sizedRounds = perRead.get("sized");
+            double[] envelopeRounds = perRead.get("envelope");
+            double[] rawRounds = perRead.get("raw");
+            // the ratio of each round, whose three variants ran within the same second, so a machine that changes
+            // speed between rounds moves all three together and leaves the ratio alone
+            double[] ratios = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                ratios[i] = (envelopeRounds[i] - sizedRounds[i]) / (rawRounds[i] - sizedRounds[i]);
+            }
+            Arrays.sort(ratios);
+            double s = Throughput.median(sizedRounds);
+            double e = Throughput.median(envelopeRounds);
+            double r = Throughput.median(rawRounds);
+            System.out.printf("| %s | %.2f | %.2f | %.2f | %.3f | %.3f | **%.2f** (%.2f–%.2f) |%n",
+                    shape.title, s, e, r, (e - s) / shape.values, (r - s) / shape.values,
+                    Throughput.median(ratios), ratios[rounds / 4], ratios[(3 * rounds) / 4]);
         }
         sized.tearDown();
         envelope.tearDown();
@@ -92,7 +102,7 @@ public final class ReadFloor {
         return m;
     }
 
-    /** Client-thread CPU µs per read of each variant, one entry per timed round. */
+    /** Client-thread CPU µs per read of each variant, one entry per timed round, in the order of the rounds. */
     private static Map<String, double[]> measure(Shape shape, int rounds, double warmupSeconds, Blackhole bh)
             throws Exception {
         List<String> names = new ArrayList<>(shape.variants.keySet());
@@ -120,7 +130,6 @@ public final class ReadFloor {
             }
             round++;
         }
-        out.values().forEach(Arrays::sort);
         return out;
     }
 }
