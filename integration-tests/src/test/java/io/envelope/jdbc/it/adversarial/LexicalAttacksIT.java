@@ -6,6 +6,8 @@ import io.envelope.jdbc.it.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -116,6 +118,32 @@ class LexicalAttacksIT {
     @Test
     void stringContinuedAcrossANewline() throws SQLException {
         assertRefusedAndNoCanary(plain("INSERT INTO customers (email) VALUES ('zqcanary'\n'-lexical')"));
+    }
+
+    /**
+     * JDBC escape syntax, which pgJDBC rewrites into SQL before sending: a value built inside an escape, or a
+     * literal after one whose braces hide a quote, is refused or encrypted, never stored as the canary.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO customers (note) VALUES ({fn concat('zqcanary', '-lexical')})",
+        "INSERT INTO customers (note) VALUES ({fn lcase('ZQCANARY-LEXICAL')})",
+        "INSERT INTO customers (email) VALUES ({fn lcase('ZQCANARY-LEXICAL')})",
+        "INSERT INTO customers (name, note) VALUES ({fn concat('a', '}')}, '" + CANARY + "')",
+        "INSERT INTO customers (name, note) VALUES ({fn concat('a', '{')}, '" + CANARY + "')",
+        "INSERT INTO customers (name, email) VALUES ({fn ucase('n')}, '" + CANARY + "')",
+        "INSERT INTO customers (email) SELECT '" + CANARY + "' FROM {oj customers c LEFT OUTER JOIN ledger l"
+                + " ON l.id = c.id} WHERE false",
+        "UPDATE customers SET note = {fn concat('zqcanary', '-lexical')}",
+        "INSERT INTO customers (name, note) VALUES ('n', '" + CANARY + "') {escape '\\'}",
+    })
+    void jdbcEscapesDoNotCarryACanaryPastTheWrapper(String sql) throws SQLException {
+        db.executePlain("INSERT INTO customers (id, name) VALUES (1000, 'row for the UPDATE')");
+        Throwable thrown = plain(sql);
+        if (thrown != null) {
+            assertThat(thrown).hasMessageNotContaining(CANARY);
+        }
+        assertNoCanary();
     }
 
     @Test
