@@ -18,7 +18,8 @@ public final class Ciphertext {
 
     /**
      * Asserts that every non-null stored value of {@code table.column} is in envelope format (format version byte
-     * 0x01 first) and that none of them contains {@code plaintext}'s bytes. Returns how many values were checked.
+     * 0x01 first; a text column holds its base64) and that none of them contains {@code plaintext}'s bytes. Returns
+     * how many values were checked.
      */
     public static int assertStoredAsCiphertext(EncryptedDatabase db, String table, String column, String... plaintexts)
             throws SQLException {
@@ -32,11 +33,10 @@ public final class Ciphertext {
                         : java.util.Base64.getDecoder().decode(rs.getString(1));
                 assertThat(stored.length).as("%s.%s holds an envelope value", table, column).isGreaterThan(16);
                 assertThat(stored[0]).as("%s.%s format version byte", table, column).isEqualTo((byte) 1);
+                // the decoded bytes, not the base64 text: base64 of random bytes contains any short word by chance
                 String asText = new String(stored, StandardCharsets.ISO_8859_1);
-                String raw = physical.equals("bytea") ? asText : rs.getString(1);
                 for (String p : plaintexts) {
-                    assertThat(raw).as("%s.%s must not contain the plaintext", table, column).doesNotContain(p);
-                    assertThat(asText).doesNotContain(p);
+                    assertThat(asText).as("%s.%s must not contain the plaintext", table, column).doesNotContain(p);
                 }
                 checked++;
             }
