@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -180,7 +181,11 @@ class PetClinicOnH2Test {
              ResultSet rs = s.executeQuery("SELECT address, city, first_name, telephone FROM owners WHERE id = " + id)) {
             assertThat(rs.next()).isTrue();
             for (int i = 1; i <= 4; i++) {
-                assertThat(new String(rs.getBytes(i), StandardCharsets.ISO_8859_1))
+                // the envelope bytes, not their base64 text, which holds any short word by chance ("Ada" once)
+                boolean binary = rs.getMetaData().getColumnType(i) == java.sql.Types.VARBINARY;
+                byte[] stored = binary ? rs.getBytes(i) : Base64.getDecoder().decode(rs.getString(i));
+                assertThat(stored[0]).as("format version byte").isEqualTo((byte) 1);
+                assertThat(new String(stored, StandardCharsets.ISO_8859_1))
                         .doesNotContain("Infinite").doesNotContain("Cupertino").doesNotContain("Ada")
                         .doesNotContain("5550199");
             }
