@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 public abstract class UpdatableResultSetScenarios {
 
     /** The database under the scenarios. */
-    protected interface Target {
+    public interface Target {
 
         /** A fresh place configured with {@code tablesYaml}. */
         EncryptedPlace create(String prefix, String tablesYaml) throws Exception;
