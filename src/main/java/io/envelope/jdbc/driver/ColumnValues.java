@@ -64,6 +64,7 @@ final class ColumnValues implements StatementPlan.Candidates {
 
     private record ReadLease(EncryptedTable table, KeyRing.KeyLease lease) {
     }
+
     /**
      * Values a lease may decrypt before the clock is read again (the clock was 4% of a 100-row read's CPU when read
      * for every value): a lease is checked at the first value of every statement and every 64th value after, so it

@@ -1,67 +1,24 @@
 package io.envelope.jdbc.it.mariadb;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
-import java.util.Base64;
+import io.envelope.jdbc.it.frameworks.Ciphertext;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
- * What the MariaDB example apps check with plain MariaDB Connector/J (as {@code frameworks.Ciphertext} does with
- * pgJDBC): every stored value of an encrypted column is an envelope value, and none holds a plaintext.
+ * What the MariaDB example apps check with plain MariaDB Connector/J: {@link Ciphertext}'s checks on a MariaDB
+ * database.
  */
 public final class MariaDbCiphertext {
 
     private MariaDbCiphertext() {
     }
 
-    /**
-     * Asserts that every non-null stored value of {@code table.column} is in envelope format (format version byte
-     * 0x01 first; a character column holds its base64) and that the envelope bytes do not contain any of
-     * {@code plaintexts}. Returns how many values were checked, at least one.
-     */
+    /** See {@link Ciphertext#assertStoredAsCiphertext(Connection, String, String, String...)}. */
     public static int assertStoredAsCiphertext(EncryptedMariaDb db, String table, String column,
                                                String... plaintexts) throws SQLException {
-        int checked = 0;
-        try (Connection plain = db.plain(); Statement s = plain.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table + " WHERE " + column
-                     + " IS NOT NULL")) {
-            while (rs.next()) {
-                assertHoldsNoPlaintext(rs, 1, table + "." + column, plaintexts);
-                checked++;
-            }
+        try (Connection plain = db.plain()) {
+            return Ciphertext.assertStoredAsCiphertext(plain, table, column, plaintexts);
         }
-        assertThat(checked).as("%s.%s has stored values to check", table, column).isPositive();
-        return checked;
-    }
-
-    /**
-     * Asserts that the current row's stored value at {@code index} is an envelope value (a character column's
-     * base64 decoded first) whose bytes contain none of {@code plaintexts}. The check is on the decoded bytes, not on
-     * the base64 text: base64 of random bytes contains any short word by chance (one run found "Ada" in one).
-     */
-    public static void assertHoldsNoPlaintext(ResultSet rs, int index, String what, String... plaintexts)
-            throws SQLException {
-        byte[] raw = rs.getBytes(index);
-        byte[] stored = isBinary(rs.getMetaData(), index) ? raw
-                : Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII));
-        assertThat(stored.length).as("%s holds an envelope value", what).isGreaterThan(16);
-        assertThat(stored[0]).as("%s format version byte", what).isEqualTo((byte) 1);
-        String decoded = new String(stored, StandardCharsets.ISO_8859_1);
-        for (String p : plaintexts) {
-            assertThat(decoded).as("%s must not contain the plaintext", what).doesNotContain(p);
-        }
-    }
-
-    private static boolean isBinary(ResultSetMetaData meta, int column) throws SQLException {
-        return switch (meta.getColumnType(column)) {
-            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> true;
-            default -> false;
-        };
     }
 }

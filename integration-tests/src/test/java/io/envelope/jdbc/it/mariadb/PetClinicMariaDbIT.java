@@ -2,6 +2,7 @@ package io.envelope.jdbc.it.mariadb;
 
 import io.envelope.jdbc.RefusalReason;
 import io.envelope.jdbc.StatementRefusedException;
+import io.envelope.jdbc.it.frameworks.Ciphertext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -201,7 +202,7 @@ class PetClinicMariaDbIT {
                      + " JOIN pets p ON p.owner_id = o.id WHERE o.id = " + id)) {
             assertThat(rs.next()).isTrue();
             for (int i = 1; i <= 5; i++) {
-                MariaDbCiphertext.assertHoldsNoPlaintext(rs, i, "stored column " + i,
+                Ciphertext.assertHoldsNoPlaintext(rs, i, "stored column " + i,
                         "Infinite", "Cupertino", "Ada", "5550199", "Babbage");
             }
         }
